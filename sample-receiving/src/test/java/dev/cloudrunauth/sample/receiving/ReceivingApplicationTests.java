@@ -1,0 +1,22 @@
+package dev.cloudrunauth.sample.receiving;
+
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.context.ApplicationContext;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+@SpringBootTest
+class ReceivingApplicationTests {
+
+	@Autowired
+	ApplicationContext context;
+
+	@Test
+	void applicationStarts() {
+		assertThat(this.context.getBean(ReceivingApplication.class)).isNotNull();
+	}
+
+}

@@ -1,0 +1,78 @@
+package dev.cloudrunauth.test.emulator;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import com.nimbusds.jose.crypto.RSASSAVerifier;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import dev.cloudrunauth.test.JavaProcess;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The standalone emulator jar, as a user runs it.
+ */
+class EmulatorJarIT {
+
+	private static final String AUDIENCE = "https://receiving-123456789012.us-central1.run.app";
+
+	private final HttpClient http = HttpClient.newHttpClient();
+
+	@Test
+	void standaloneEmulatorServesAVerifiableTokenAndStopsCleanly() throws Exception {
+		Path jar = Path.of(System.getProperty("emulator.jar", "target/cloudrun-auth-spring-boot-test-emulator.jar"));
+		try (JavaProcess.Running emulator = JavaProcess.jar(jar)
+			.arguments("--port", "0", "--service-account", "calling@demo.iam.gserviceaccount.com")
+			.start()) {
+			emulator.awaitOutput(Pattern.compile("Press Ctrl-C to stop\\."), Duration.ofSeconds(30));
+			Matcher metadata = emulator.awaitOutput(Pattern.compile("export GCE_METADATA_HOST=(127\\.0\\.0\\.1:\\d+)"),
+					Duration.ZERO);
+			Matcher jwks = emulator.awaitOutput(Pattern.compile("JWKS: +(http://\\S+)"), Duration.ZERO);
+
+			HttpResponse<String> token = this.http.send(HttpRequest
+				.newBuilder(URI.create("http://" + metadata.group(1)
+						+ "/computeMetadata/v1/instance/service-accounts/default/identity?format=full&audience="
+						+ AUDIENCE))
+				.header("Metadata-Flavor", "Google")
+				.build(), HttpResponse.BodyHandlers.ofString());
+			assertThat(token.statusCode()).isEqualTo(200);
+			SignedJWT jwt = SignedJWT.parse(token.body());
+			JWKSet keys = JWKSet.parse(this.http
+				.send(HttpRequest.newBuilder(URI.create(jwks.group(1))).build(), HttpResponse.BodyHandlers.ofString())
+				.body());
+			RSAKey key = (RSAKey) keys.getKeyByKeyId(jwt.getHeader().getKeyID());
+			assertThat(jwt.verify(new RSASSAVerifier(key))).isTrue();
+			JWTClaimsSet claims = jwt.getJWTClaimsSet();
+			assertThat(claims.getIssuer()).isEqualTo("https://accounts.google.com");
+			assertThat(claims.getAudience()).containsExactly(AUDIENCE);
+			assertThat(claims.getStringClaim("email")).isEqualTo("calling@demo.iam.gserviceaccount.com");
+			assertThat(claims.getBooleanClaim("email_verified")).isTrue();
+			assertThat(claims.getSubject()).isEqualTo(ServiceAccount.of("calling@demo.iam.gserviceaccount.com").uniqueId());
+			assertThat(claims.getStringClaim("azp")).isEqualTo(claims.getSubject());
+			assertThat(claims.getExpirationTime().getTime() - claims.getIssueTime().getTime()).isEqualTo(3_600_000);
+
+			int exit = emulator.stop(Duration.ofSeconds(10));
+			assertThat(emulator.output()).as("exit %d", exit).contains("Google identity emulator stopped.");
+			assertThat(emulator.process().isAlive()).isFalse();
+		}
+	}
+
+	@Test
+	void unknownOptionExitsWithUsage() {
+		Path jar = Path.of(System.getProperty("emulator.jar", "target/cloudrun-auth-spring-boot-test-emulator.jar"));
+		JavaProcess.Completed run = JavaProcess.jar(jar).arguments("--bogus", "1").run(Duration.ofSeconds(30));
+		assertThat(run.exitCode()).isEqualTo(2);
+		assertThat(run.output()).contains("Unknown option --bogus").contains("usage:");
+	}
+
+}
