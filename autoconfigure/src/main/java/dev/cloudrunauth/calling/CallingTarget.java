@@ -1,0 +1,168 @@
+package dev.cloudrunauth.calling;
+
+import java.net.URI;
+import java.util.Locale;
+import java.util.Objects;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.util.Assert;
+
+/**
+ * A service that calls are authenticated to: requests with its URL's scheme, host and port, and a path under its
+ * URL's path, carry an ID token for its audience.
+ */
+public final class CallingTarget {
+
+	private final String name;
+
+	private final URI url;
+
+	private final String audience;
+
+	private final IdTokenHeader header;
+
+	private final String scheme;
+
+	private final String host;
+
+	private final int port;
+
+	private final String path;
+
+	/**
+	 * Create a target.
+	 * @param name a name for messages
+	 * @param url an absolute {@code http} or {@code https} URL without query or fragment
+	 * @param audience the audience of its tokens
+	 * @param header the header that carries them
+	 */
+	public CallingTarget(String name, URI url, String audience, IdTokenHeader header) {
+		Assert.hasText(name, "name cannot be empty");
+		Assert.notNull(url, "url cannot be null");
+		Assert.hasText(audience, "audience cannot be empty");
+		Assert.notNull(header, "header cannot be null");
+		String problem = problemWith(url);
+		Assert.isTrue(problem == null, () -> "url " + url + " " + problem);
+		this.name = name;
+		this.url = url;
+		this.audience = audience;
+		this.header = header;
+		this.scheme = url.getScheme().toLowerCase(Locale.ROOT);
+		this.host = url.getHost().toLowerCase(Locale.ROOT);
+		this.port = effectivePort(this.scheme, url.getPort());
+		this.path = withoutTrailingSlash(url.normalize().getRawPath());
+	}
+
+	/**
+	 * Return the default audience for a URL: its scheme, host and, unless it is the scheme's default, port.
+	 * @param url the target URL
+	 * @return {@code scheme://host[:port]}
+	 */
+	public static String defaultAudience(URI url) {
+		String problem = problemWith(url);
+		Assert.isTrue(problem == null, () -> "url " + url + " " + problem);
+		String scheme = url.getScheme().toLowerCase(Locale.ROOT);
+		int port = url.getPort();
+		boolean defaultPort = port == -1 || port == effectivePort(scheme, -1);
+		return scheme + "://" + url.getHost().toLowerCase(Locale.ROOT) + (defaultPort ? "" : ":" + port);
+	}
+
+	/**
+	 * Return what makes a URL unusable as a target URL.
+	 * @param url the URL
+	 * @return a description of the problem, or {@code null} if the URL can be a target
+	 */
+	public static @Nullable String problemWith(URI url) {
+		if (!url.isAbsolute() || url.getScheme() == null
+				|| !(url.getScheme().equalsIgnoreCase("https") || url.getScheme().equalsIgnoreCase("http"))) {
+			return "must be an absolute http or https URL";
+		}
+		if (url.getHost() == null || url.getHost().isEmpty()) {
+			return "must have a host";
+		}
+		if (url.getRawQuery() != null || url.getRawFragment() != null) {
+			return "must not have a query or fragment";
+		}
+		if (url.getRawUserInfo() != null) {
+			return "must not have user information";
+		}
+		return null;
+	}
+
+	/**
+	 * Return the target's name.
+	 * @return the name
+	 */
+	public String getName() {
+		return this.name;
+	}
+
+	/**
+	 * Return the URL under which requests get a token.
+	 * @return the URL
+	 */
+	public URI getUrl() {
+		return this.url;
+	}
+
+	/**
+	 * Return the audience of the tokens.
+	 * @return the audience
+	 */
+	public String getAudience() {
+		return this.audience;
+	}
+
+	/**
+	 * Return the header that carries the tokens.
+	 * @return the header
+	 */
+	public IdTokenHeader getHeader() {
+		return this.header;
+	}
+
+	boolean sameOrigin(String scheme, String host, int port) {
+		return this.port == port && this.scheme.equalsIgnoreCase(scheme) && this.host.equalsIgnoreCase(host);
+	}
+
+	boolean covers(String rawPath) {
+		if (this.path.isEmpty()) {
+			return true;
+		}
+		return rawPath.startsWith(this.path)
+				&& (rawPath.length() == this.path.length() || rawPath.charAt(this.path.length()) == '/');
+	}
+
+	int pathLength() {
+		return this.path.length();
+	}
+
+	static int effectivePort(String scheme, int port) {
+		if (port != -1) {
+			return port;
+		}
+		return scheme.equalsIgnoreCase("https") ? 443 : 80;
+	}
+
+	private static String withoutTrailingSlash(String path) {
+		return (path.endsWith("/")) ? path.substring(0, path.length() - 1) : path;
+	}
+
+	@Override
+	public boolean equals(Object other) {
+		return this == other || (other instanceof CallingTarget target && this.name.equals(target.name)
+				&& this.url.equals(target.url) && this.audience.equals(target.audience) && this.header == target.header);
+	}
+
+	@Override
+	public int hashCode() {
+		return Objects.hash(this.name, this.url, this.audience, this.header);
+	}
+
+	@Override
+	public String toString() {
+		return this.name + " (" + this.url + ", audience " + this.audience + ", " + this.header.headerName() + ")";
+	}
+
+}

@@ -1,0 +1,262 @@
+package dev.cloudrunauth.calling;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+
+import com.google.api.client.http.javanet.NetHttpTransport;
+import com.google.auth.http.HttpTransportFactory;
+import com.google.auth.oauth2.GoogleCredentials;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.core.io.Resource;
+import org.springframework.util.Assert;
+
+/**
+ * {@link IdTokenSource} backed by google-auth-library-java: Application Default Credentials (a key file named by
+ * {@code GOOGLE_APPLICATION_CREDENTIALS}, gcloud's file, or the metadata server), an explicit key file, given
+ * credentials, or impersonation of a service account over any of those. Tokens are cached per audience and minted
+ * ahead of expiry in the background.
+ */
+public final class GoogleIdTokenSource implements IdTokenSource, AutoCloseable {
+
+	private final IdTokenCache cache;
+
+	private GoogleIdTokenSource(IdTokenCache cache) {
+		this.cache = cache;
+	}
+
+	/**
+	 * Return a builder; without further settings it uses Application Default Credentials.
+	 * @return a new builder
+	 */
+	public static Builder builder() {
+		return new Builder();
+	}
+
+	@Override
+	public String token(String audience) {
+		Assert.hasText(audience, "audience cannot be empty");
+		return this.cache.token(audience);
+	}
+
+	@Override
+	public CompletableFuture<String> tokenAsync(String audience) {
+		Assert.hasText(audience, "audience cannot be empty");
+		return this.cache.tokenAsync(audience);
+	}
+
+	IdTokenCache cache() {
+		return this.cache;
+	}
+
+	/**
+	 * Stop background refreshes.
+	 */
+	@Override
+	public void close() {
+		this.cache.close();
+	}
+
+	/**
+	 * Settings of a {@link GoogleIdTokenSource}.
+	 */
+	public static final class Builder {
+
+		private GoogleCredentialsIdTokenMinter.CredentialsLoader loader = new ApplicationDefaultCredentials();
+
+		private @Nullable String impersonate;
+
+		private HttpTransportFactory transportFactory = NetHttpTransport::new;
+
+		private Duration refreshBeforeExpiry = Duration.ofMinutes(5);
+
+		private Duration timeout = Duration.ofSeconds(10);
+
+		private int maxAudiences = 100;
+
+		private Duration initialBackoff = Duration.ofSeconds(1);
+
+		private Duration maxBackoff = Duration.ofSeconds(30);
+
+		private Clock clock = Clock.systemUTC();
+
+		private Builder() {
+		}
+
+		/**
+		 * Mint with the given credentials instead of Application Default Credentials.
+		 * @param credentials the credentials
+		 * @return this builder
+		 */
+		public Builder credentials(GoogleCredentials credentials) {
+			Assert.notNull(credentials, "credentials cannot be null");
+			this.loader = new GivenCredentials(credentials);
+			return this;
+		}
+
+		/**
+		 * Mint with the credentials in a JSON file, typically a service account key, instead of Application Default
+		 * Credentials. The file is read on the first mint.
+		 * @param location the file
+		 * @return this builder
+		 */
+		public Builder credentialsLocation(Resource location) {
+			Assert.notNull(location, "location cannot be null");
+			this.loader = new CredentialsFile(location);
+			return this;
+		}
+
+		/**
+		 * Mint as the given service account, impersonated through the IAM Credentials API with the other credentials,
+		 * which need {@code roles/iam.serviceAccountOpenIdTokenCreator} on it.
+		 * @param serviceAccountEmail the service account
+		 * @return this builder
+		 */
+		public Builder impersonateServiceAccount(@Nullable String serviceAccountEmail) {
+			this.impersonate = serviceAccountEmail;
+			return this;
+		}
+
+		/**
+		 * Use the given HTTP transport for all of google-auth-library's requests.
+		 * @param transportFactory the transport factory
+		 * @return this builder
+		 */
+		public Builder httpTransportFactory(HttpTransportFactory transportFactory) {
+			Assert.notNull(transportFactory, "transportFactory cannot be null");
+			this.transportFactory = transportFactory;
+			return this;
+		}
+
+		/**
+		 * Mint the next token this long before the current one expires (at most half a token's lifetime).
+		 * @param refreshBeforeExpiry the refresh margin
+		 * @return this builder
+		 */
+		public Builder refreshBeforeExpiry(Duration refreshBeforeExpiry) {
+			Assert.isTrue(refreshBeforeExpiry != null && !refreshBeforeExpiry.isNegative(),
+					"refreshBeforeExpiry must not be negative");
+			this.refreshBeforeExpiry = refreshBeforeExpiry;
+			return this;
+		}
+
+		/**
+		 * Wait at most this long for a token to be minted.
+		 * @param timeout the timeout
+		 * @return this builder
+		 */
+		public Builder timeout(Duration timeout) {
+			Assert.isTrue(timeout != null && timeout.toMillis() > 0, "timeout must be positive");
+			this.timeout = timeout;
+			return this;
+		}
+
+		/**
+		 * Cache tokens for at most this many audiences, evicting the least recently used.
+		 * @param maxAudiences the bound
+		 * @return this builder
+		 */
+		public Builder maxAudiences(int maxAudiences) {
+			Assert.isTrue(maxAudiences > 0, "maxAudiences must be positive");
+			this.maxAudiences = maxAudiences;
+			return this;
+		}
+
+		/**
+		 * Retry a failed mint after {@code initial}, doubling up to {@code max}.
+		 * @param initial the first delay
+		 * @param max the longest delay
+		 * @return this builder
+		 */
+		public Builder backoff(Duration initial, Duration max) {
+			Assert.isTrue(initial != null && initial.toMillis() > 0, "initial backoff must be positive");
+			Assert.isTrue(max != null && max.compareTo(initial) >= 0, "max backoff must not be less than initial");
+			this.initialBackoff = initial;
+			this.maxBackoff = max;
+			return this;
+		}
+
+		/**
+		 * Use the given clock to judge expiry.
+		 * @param clock the clock
+		 * @return this builder
+		 */
+		public Builder clock(Clock clock) {
+			Assert.notNull(clock, "clock cannot be null");
+			this.clock = clock;
+			return this;
+		}
+
+		/**
+		 * Build the source. No credentials are loaded and no request is made until the first token is asked for.
+		 * @return the source
+		 */
+		public GoogleIdTokenSource build() {
+			IdTokenMinter minter = new GoogleCredentialsIdTokenMinter(this.loader, this.impersonate,
+					this.transportFactory);
+			return new GoogleIdTokenSource(new IdTokenCache(minter, this.clock, this.refreshBeforeExpiry, this.timeout,
+					this.maxAudiences, this.initialBackoff, this.maxBackoff));
+		}
+
+	}
+
+	private static final class ApplicationDefaultCredentials implements GoogleCredentialsIdTokenMinter.CredentialsLoader {
+
+		@Override
+		public GoogleCredentials load(HttpTransportFactory transportFactory) throws IOException {
+			return GoogleCredentials.getApplicationDefault(transportFactory);
+		}
+
+		@Override
+		public String description() {
+			return "Application Default Credentials";
+		}
+
+	}
+
+	private static final class CredentialsFile implements GoogleCredentialsIdTokenMinter.CredentialsLoader {
+
+		private final Resource location;
+
+		CredentialsFile(Resource location) {
+			this.location = location;
+		}
+
+		@Override
+		public GoogleCredentials load(HttpTransportFactory transportFactory) throws IOException {
+			try (InputStream in = this.location.getInputStream()) {
+				return GoogleCredentials.fromStream(in, transportFactory);
+			}
+		}
+
+		@Override
+		public String description() {
+			return "the credentials file " + this.location.getDescription();
+		}
+
+	}
+
+	private record GivenCredentials(GoogleCredentials credentials)
+			implements GoogleCredentialsIdTokenMinter.CredentialsLoader {
+
+		@Override
+		public GoogleCredentials load(HttpTransportFactory transportFactory) {
+			return this.credentials;
+		}
+
+		@Override
+		public String description() {
+			return GoogleCredentialsIdTokenMinter.describe(this.credentials);
+		}
+
+		@Override
+		public String toString() {
+			return description();
+		}
+
+	}
+
+}

@@ -1,0 +1,7 @@
+/**
+ * Auto-configuration of the calling side.
+ */
+@NullMarked
+package dev.cloudrunauth.calling.autoconfigure;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,107 @@
+package dev.cloudrunauth.calling;
+
+import java.net.URI;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+
+class CallingTargetsTests {
+
+	private final CallingTarget receiving = target("receiving", "https://receiving-123.us-central1.run.app");
+
+	private final CallingTarget api = target("api", "https://api.example.com/v1");
+
+	private final CallingTarget apiAdmin = target("api-admin", "https://api.example.com/v1/admin/");
+
+	private final CallingTarget local = target("local", "http://127.0.0.1:8081");
+
+	private final CallingTargets targets = new CallingTargets(List.of(this.receiving, this.api, this.apiAdmin, this.local));
+
+	@Test
+	void requestUnderATargetMatchesIt() {
+		assertThat(match("https://receiving-123.us-central1.run.app/hello?x=1")).isEqualTo(this.receiving);
+		assertThat(match("https://receiving-123.us-central1.run.app")).isEqualTo(this.receiving);
+		assertThat(match("http://127.0.0.1:8081/hello")).isEqualTo(this.local);
+	}
+
+	@Test
+	void schemeHostAndPortMustAllBeEqual() {
+		assertThat(match("http://receiving-123.us-central1.run.app/hello")).isNull();
+		assertThat(match("https://receiving-124.us-central1.run.app/hello")).isNull();
+		assertThat(match("https://receiving-123.us-central1.run.app:8443/hello")).isNull();
+		assertThat(match("http://127.0.0.1:8082/hello")).isNull();
+		assertThat(match("http://localhost:8081/hello")).isNull();
+	}
+
+	@Test
+	void defaultPortAndCaseDoNotMatter() {
+		assertThat(match("https://receiving-123.us-central1.run.app:443/hello")).isEqualTo(this.receiving);
+		assertThat(match("HTTPS://Receiving-123.US-central1.run.app/hello")).isEqualTo(this.receiving);
+	}
+
+	@Test
+	void pathMustBeUnderTheTargetPathOnSegmentBoundaries() {
+		assertThat(match("https://api.example.com/v1")).isEqualTo(this.api);
+		assertThat(match("https://api.example.com/v1/")).isEqualTo(this.api);
+		assertThat(match("https://api.example.com/v1/orders")).isEqualTo(this.api);
+		assertThat(match("https://api.example.com/v10/orders")).isNull();
+		assertThat(match("https://api.example.com/")).isNull();
+		assertThat(match("https://api.example.com/v2/orders")).isNull();
+	}
+
+	@Test
+	void dotSegmentsCannotEscapeTheTargetPath() {
+		assertThat(match("https://api.example.com/v1/../v2/orders")).isNull();
+		assertThat(match("https://api.example.com/v2/../v1/orders")).isEqualTo(this.api);
+	}
+
+	@Test
+	void longestTargetPathWins() {
+		assertThat(match("https://api.example.com/v1/admin/users")).isEqualTo(this.apiAdmin);
+		assertThat(match("https://api.example.com/v1/administrators")).isEqualTo(this.api);
+	}
+
+	@Test
+	void hostInUserInformationIsNotTheHost() {
+		assertThat(match("https://receiving-123.us-central1.run.app@evil.example/hello")).isNull();
+	}
+
+	@Test
+	void relativeUrlMatchesNothing() {
+		assertThat(match("/hello")).isNull();
+	}
+
+	@Test
+	void defaultAudienceIsTheOriginWithoutDefaultPort() {
+		assertThat(CallingTarget.defaultAudience(URI.create("https://Receiving-123.us-central1.run.app/api/x")))
+			.isEqualTo("https://receiving-123.us-central1.run.app");
+		assertThat(CallingTarget.defaultAudience(URI.create("https://receiving.run.app:443")))
+			.isEqualTo("https://receiving.run.app");
+		assertThat(CallingTarget.defaultAudience(URI.create("http://127.0.0.1:8081/")))
+			.isEqualTo("http://127.0.0.1:8081");
+	}
+
+	@Test
+	void unusableUrlsAreRejected() {
+		assertThat(CallingTarget.problemWith(URI.create("receiving.run.app"))).isNotNull();
+		assertThat(CallingTarget.problemWith(URI.create("ftp://receiving.run.app"))).isNotNull();
+		assertThat(CallingTarget.problemWith(URI.create("https://receiving.run.app/?a=b"))).isNotNull();
+		assertThat(CallingTarget.problemWith(URI.create("https://receiving.run.app/#x"))).isNotNull();
+		assertThat(CallingTarget.problemWith(URI.create("https://user@receiving.run.app"))).isNotNull();
+		assertThat(CallingTarget.problemWith(URI.create("https://receiving.run.app/api"))).isNull();
+		assertThatIllegalArgumentException().isThrownBy(() -> target("bad", "receiving.run.app"));
+	}
+
+	private CallingTarget match(String uri) {
+		return this.targets.match(URI.create(uri));
+	}
+
+	private static CallingTarget target(String name, String url) {
+		URI uri = URI.create(url);
+		return new CallingTarget(name, uri, CallingTarget.defaultAudience(uri), IdTokenHeader.AUTHORIZATION);
+	}
+
+}
