@@ -1,0 +1,41 @@
+package dev.cloudrunauth.receiving;
+
+import java.util.Collections;
+
+import jakarta.servlet.http.HttpServletRequest;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.security.oauth2.server.resource.web.BearerTokenResolver;
+import org.springframework.security.web.util.matcher.RequestMatcher;
+import org.springframework.util.Assert;
+
+/**
+ * {@link BearerTokenResolver} for Cloud Run: the token from {@code X-Serverless-Authorization: Bearer} if present,
+ * else from {@code Authorization: Bearer}; tokens in query strings or form bodies are ignored, and a repeated or
+ * malformed header is rejected with 401. Requests to public paths are not authenticated, so a stale token cannot
+ * make a public endpoint fail.
+ */
+public final class CloudRunBearerTokenResolver implements BearerTokenResolver {
+
+	private RequestMatcher publicRequests = (request) -> false;
+
+	@Override
+	public @Nullable String resolve(HttpServletRequest request) {
+		if (this.publicRequests.matches(request)) {
+			return null;
+		}
+		return BearerTokenHeaders.resolve(
+				Collections.list(request.getHeaders(BearerTokenHeaders.X_SERVERLESS_AUTHORIZATION)),
+				Collections.list(request.getHeaders(BearerTokenHeaders.AUTHORIZATION)));
+	}
+
+	/**
+	 * Leave requests matching the given matcher unauthenticated.
+	 * @param publicRequests the public requests
+	 */
+	public void setPublicRequests(RequestMatcher publicRequests) {
+		Assert.notNull(publicRequests, "publicRequests cannot be null");
+		this.publicRequests = publicRequests;
+	}
+
+}

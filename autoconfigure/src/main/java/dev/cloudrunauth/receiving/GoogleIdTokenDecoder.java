@@ -1,0 +1,140 @@
+package dev.cloudrunauth.receiving;
+
+import java.security.interfaces.RSAPublicKey;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.security.oauth2.core.OAuth2TokenValidator;
+import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.security.oauth2.jwt.JwtDecoder;
+import org.springframework.security.oauth2.jwt.JwtException;
+import org.springframework.util.Assert;
+
+/**
+ * {@link JwtDecoder} for Google-signed ID tokens: RS256 only, keys from a {@link SigningKeyCache}, claims validated
+ * by the given validator. With {@code trustCloudRunIam}, a token whose signature Cloud Run's IAM invoker check replaced
+ * with {@code SIGNATURE_REMOVED_BY_GOOGLE} is accepted without a signature; any other signature is verified. Every
+ * rejection is an {@link InvalidIdTokenException}.
+ */
+public final class GoogleIdTokenDecoder implements JwtDecoder {
+
+	private final SigningKeyCache keys;
+
+	private final IdTokenVerifier verifier;
+
+	private final Duration keyTimeout;
+
+	private GoogleIdTokenDecoder(SigningKeyCache keys, IdTokenVerifier verifier, Duration keyTimeout) {
+		this.keys = keys;
+		this.verifier = verifier;
+		this.keyTimeout = keyTimeout;
+	}
+
+	/**
+	 * Return a builder for a decoder using the given keys.
+	 * @param keys the signing keys
+	 * @return a builder
+	 */
+	public static Builder withSigningKeys(SigningKeyCache keys) {
+		return new Builder(keys);
+	}
+
+	@Override
+	public Jwt decode(String token) throws JwtException {
+		Assert.notNull(token, "token cannot be null");
+		IdTokenVerifier.ParsedToken parsed = this.verifier.parse(token);
+		return this.verifier.verify(parsed, parsed.signatureRemoved() ? null : key(parsed.keyId()));
+	}
+
+	private @Nullable RSAPublicKey key(String keyId) {
+		RSAPublicKey key = this.keys.cachedKey(keyId);
+		if (key != null) {
+			return key;
+		}
+		try {
+			Optional<RSAPublicKey> fetched = this.keys.key(keyId)
+				.get(this.keyTimeout.toMillis(), TimeUnit.MILLISECONDS);
+			if (fetched.isEmpty() && !this.keys.keysLoaded()) {
+				throw new InvalidIdTokenException(RejectionReason.KEYS_UNAVAILABLE);
+			}
+			return fetched.orElse(null);
+		}
+		catch (TimeoutException | ExecutionException ex) {
+			throw new InvalidIdTokenException(RejectionReason.KEYS_UNAVAILABLE,
+					RejectionReason.KEYS_UNAVAILABLE.description(), ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new InvalidIdTokenException(RejectionReason.KEYS_UNAVAILABLE,
+					RejectionReason.KEYS_UNAVAILABLE.description(), ex);
+		}
+	}
+
+	/**
+	 * Settings of a {@link GoogleIdTokenDecoder}.
+	 */
+	public static final class Builder {
+
+		private final SigningKeyCache keys;
+
+		private @Nullable OAuth2TokenValidator<Jwt> validator;
+
+		private boolean trustCloudRunIam;
+
+		private Duration keyTimeout = Duration.ofSeconds(5);
+
+		private Builder(SigningKeyCache keys) {
+			Assert.notNull(keys, "keys cannot be null");
+			this.keys = keys;
+		}
+
+		/**
+		 * Validate claims with the given validator, typically from {@link IdTokenValidators}.
+		 * @param validator the validator
+		 * @return this builder
+		 */
+		public Builder validator(OAuth2TokenValidator<Jwt> validator) {
+			Assert.notNull(validator, "validator cannot be null");
+			this.validator = validator;
+			return this;
+		}
+
+		/**
+		 * Accept tokens whose signature Cloud Run's IAM invoker check removed. Only for services behind that check.
+		 * @param trustCloudRunIam whether to accept such tokens
+		 * @return this builder
+		 */
+		public Builder trustCloudRunIam(boolean trustCloudRunIam) {
+			this.trustCloudRunIam = trustCloudRunIam;
+			return this;
+		}
+
+		/**
+		 * Wait at most this long for the keys when a token's key is not known yet.
+		 * @param keyTimeout the timeout
+		 * @return this builder
+		 */
+		public Builder keyTimeout(Duration keyTimeout) {
+			Assert.isTrue(keyTimeout != null && keyTimeout.toMillis() > 0, "keyTimeout must be positive");
+			this.keyTimeout = keyTimeout;
+			return this;
+		}
+
+		/**
+		 * Build the decoder.
+		 * @return the decoder
+		 */
+		public GoogleIdTokenDecoder build() {
+			Assert.state(this.validator != null, "A validator is required");
+			return new GoogleIdTokenDecoder(this.keys, new IdTokenVerifier(this.validator, this.trustCloudRunIam),
+					this.keyTimeout);
+		}
+
+	}
+
+}

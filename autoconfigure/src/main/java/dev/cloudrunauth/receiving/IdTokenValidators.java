@@ -1,0 +1,40 @@
+package dev.cloudrunauth.receiving;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+
+import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
+import org.springframework.security.oauth2.core.OAuth2TokenValidator;
+import org.springframework.security.oauth2.jwt.Jwt;
+
+/**
+ * The claim validation of Google ID tokens, composed from small validators.
+ */
+public final class IdTokenValidators {
+
+	private IdTokenValidators() {
+	}
+
+	/**
+	 * Create the validator of Google ID tokens: timestamps with clock skew, one of the issuers, one of the audiences,
+	 * and a verified email, followed by any additional validators.
+	 * @param issuers the accepted issuers
+	 * @param audiences the accepted audiences
+	 * @param clockSkew the clock skew allowed for {@code exp}, {@code iat} and {@code nbf}
+	 * @param additional further validators, applied after these
+	 * @return the validator
+	 */
+	public static OAuth2TokenValidator<Jwt> createDefault(Collection<String> issuers, Collection<String> audiences,
+			Duration clockSkew, Collection<? extends OAuth2TokenValidator<Jwt>> additional) {
+		List<OAuth2TokenValidator<Jwt>> validators = new ArrayList<>();
+		validators.add(new IdTokenTimestampValidator(clockSkew));
+		validators.add(new IssuerValidator(issuers));
+		validators.add(new AudienceValidator(audiences));
+		validators.add(new VerifiedEmailValidator());
+		validators.addAll(additional);
+		return new DelegatingOAuth2TokenValidator<>(validators);
+	}
+
+}

@@ -1,0 +1,201 @@
+package dev.cloudrunauth.receiving;
+
+import java.security.interfaces.RSAPublicKey;
+import java.text.ParseException;
+import java.util.Collection;
+import java.util.Map;
+import java.util.Set;
+
+import com.nimbusds.jose.Algorithm;
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.RSASSAVerifier;
+import com.nimbusds.jose.util.Base64URL;
+import com.nimbusds.jose.util.JSONObjectUtils;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.core.convert.converter.Converter;
+import org.springframework.security.oauth2.core.OAuth2Error;
+import org.springframework.security.oauth2.core.OAuth2TokenValidator;
+import org.springframework.security.oauth2.core.OAuth2TokenValidatorResult;
+import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.security.oauth2.jwt.MappedJwtClaimSetConverter;
+
+/**
+ * Verifies Google ID tokens in two steps, so that a decoder can look the signing key up in between, blocking or not:
+ * {@link #parse(String)} checks the structure, header and claim types; {@link #verify(ParsedToken, RSAPublicKey)}
+ * checks the signature and validates the claims.
+ */
+final class IdTokenVerifier {
+
+	/**
+	 * What Cloud Run puts in place of the signature of a token its IAM invoker check verified.
+	 */
+	static final String SIGNATURE_REMOVED_BY_GOOGLE = "SIGNATURE_REMOVED_BY_GOOGLE";
+
+	/**
+	 * Google's ID tokens are about 1 KB; anything this long is not one.
+	 */
+	static final int MAX_TOKEN_LENGTH = 8 * 1024;
+
+	private static final Set<String> FORBIDDEN_HEADERS = Set.of("crit", "jku", "x5u", "jwk", "x5c");
+
+	private static final Set<String> TIME_CLAIMS = Set.of("exp", "iat", "nbf");
+
+	private final OAuth2TokenValidator<Jwt> validator;
+
+	private final boolean trustCloudRunIam;
+
+	private final Converter<Map<String, Object>, Map<String, Object>> claimConverter = MappedJwtClaimSetConverter
+		.withDefaults(Map.of());
+
+	IdTokenVerifier(OAuth2TokenValidator<Jwt> validator, boolean trustCloudRunIam) {
+		this.validator = validator;
+		this.trustCloudRunIam = trustCloudRunIam;
+	}
+
+	ParsedToken parse(String token) {
+		if (token.length() > MAX_TOKEN_LENGTH) {
+			throw new InvalidIdTokenException(RejectionReason.MALFORMED);
+		}
+		String[] parts = token.split("\\.", -1);
+		if (parts.length != 3) {
+			throw new InvalidIdTokenException(RejectionReason.MALFORMED);
+		}
+		checkAlgorithm(parts[0]);
+		SignedJWT jwt;
+		JWTClaimsSet claims;
+		try {
+			jwt = SignedJWT.parse(token);
+			claims = jwt.getJWTClaimsSet();
+		}
+		catch (ParseException | IllegalArgumentException ex) {
+			throw new InvalidIdTokenException(RejectionReason.MALFORMED, RejectionReason.MALFORMED.description(), ex);
+		}
+		JWSHeader header = jwt.getHeader();
+		for (String name : header.getIncludedParams()) {
+			if (FORBIDDEN_HEADERS.contains(name)) {
+				throw new InvalidIdTokenException(RejectionReason.HEADER,
+						"The token's header parameter '" + name + "' is not accepted", null);
+			}
+		}
+		if (header.getKeyID() == null || header.getKeyID().isEmpty()) {
+			throw new InvalidIdTokenException(RejectionReason.HEADER, "The token's header has no key id", null);
+		}
+		checkClaimTypes(claims);
+		boolean signatureRemoved = SIGNATURE_REMOVED_BY_GOOGLE.equals(parts[2]);
+		if (signatureRemoved && !this.trustCloudRunIam) {
+			throw new InvalidIdTokenException(RejectionReason.SIGNATURE_REMOVED);
+		}
+		return new ParsedToken(token, jwt, claims, signatureRemoved);
+	}
+
+	Jwt verify(ParsedToken token, @Nullable RSAPublicKey key) {
+		if (!token.signatureRemoved()) {
+			if (key == null) {
+				throw new InvalidIdTokenException(RejectionReason.UNKNOWN_KEY);
+			}
+			try {
+				if (!token.jwt().verify(new RSASSAVerifier(key))) {
+					throw new InvalidIdTokenException(RejectionReason.SIGNATURE);
+				}
+			}
+			catch (JOSEException ex) {
+				throw new InvalidIdTokenException(RejectionReason.SIGNATURE, RejectionReason.SIGNATURE.description(),
+						ex);
+			}
+		}
+		if (token.claims().getClaim("iat") == null) {
+			// checked here because Spring's claim conversion makes up an iat from exp
+			throw new InvalidIdTokenException(RejectionReason.ISSUED_AT);
+		}
+		Jwt jwt = toJwt(token);
+		OAuth2TokenValidatorResult result = this.validator.validate(jwt);
+		if (result.hasErrors()) {
+			throw rejection(result.getErrors());
+		}
+		return jwt;
+	}
+
+	private static void checkAlgorithm(String encodedHeader) {
+		Algorithm algorithm;
+		try {
+			Map<String, Object> header = JSONObjectUtils
+				.parse(new Base64URL(encodedHeader).decodeToString(), MAX_TOKEN_LENGTH);
+			algorithm = com.nimbusds.jose.Header.parseAlgorithm(header);
+		}
+		catch (ParseException | IllegalArgumentException ex) {
+			throw new InvalidIdTokenException(RejectionReason.MALFORMED, RejectionReason.MALFORMED.description(), ex);
+		}
+		if (Algorithm.NONE.equals(algorithm)) {
+			throw new InvalidIdTokenException(RejectionReason.UNSIGNED);
+		}
+		if (!JWSAlgorithm.RS256.equals(algorithm)) {
+			throw new InvalidIdTokenException(RejectionReason.ALGORITHM);
+		}
+	}
+
+	private static void checkClaimTypes(JWTClaimsSet claims) {
+		for (String name : TIME_CLAIMS) {
+			// Nimbus turns numeric times into Dates and refuses other types; this guards against a change of that
+			Object value = claims.getClaim(name);
+			if (value != null && !(value instanceof java.util.Date)) {
+				throw new InvalidIdTokenException(RejectionReason.MALFORMED,
+						"The token's claim '" + name + "' is not a number", null);
+			}
+		}
+		Object issuer = claims.getClaim("iss");
+		if (issuer != null && !(issuer instanceof String)) {
+			throw new InvalidIdTokenException(RejectionReason.MALFORMED, "The token's claim 'iss' is not a string",
+					null);
+		}
+		Object audience = claims.getClaim("aud");
+		if (audience != null && !(audience instanceof String)
+				&& !(audience instanceof Collection<?> list && list.stream().allMatch(String.class::isInstance))) {
+			throw new InvalidIdTokenException(RejectionReason.MALFORMED,
+					"The token's claim 'aud' is not a string or list of strings", null);
+		}
+	}
+
+	private Jwt toJwt(ParsedToken token) {
+		try {
+			Map<String, Object> claims = this.claimConverter.convert(token.claims().toJSONObject());
+			return Jwt.withTokenValue(token.value())
+				.headers((headers) -> headers.putAll(token.jwt().getHeader().toJSONObject()))
+				.claims((all) -> all.putAll(claims))
+				.build();
+		}
+		catch (RuntimeException ex) {
+			throw new InvalidIdTokenException(RejectionReason.MALFORMED, RejectionReason.MALFORMED.description(), ex);
+		}
+	}
+
+	private static InvalidIdTokenException rejection(Collection<OAuth2Error> errors) {
+		for (OAuth2Error error : errors) {
+			if (error instanceof IdTokenError idTokenError) {
+				return new InvalidIdTokenException(idTokenError.getReason());
+			}
+		}
+		OAuth2Error first = errors.iterator().next();
+		String description = (first.getDescription() != null) ? first.getDescription()
+				: RejectionReason.OTHER.description();
+		return new InvalidIdTokenException(RejectionReason.OTHER, description, null);
+	}
+
+	record ParsedToken(String value, SignedJWT jwt, JWTClaimsSet claims, boolean signatureRemoved) {
+
+		String keyId() {
+			return this.jwt.getHeader().getKeyID();
+		}
+
+		@Override
+		public String toString() {
+			return "ParsedToken[kid=" + keyId() + ", signatureRemoved=" + this.signatureRemoved + "]";
+		}
+
+	}
+
+}

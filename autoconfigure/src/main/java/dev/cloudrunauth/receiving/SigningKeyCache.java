@@ -1,0 +1,347 @@
+package dev.cloudrunauth.receiving;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.security.interfaces.RSAPublicKey;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.KeyUse;
+import com.nimbusds.jose.jwk.RSAKey;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.util.Assert;
+
+/**
+ * Google's signing keys, fetched from a JWK Set URI and cached as long as its {@code Cache-Control: max-age} says,
+ * then refetched in the background before they go stale. Nothing blocks on a fetch except a request whose key is not
+ * known: a token with an unknown {@code kid} triggers at most one refetch per {@code refetchInterval}, and every such
+ * request in the meantime shares it. When the endpoint fails, the keys already known stay in use.
+ */
+public final class SigningKeyCache implements AutoCloseable {
+
+	private static final Log logger = LogFactory.getLog(SigningKeyCache.class);
+
+	private static final Duration DEFAULT_MAX_AGE = Duration.ofHours(1);
+
+	private static final Duration MIN_MAX_AGE = Duration.ofSeconds(5);
+
+	private static final Duration MAX_MAX_AGE = Duration.ofDays(1);
+
+	private static final Duration MAX_RETRY_DELAY = Duration.ofMinutes(1);
+
+	private final URI jwkSetUri;
+
+	private final Duration refetchInterval;
+
+	private final Duration timeout;
+
+	private final Clock clock;
+
+	private final HttpClient http;
+
+	private final ScheduledExecutorService scheduler;
+
+	private final AtomicReference<@Nullable CompletableFuture<Keys>> inFlight = new AtomicReference<>();
+
+	private final LongAdder fetches = new LongAdder();
+
+	private final LongAdder failedFetches = new LongAdder();
+
+	private volatile Keys keys = Keys.NONE;
+
+	private volatile long lastAttemptAt;
+
+	private volatile int consecutiveFailures;
+
+	private volatile @Nullable String lastError;
+
+	private @Nullable ScheduledFuture<?> scheduled;
+
+	/**
+	 * Create a cache; call {@link #start()} to fetch the keys in the background.
+	 * @param jwkSetUri where the keys are published
+	 * @param refetchInterval minimum time between two fetches caused by unknown key ids
+	 * @param timeout how long a fetch may take
+	 * @param clock the clock
+	 */
+	public SigningKeyCache(URI jwkSetUri, Duration refetchInterval, Duration timeout, Clock clock) {
+		Assert.notNull(jwkSetUri, "jwkSetUri cannot be null");
+		Assert.isTrue(!refetchInterval.isNegative(), "refetchInterval cannot be negative");
+		Assert.isTrue(timeout.toMillis() > 0, "timeout must be positive");
+		this.jwkSetUri = jwkSetUri;
+		this.refetchInterval = refetchInterval;
+		this.timeout = timeout;
+		this.clock = clock;
+		this.http = HttpClient.newBuilder()
+			.connectTimeout(timeout)
+			.followRedirects(HttpClient.Redirect.NEVER)
+			.executor(Executors.newCachedThreadPool(daemon("cloudrun-auth-jwks-")))
+			.build();
+		this.scheduler = Executors.newSingleThreadScheduledExecutor(daemon("cloudrun-auth-jwks-refresh-"));
+	}
+
+	/**
+	 * Fetch the keys in the background.
+	 */
+	public void start() {
+		fetch();
+	}
+
+	/**
+	 * Return a known key without waiting.
+	 * @param keyId the key id
+	 * @return the key, or {@code null} if it is not known
+	 */
+	public @Nullable RSAPublicKey cachedKey(String keyId) {
+		return this.keys.byId.get(keyId);
+	}
+
+	/**
+	 * Return a key. If it is not known, wait for the fetch in progress, or start one unless the last began within the
+	 * refetch interval.
+	 * @param keyId the key id
+	 * @return a future of the key, empty if it is still unknown
+	 */
+	public CompletableFuture<Optional<RSAPublicKey>> key(String keyId) {
+		RSAPublicKey key = cachedKey(keyId);
+		if (key != null) {
+			return CompletableFuture.completedFuture(Optional.of(key));
+		}
+		CompletableFuture<Keys> fetch = this.inFlight.get();
+		if (fetch == null) {
+			if (!refetchAllowed()) {
+				return CompletableFuture.completedFuture(Optional.empty());
+			}
+			fetch = fetch();
+		}
+		return fetch.handle((keys, failure) -> Optional.ofNullable(this.keys.byId.get(keyId)));
+	}
+
+	/**
+	 * Return whether keys have been loaded at least once.
+	 * @return {@code true} once a fetch succeeded
+	 */
+	public boolean keysLoaded() {
+		return this.keys.loaded();
+	}
+
+	/**
+	 * Return the number of keys known.
+	 * @return the number of keys
+	 */
+	public int keyCount() {
+		return this.keys.byId.size();
+	}
+
+	/**
+	 * Return when the keys were last fetched successfully.
+	 * @return the time, or {@code null} if never
+	 */
+	public @Nullable Instant lastFetched() {
+		Keys keys = this.keys;
+		return keys.loaded() ? Instant.ofEpochMilli(keys.fetchedAt) : null;
+	}
+
+	/**
+	 * Return the error of the last fetch, if it failed.
+	 * @return the error message, or {@code null} if the last fetch succeeded
+	 */
+	public @Nullable String lastError() {
+		return this.lastError;
+	}
+
+	/**
+	 * Return how many fetches were attempted.
+	 * @return the count
+	 */
+	public long fetches() {
+		return this.fetches.sum();
+	}
+
+	/**
+	 * Return how many fetches failed.
+	 * @return the count
+	 */
+	public long failedFetches() {
+		return this.failedFetches.sum();
+	}
+
+	/**
+	 * Return the JWK Set URI.
+	 * @return the URI
+	 */
+	public URI jwkSetUri() {
+		return this.jwkSetUri;
+	}
+
+	@Override
+	public void close() {
+		this.scheduler.shutdownNow();
+	}
+
+	private boolean refetchAllowed() {
+		return this.clock.millis() - this.lastAttemptAt >= this.refetchInterval.toMillis();
+	}
+
+	private CompletableFuture<Keys> fetch() {
+		while (true) {
+			CompletableFuture<Keys> running = this.inFlight.get();
+			if (running != null) {
+				return running;
+			}
+			CompletableFuture<Keys> fetch = new CompletableFuture<>();
+			if (this.inFlight.compareAndSet(null, fetch)) {
+				this.lastAttemptAt = this.clock.millis();
+				this.fetches.increment();
+				send().whenComplete((keys, failure) -> complete(fetch, keys, failure));
+				return fetch;
+			}
+		}
+	}
+
+	private CompletableFuture<Keys> send() {
+		try {
+			HttpRequest request = HttpRequest.newBuilder(this.jwkSetUri)
+				.timeout(this.timeout)
+				.header("Accept", "application/json")
+				.GET()
+				.build();
+			return this.http.sendAsync(request, HttpResponse.BodyHandlers.ofString()).thenApply(this::parse);
+		}
+		catch (RuntimeException ex) {
+			return CompletableFuture.failedFuture(ex);
+		}
+	}
+
+	private Keys parse(HttpResponse<String> response) {
+		if (response.statusCode() != 200) {
+			throw new IllegalStateException("HTTP " + response.statusCode() + " from " + this.jwkSetUri);
+		}
+		JWKSet set;
+		try {
+			set = JWKSet.parse(response.body());
+		}
+		catch (java.text.ParseException ex) {
+			throw new IllegalStateException("Not a JWK Set: " + ex.getMessage(), ex);
+		}
+		Map<String, RSAPublicKey> byId = new HashMap<>();
+		for (JWK jwk : set.getKeys()) {
+			if (jwk instanceof RSAKey rsa && rsa.getKeyID() != null
+					&& (rsa.getKeyUse() == null || KeyUse.SIGNATURE.equals(rsa.getKeyUse()))
+					&& (rsa.getAlgorithm() == null || JWSAlgorithm.RS256.equals(rsa.getAlgorithm()))) {
+				try {
+					byId.put(rsa.getKeyID(), rsa.toRSAPublicKey());
+				}
+				catch (JOSEException ex) {
+					logger.debug("Skipping unusable key " + rsa.getKeyID() + ": " + ex.getMessage());
+				}
+			}
+		}
+		long now = this.clock.millis();
+		return new Keys(Map.copyOf(byId), now, now + maxAge(response).toMillis());
+	}
+
+	private void complete(CompletableFuture<Keys> fetch, @Nullable Keys fetched, @Nullable Throwable failure) {
+		long now = this.clock.millis();
+		if (fetched != null) {
+			Keys previous = this.keys;
+			this.keys = fetched;
+			this.consecutiveFailures = 0;
+			this.lastError = null;
+			if (logger.isDebugEnabled() && !previous.byId.keySet().equals(fetched.byId.keySet())) {
+				logger.debug("Signing keys from " + this.jwkSetUri + ": " + fetched.byId.keySet());
+			}
+			long lifetime = fetched.expiresAt - fetched.fetchedAt;
+			schedule(fetched.expiresAt - lifetime / 10 - now);
+		}
+		else {
+			this.failedFetches.increment();
+			int failures = ++this.consecutiveFailures;
+			Throwable cause = (failure != null && failure.getCause() != null) ? failure.getCause() : failure;
+			this.lastError = String.valueOf((cause != null) ? cause.getMessage() : null);
+			long retry = Math.min(MAX_RETRY_DELAY.toMillis(), 1000L << Math.min(failures - 1, 16));
+			logger.warn("Cannot fetch signing keys from " + this.jwkSetUri + " (attempt " + failures + "): "
+					+ this.lastError + (this.keys.loaded() ? "; the " + this.keys.byId.size()
+							+ " keys already known stay in use" : "") + "; retrying in " + retry + " ms");
+			schedule(retry);
+		}
+		this.inFlight.compareAndSet(fetch, null);
+		if (fetched != null) {
+			fetch.complete(fetched);
+		}
+		else {
+			fetch.completeExceptionally((failure != null) ? failure : new IllegalStateException("fetch failed"));
+		}
+	}
+
+	private synchronized void schedule(long delayMillis) {
+		if (this.scheduled != null) {
+			this.scheduled.cancel(false);
+		}
+		if (!this.scheduler.isShutdown()) {
+			this.scheduled = this.scheduler.schedule(this::fetch, Math.max(delayMillis, 0), TimeUnit.MILLISECONDS);
+		}
+	}
+
+	private static Duration maxAge(HttpResponse<?> response) {
+		Optional<String> cacheControl = response.headers().firstValue("Cache-Control");
+		if (cacheControl.isEmpty()) {
+			return DEFAULT_MAX_AGE;
+		}
+		for (String directive : cacheControl.get().toLowerCase(Locale.ROOT).split(",")) {
+			String trimmed = directive.trim();
+			if (trimmed.startsWith("max-age=")) {
+				try {
+					Duration maxAge = Duration.ofSeconds(Long.parseLong(trimmed.substring("max-age=".length())));
+					return (maxAge.compareTo(MIN_MAX_AGE) < 0) ? MIN_MAX_AGE
+							: (maxAge.compareTo(MAX_MAX_AGE) > 0) ? MAX_MAX_AGE : maxAge;
+				}
+				catch (NumberFormatException ex) {
+					return DEFAULT_MAX_AGE;
+				}
+			}
+		}
+		return DEFAULT_MAX_AGE;
+	}
+
+	private static java.util.concurrent.ThreadFactory daemon(String prefix) {
+		java.util.concurrent.atomic.AtomicInteger count = new java.util.concurrent.atomic.AtomicInteger();
+		return (runnable) -> {
+			Thread thread = new Thread(runnable, prefix + count.incrementAndGet());
+			thread.setDaemon(true);
+			return thread;
+		};
+	}
+
+	private record Keys(Map<String, RSAPublicKey> byId, long fetchedAt, long expiresAt) {
+
+		static final Keys NONE = new Keys(Map.of(), 0, 0);
+
+		boolean loaded() {
+			return this != NONE;
+		}
+
+	}
+
+}

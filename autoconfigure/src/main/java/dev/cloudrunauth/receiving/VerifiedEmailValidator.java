@@ -1,0 +1,29 @@
+package dev.cloudrunauth.receiving;
+
+import org.springframework.security.oauth2.core.OAuth2TokenValidator;
+import org.springframework.security.oauth2.core.OAuth2TokenValidatorResult;
+import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.util.Assert;
+import org.springframework.util.StringUtils;
+
+/**
+ * Validates that the token names its caller: {@code email} present and {@code email_verified} true. Service account
+ * tokens carry both when minted with {@code format=full} (metadata server) or {@code includeEmail} (impersonation).
+ */
+public final class VerifiedEmailValidator implements OAuth2TokenValidator<Jwt> {
+
+	@Override
+	public OAuth2TokenValidatorResult validate(Jwt jwt) {
+		Assert.notNull(jwt, "jwt cannot be null");
+		Object email = jwt.getClaims().get("email");
+		if (!(email instanceof String value) || !StringUtils.hasText(value)) {
+			return IdTokenError.failure(RejectionReason.EMAIL);
+		}
+		Object verified = jwt.getClaims().get("email_verified");
+		if (!Boolean.TRUE.equals(verified) && !"true".equals(verified)) {
+			return IdTokenError.failure(RejectionReason.EMAIL_NOT_VERIFIED);
+		}
+		return OAuth2TokenValidatorResult.success();
+	}
+
+}

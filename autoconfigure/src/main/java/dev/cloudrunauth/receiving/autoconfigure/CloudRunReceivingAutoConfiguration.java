@@ -1,0 +1,75 @@
+package dev.cloudrunauth.receiving.autoconfigure;
+
+import java.time.Clock;
+
+import dev.cloudrunauth.receiving.IdTokenValidators;
+import dev.cloudrunauth.receiving.SigningKeyCache;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.core.env.Environment;
+import org.springframework.security.oauth2.core.OAuth2TokenValidator;
+import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.security.oauth2.jwt.JwtDecoder;
+import org.springframework.security.oauth2.server.resource.authentication.BearerTokenAuthenticationToken;
+import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationConverter;
+
+/**
+ * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration Auto-configuration} of what the servlet and
+ * reactive receiving sides share: the validated settings, Google's signing keys, the claim validation and the
+ * caller's email as principal name.
+ *
+ * @see CloudRunReceivingProperties
+ */
+@AutoConfiguration(beforeName = {
+		"org.springframework.boot.security.oauth2.server.resource.autoconfigure.OAuth2ResourceServerAutoConfiguration",
+		"org.springframework.boot.security.oauth2.server.resource.autoconfigure.reactive.ReactiveOAuth2ResourceServerAutoConfiguration" })
+@ConditionalOnClass({ JwtDecoder.class, BearerTokenAuthenticationToken.class })
+@ConditionalOnWebApplication
+@ConditionalOnCloudRunReceivingEnabled
+@EnableConfigurationProperties(CloudRunReceivingProperties.class)
+public final class CloudRunReceivingAutoConfiguration {
+
+	@Bean
+	ReceivingSettings cloudRunReceivingSettings(CloudRunReceivingProperties properties, Environment environment) {
+		ReceivingSettings settings = ReceivingSettings.of(properties, environment);
+		settings.logSummary();
+		return settings;
+	}
+
+	@Bean(initMethod = "start")
+	@ConditionalOnMissingBean
+	SigningKeyCache signingKeyCache(ReceivingSettings settings, CloudRunReceivingProperties properties) {
+		return new SigningKeyCache(settings.jwkSetUri(), properties.getJwkSetRefetchInterval(),
+				properties.getJwkSetTimeout(), Clock.systemUTC());
+	}
+
+	@Bean
+	IdTokenValidation cloudRunIdTokenValidation(ReceivingSettings settings,
+			ObjectProvider<OAuth2TokenValidator<Jwt>> additionalValidators) {
+		return new IdTokenValidation(IdTokenValidators.createDefault(settings.issuers(), settings.audiences(),
+				settings.clockSkew(), additionalValidators.orderedStream().toList()));
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	JwtAuthenticationConverter jwtAuthenticationConverter() {
+		JwtAuthenticationConverter converter = new JwtAuthenticationConverter();
+		converter.setPrincipalClaimName("email");
+		return converter;
+	}
+
+	/**
+	 * The claim validation, kept out of the {@code OAuth2TokenValidator} beans that are added to it.
+	 *
+	 * @param validator the validator
+	 */
+	record IdTokenValidation(OAuth2TokenValidator<Jwt> validator) {
+	}
+
+}

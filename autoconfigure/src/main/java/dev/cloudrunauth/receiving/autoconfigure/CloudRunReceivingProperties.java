@@ -1,0 +1,176 @@
+package dev.cloudrunauth.receiving.autoconfigure;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * Configuration properties of the receiving side: which tokens are accepted, and from which callers.
+ */
+@ConfigurationProperties("cloudrun.auth.receiving")
+public class CloudRunReceivingProperties {
+
+	/**
+	 * Whether every request must carry a Google-signed ID token (except to public paths).
+	 */
+	private boolean enabled = true;
+
+	/**
+	 * Accepted audiences ("aud"): this service's URL, custom audiences, push endpoints. On Cloud Run, defaults to the
+	 * service URL derived from K_SERVICE and the metadata server.
+	 */
+	private List<String> audiences = new ArrayList<>();
+
+	/**
+	 * Service account emails allowed to call. Empty allows any verified Google identity whose token names one of
+	 * the audiences.
+	 */
+	private List<String> allowedCallers = new ArrayList<>();
+
+	/**
+	 * JWK Set URI of Google's signing keys.
+	 */
+	private String jwkSetUri = "https://www.googleapis.com/oauth2/v3/certs";
+
+	/**
+	 * Minimum time between two fetches of the JWK Set caused by tokens with an unknown key id.
+	 */
+	private Duration jwkSetRefetchInterval = Duration.ofSeconds(30);
+
+	/**
+	 * Longest a fetch of the JWK Set may take.
+	 */
+	private Duration jwkSetTimeout = Duration.ofSeconds(5);
+
+	/**
+	 * Accepted issuers ("iss").
+	 */
+	private List<String> issuers = new ArrayList<>(List.of("https://accounts.google.com", "accounts.google.com"));
+
+	/**
+	 * Clock skew allowed when checking "exp", "iat" and "nbf".
+	 */
+	private Duration clockSkew = Duration.ofSeconds(30);
+
+	/**
+	 * Path patterns that need no token, such as health checks (Cloud Run's probes carry none).
+	 */
+	private List<String> publicPaths = new ArrayList<>(List.of("/actuator/health/**"));
+
+	/**
+	 * Whether to accept tokens whose signature Cloud Run's IAM invoker check replaced with
+	 * SIGNATURE_REMOVED_BY_GOOGLE, without verifying a signature. Only for services behind that check; refused
+	 * outside Cloud Run.
+	 */
+	private boolean trustCloudRunIam = false;
+
+	/**
+	 * Whether to allow trust-cloud-run-iam where K_SERVICE is not set. For tests only: outside Cloud Run anyone can
+	 * send a token with its signature removed.
+	 */
+	private boolean trustCloudRunIamOutsideCloudRun = false;
+
+	/**
+	 * Whether to enable method security, for @PreAuthorize and @AllowCallers.
+	 */
+	private boolean methodSecurity = true;
+
+	public boolean isEnabled() {
+		return this.enabled;
+	}
+
+	public void setEnabled(boolean enabled) {
+		this.enabled = enabled;
+	}
+
+	public List<String> getAudiences() {
+		return this.audiences;
+	}
+
+	public void setAudiences(List<String> audiences) {
+		this.audiences = audiences;
+	}
+
+	public List<String> getAllowedCallers() {
+		return this.allowedCallers;
+	}
+
+	public void setAllowedCallers(List<String> allowedCallers) {
+		this.allowedCallers = allowedCallers;
+	}
+
+	public String getJwkSetUri() {
+		return this.jwkSetUri;
+	}
+
+	public void setJwkSetUri(String jwkSetUri) {
+		this.jwkSetUri = jwkSetUri;
+	}
+
+	public Duration getJwkSetRefetchInterval() {
+		return this.jwkSetRefetchInterval;
+	}
+
+	public void setJwkSetRefetchInterval(Duration jwkSetRefetchInterval) {
+		this.jwkSetRefetchInterval = jwkSetRefetchInterval;
+	}
+
+	public Duration getJwkSetTimeout() {
+		return this.jwkSetTimeout;
+	}
+
+	public void setJwkSetTimeout(Duration jwkSetTimeout) {
+		this.jwkSetTimeout = jwkSetTimeout;
+	}
+
+	public List<String> getIssuers() {
+		return this.issuers;
+	}
+
+	public void setIssuers(List<String> issuers) {
+		this.issuers = issuers;
+	}
+
+	public Duration getClockSkew() {
+		return this.clockSkew;
+	}
+
+	public void setClockSkew(Duration clockSkew) {
+		this.clockSkew = clockSkew;
+	}
+
+	public List<String> getPublicPaths() {
+		return this.publicPaths;
+	}
+
+	public void setPublicPaths(List<String> publicPaths) {
+		this.publicPaths = publicPaths;
+	}
+
+	public boolean isTrustCloudRunIam() {
+		return this.trustCloudRunIam;
+	}
+
+	public void setTrustCloudRunIam(boolean trustCloudRunIam) {
+		this.trustCloudRunIam = trustCloudRunIam;
+	}
+
+	public boolean isTrustCloudRunIamOutsideCloudRun() {
+		return this.trustCloudRunIamOutsideCloudRun;
+	}
+
+	public void setTrustCloudRunIamOutsideCloudRun(boolean trustCloudRunIamOutsideCloudRun) {
+		this.trustCloudRunIamOutsideCloudRun = trustCloudRunIamOutsideCloudRun;
+	}
+
+	public boolean isMethodSecurity() {
+		return this.methodSecurity;
+	}
+
+	public void setMethodSecurity(boolean methodSecurity) {
+		this.methodSecurity = methodSecurity;
+	}
+
+}

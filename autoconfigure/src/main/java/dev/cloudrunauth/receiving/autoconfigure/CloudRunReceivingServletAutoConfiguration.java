@@ -1,0 +1,147 @@
+package dev.cloudrunauth.receiving.autoconfigure;
+
+import java.util.List;
+
+import dev.cloudrunauth.receiving.AllowCallersMethodAuthorization;
+import dev.cloudrunauth.receiving.AllowedCallersAuthorizationManager;
+import dev.cloudrunauth.receiving.CallerExpressions;
+import dev.cloudrunauth.receiving.CloudRunBearerTokenResolver;
+import dev.cloudrunauth.receiving.GoogleIdTokenDecoder;
+import dev.cloudrunauth.receiving.SigningKeyCache;
+import dev.cloudrunauth.receiving.autoconfigure.CloudRunReceivingAutoConfiguration.IdTokenValidation;
+
+import org.springframework.aop.Advisor;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.BeanDefinition;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.security.autoconfigure.web.servlet.ConditionalOnDefaultServletWebSecurity;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Role;
+import org.springframework.core.env.Environment;
+import org.springframework.security.authorization.method.AuthorizationInterceptorsOrder;
+import org.springframework.security.authorization.method.AuthorizationManagerBeforeMethodInterceptor;
+import org.springframework.security.config.annotation.method.configuration.EnableMethodSecurity;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.oauth2.jwt.JwtDecoder;
+import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationConverter;
+import org.springframework.security.oauth2.server.resource.web.BearerTokenResolver;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.access.intercept.RequestAuthorizationContext;
+import org.springframework.security.web.savedrequest.NullRequestCache;
+import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
+import org.springframework.security.web.util.matcher.OrRequestMatcher;
+import org.springframework.security.web.util.matcher.RequestMatcher;
+
+/**
+ * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration Auto-configuration} of the receiving side of
+ * servlet applications: a {@link JwtDecoder} for Google ID tokens, a bearer token resolver that knows
+ * {@code X-Serverless-Authorization}, a default security filter chain, and method security for
+ * {@code @PreAuthorize} and {@code @AllowCallers}.
+ */
+@AutoConfiguration(after = CloudRunReceivingAutoConfiguration.class, beforeName = {
+		"org.springframework.boot.security.oauth2.server.resource.autoconfigure.OAuth2ResourceServerAutoConfiguration",
+		"org.springframework.boot.security.oauth2.server.resource.autoconfigure.web.OAuth2ResourceServerWebSecurityAutoConfiguration",
+		"org.springframework.boot.security.autoconfigure.web.servlet.ServletWebSecurityAutoConfiguration",
+		"org.springframework.boot.security.autoconfigure.actuate.web.servlet.ManagementWebSecurityAutoConfiguration",
+		"org.springframework.boot.security.autoconfigure.SecurityAutoConfiguration",
+		"org.springframework.boot.security.autoconfigure.UserDetailsServiceAutoConfiguration" })
+@ConditionalOnClass({ JwtDecoder.class, HttpSecurity.class, BearerTokenResolver.class })
+@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+@ConditionalOnCloudRunReceivingEnabled
+public final class CloudRunReceivingServletAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean(JwtDecoder.class)
+	GoogleIdTokenDecoder googleIdTokenDecoder(SigningKeyCache keys, IdTokenValidation validation,
+			ReceivingSettings settings, CloudRunReceivingProperties properties) {
+		return GoogleIdTokenDecoder.withSigningKeys(keys)
+			.validator(validation.validator())
+			.trustCloudRunIam(settings.trustCloudRunIam())
+			.keyTimeout(properties.getJwkSetTimeout())
+			.build();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean(BearerTokenResolver.class)
+	CloudRunBearerTokenResolver cloudRunBearerTokenResolver(ReceivingSettings settings,
+			ObjectProvider<PathPatternRequestMatcher.Builder> paths) {
+		CloudRunBearerTokenResolver resolver = new CloudRunBearerTokenResolver();
+		resolver.setPublicRequests(publicRequests(settings.publicPaths(), paths));
+		return resolver;
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	AllowedCallersAuthorizationManager<RequestAuthorizationContext> allowedCallersAuthorizationManager(
+			ReceivingSettings settings) {
+		return new AllowedCallersAuthorizationManager<>(settings.callers());
+	}
+
+	@Bean
+	@ConditionalOnDefaultServletWebSecurity
+	SecurityFilterChain cloudRunReceivingSecurityFilterChain(HttpSecurity http, ReceivingSettings settings,
+			JwtDecoder decoder, JwtAuthenticationConverter converter, BearerTokenResolver resolver,
+			AllowedCallersAuthorizationManager<RequestAuthorizationContext> callers,
+			ObjectProvider<PathPatternRequestMatcher.Builder> paths) {
+		RequestMatcher publicRequests = publicRequests(settings.publicPaths(), paths);
+		http.authorizeHttpRequests((requests) -> {
+			requests.requestMatchers(publicRequests).permitAll();
+			requests.anyRequest().access(callers);
+		});
+		http.oauth2ResourceServer((resourceServer) -> resourceServer.bearerTokenResolver(resolver)
+			.jwt((jwt) -> jwt.decoder(decoder).jwtAuthenticationConverter(converter)));
+		http.sessionManagement((sessions) -> sessions.sessionCreationPolicy(SessionCreationPolicy.STATELESS));
+		http.requestCache((cache) -> cache.requestCache(new NullRequestCache()));
+		http.csrf(AbstractHttpConfigurer::disable);
+		http.formLogin(AbstractHttpConfigurer::disable);
+		http.httpBasic(AbstractHttpConfigurer::disable);
+		http.logout(AbstractHttpConfigurer::disable);
+		return http.build();
+	}
+
+	private static RequestMatcher publicRequests(List<String> publicPaths,
+			ObjectProvider<PathPatternRequestMatcher.Builder> paths) {
+		if (publicPaths.isEmpty()) {
+			return (request) -> false;
+		}
+		PathPatternRequestMatcher.Builder builder = paths.getIfAvailable(PathPatternRequestMatcher::withDefaults);
+		return new OrRequestMatcher(publicPaths.stream().map((path) -> (RequestMatcher) builder.matcher(path)).toList());
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnBooleanProperty(name = "cloudrun.auth.receiving.method-security", matchIfMissing = true)
+	static class CallerMethodSecurityConfiguration {
+
+		@Bean
+		@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+		static Advisor allowCallersAuthorizationAdvisor(Environment environment) {
+			AuthorizationManagerBeforeMethodInterceptor interceptor = new AuthorizationManagerBeforeMethodInterceptor(
+					AllowCallersMethodAuthorization.pointcut(),
+					new AllowCallersMethodAuthorization(environment).authorizationManager());
+			interceptor.setOrder(AuthorizationInterceptorsOrder.PRE_AUTHORIZE.getOrder() + 1);
+			return interceptor;
+		}
+
+		@Bean
+		@ConditionalOnMissingBean(name = "caller")
+		CallerExpressions caller() {
+			return new CallerExpressions();
+		}
+
+		@Configuration(proxyBeanMethods = false)
+		@ConditionalOnMissingBean(name = "preAuthorizeAuthorizationMethodInterceptor")
+		@EnableMethodSecurity
+		static class EnableMethodSecurityConfiguration {
+
+		}
+
+	}
+
+}

@@ -1,0 +1,185 @@
+package dev.cloudrunauth.receiving;
+
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+import dev.cloudrunauth.test.emulator.GoogleIdentityEmulator;
+import dev.cloudrunauth.test.emulator.GoogleIdentityEmulatorExtension;
+import dev.cloudrunauth.test.emulator.IdTokenBuilder;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import org.springframework.security.oauth2.jwt.Jwt;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+class GoogleIdTokenDecoderTests {
+
+	private static final String AUDIENCE = "https://receiving-123456789012.us-central1.run.app";
+
+	@RegisterExtension
+	static final GoogleIdentityEmulatorExtension google = new GoogleIdentityEmulatorExtension();
+
+	private SigningKeyCache keys;
+
+	private GoogleIdTokenDecoder decoder;
+
+	@BeforeEach
+	void createDecoder() {
+		this.keys = new SigningKeyCache(URI.create(google.emulator().jwkSetUri()), Duration.ZERO, Duration.ofSeconds(5),
+				Clock.systemUTC());
+		this.keys.start();
+		this.decoder = GoogleIdTokenDecoder.withSigningKeys(this.keys)
+			.validator(IdTokenValidators.createDefault(List.of("https://accounts.google.com", "accounts.google.com"),
+					List.of(AUDIENCE), Duration.ofSeconds(30), List.of()))
+			.build();
+	}
+
+	@AfterEach
+	void closeKeys() {
+		this.keys.close();
+	}
+
+	@Test
+	void validTokenDecodesWithItsClaims() {
+		Jwt jwt = this.decoder.decode(idToken().sign());
+		assertThat(jwt.getAudience()).containsExactly(AUDIENCE);
+		assertThat(jwt.getClaimAsString("email")).isEqualTo(google.emulator().metadataServiceAccount().email());
+	}
+
+	@Test
+	void headersThatPointElsewhereForKeysAreRejected() {
+		assertRejected(idToken().header("jku", "https://evil.example/jwks").sign(), RejectionReason.HEADER);
+		assertRejected(idToken().header("x5u", "https://evil.example/cert").sign(), RejectionReason.HEADER);
+		assertRejected(idToken().header("jwk", java.util.Map.of("kty", "RSA", "n", "AQAB", "e", "AQAB")).sign(),
+				RejectionReason.HEADER);
+		assertRejected(idToken().header("x5c", List.of("MIIB")).sign(), RejectionReason.HEADER);
+	}
+
+	@Test
+	void criticalHeaderParametersAreRejected() {
+		assertRejected(idToken().header("crit", List.of("exp")).header("exp", 1).sign(), RejectionReason.HEADER);
+	}
+
+	@Test
+	void tokenWithoutKeyIdIsRejected() {
+		GoogleIdentityEmulator emulator = google.emulator();
+		String header = "{\"alg\":\"RS256\",\"typ\":\"JWT\"}";
+		assertRejected(emulator.signRaw(header, payload()), RejectionReason.HEADER);
+	}
+
+	@Test
+	void keyIdPathTraversalIsJustAnUnknownKey() {
+		assertRejected(idToken().header("kid", "../../../../etc/passwd").sign(), RejectionReason.UNKNOWN_KEY);
+	}
+
+	@Test
+	void duplicateClaimsAreRejectedAsMalformed() {
+		String payload = payload().replace("\"email_verified\":true", "\"email_verified\":true,\"aud\":\"https://a\"");
+		assertRejected(rawWithKid(payload), RejectionReason.MALFORMED);
+	}
+
+	@Test
+	void numericStringTimesAreRejectedAsMalformed() {
+		long exp = Instant.now().plusSeconds(600).getEpochSecond();
+		String payload = payload().replaceFirst("\"exp\":\\d+", "\"exp\":\"" + exp + "\"");
+		assertRejected(rawWithKid(payload), RejectionReason.MALFORMED);
+	}
+
+	@Test
+	void audienceOfTheWrongTypeIsRejectedAsMalformed() {
+		assertRejected(idToken().claim("aud", List.of(1, 2)).sign(), RejectionReason.MALFORMED);
+		assertRejected(idToken().claim("aud", java.util.Map.of("a", AUDIENCE)).sign(), RejectionReason.MALFORMED);
+	}
+
+	@Test
+	void issuerOfTheWrongTypeIsRejectedAsMalformed() {
+		assertRejected(idToken().claim("iss", List.of("https://accounts.google.com")).sign(),
+				RejectionReason.MALFORMED);
+	}
+
+	@Test
+	void structurallyBrokenTokensAreRejectedAsMalformed() {
+		String token = idToken().sign();
+		String[] parts = token.split("\\.");
+		assertRejected(parts[0] + "." + parts[1], RejectionReason.MALFORMED);
+		assertRejected(token + ".extra", RejectionReason.MALFORMED);
+		assertRejected(token + ".a.b", RejectionReason.MALFORMED);
+		assertRejected(parts[0] + ".!!!." + parts[2], RejectionReason.MALFORMED);
+		assertRejected("." + parts[1] + "." + parts[2], RejectionReason.MALFORMED);
+		assertRejected("", RejectionReason.MALFORMED);
+		assertRejected("a".repeat(9000) + "." + parts[1] + "." + parts[2], RejectionReason.MALFORMED);
+	}
+
+	@Test
+	void otherAlgorithmsAreRejected() {
+		assertRejected(idToken().header("alg", "RS512").sign(), RejectionReason.ALGORITHM);
+		assertRejected(idToken().header("alg", "ES256").sign(), RejectionReason.ALGORITHM);
+	}
+
+	@Test
+	void rejectionMessagesNeverContainTheToken() {
+		String token = idToken().header("jku", "https://evil.example/jwks").sign();
+		assertThatExceptionOfType(InvalidIdTokenException.class).isThrownBy(() -> this.decoder.decode(token))
+			.satisfies((ex) -> assertThat(ex.getMessage()).doesNotContain(token.split("\\.")[0])
+				.doesNotContain(token.split("\\.")[1]));
+	}
+
+	@Test
+	void keysAreRefetchedInTheBackgroundAheadOfTheirMaxAge() throws Exception {
+		GoogleIdentityEmulator emulator = google.emulator();
+		org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(this.keys::keysLoaded);
+		emulator.setJwksMaxAge(Duration.ofSeconds(5));
+		try {
+			SigningKeyCache shortLived = new SigningKeyCache(URI.create(emulator.jwkSetUri()), Duration.ofHours(1),
+					Duration.ofSeconds(5), Clock.systemUTC());
+			try (shortLived) {
+				long before = emulator.jwksFetches();
+				shortLived.start();
+				Thread.sleep(7000);
+				assertThat(emulator.jwksFetches() - before).as("first fetch, then one ~4.5 s later").isEqualTo(2);
+			}
+			emulator.setJwksMaxAge(Duration.ofHours(6));
+			SigningKeyCache longLived = new SigningKeyCache(URI.create(emulator.jwkSetUri()), Duration.ofHours(1),
+					Duration.ofSeconds(5), Clock.systemUTC());
+			try (longLived) {
+				long before = emulator.jwksFetches();
+				longLived.start();
+				Thread.sleep(2000);
+				assertThat(emulator.jwksFetches() - before).isEqualTo(1);
+			}
+		}
+		finally {
+			emulator.setJwksMaxAge(Duration.ofHours(6));
+		}
+	}
+
+	private String rawWithKid(String payload) {
+		GoogleIdentityEmulator emulator = google.emulator();
+		return emulator.signRaw("{\"alg\":\"RS256\",\"kid\":\"" + emulator.keys().signingKeyId() + "\",\"typ\":\"JWT\"}",
+				payload);
+	}
+
+	private String payload() {
+		long now = Instant.now().getEpochSecond();
+		return "{\"aud\":\"" + AUDIENCE + "\",\"azp\":\"1\",\"email\":\"c@p.iam.gserviceaccount.com\","
+				+ "\"email_verified\":true,\"exp\":" + (now + 600) + ",\"iat\":" + now
+				+ ",\"iss\":\"https://accounts.google.com\",\"sub\":\"1\"}";
+	}
+
+	private void assertRejected(String token, RejectionReason reason) {
+		assertThatExceptionOfType(InvalidIdTokenException.class).isThrownBy(() -> this.decoder.decode(token))
+			.satisfies((ex) -> assertThat(ex.getReason()).isEqualTo(reason));
+	}
+
+	private IdTokenBuilder idToken() {
+		return google.emulator().idToken(AUDIENCE);
+	}
+
+}

@@ -1,0 +1,202 @@
+package dev.cloudrunauth.receiving;
+
+import java.time.Instant;
+import java.util.function.Consumer;
+
+import dev.cloudrunauth.receiving.autoconfigure.CloudRunReceivingAutoConfiguration;
+import dev.cloudrunauth.receiving.autoconfigure.CloudRunReceivingReactiveAutoConfiguration;
+import dev.cloudrunauth.test.emulator.EmulatorEndpoint;
+import dev.cloudrunauth.test.emulator.Fault;
+import dev.cloudrunauth.test.emulator.GoogleIdentityEmulatorExtension;
+import dev.cloudrunauth.test.emulator.IdTokenBuilder;
+import dev.cloudrunauth.test.emulator.ServiceAccount;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import reactor.core.publisher.Mono;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.security.autoconfigure.ReactiveUserDetailsServiceAutoConfiguration;
+import org.springframework.boot.security.autoconfigure.web.reactive.ReactiveWebSecurityAutoConfiguration;
+import org.springframework.boot.security.oauth2.server.resource.autoconfigure.reactive.ReactiveOAuth2ResourceServerAutoConfiguration;
+import org.springframework.boot.security.oauth2.server.resource.autoconfigure.web.reactive.ReactiveOAuth2ResourceServerWebSecurityAutoConfiguration;
+import org.springframework.boot.test.context.runner.ReactiveWebApplicationContextRunner;
+import org.springframework.boot.webflux.autoconfigure.HttpHandlerAutoConfiguration;
+import org.springframework.boot.webflux.autoconfigure.WebFluxAutoConfiguration;
+import org.springframework.security.access.prepost.PreAuthorize;
+import org.springframework.security.core.Authentication;
+import org.springframework.test.web.reactive.server.WebTestClient;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.springframework.security.test.web.reactive.server.SecurityMockServerConfigurers.springSecurity;
+
+/**
+ * The receiving side of a WebFlux application end to end.
+ */
+class ReceivingReactiveIntegrationTests {
+
+	static final String AUDIENCE = "https://receiving-123456789012.us-central1.run.app";
+
+	static final String CALLER = "calling@emulator-project.iam.gserviceaccount.com";
+
+	static final String READER = "reader@emulator-project.iam.gserviceaccount.com";
+
+	@RegisterExtension
+	static final GoogleIdentityEmulatorExtension google = new GoogleIdentityEmulatorExtension(
+			(builder) -> builder.serviceAccount(CALLER));
+
+	@Test
+	void validTokenIsAcceptedWithTheCallersEmailAsPrincipal() {
+		run((client) -> get(client, "/hello", token()).expectStatus().isOk()
+			.expectBody(String.class).isEqualTo("Hello, " + CALLER + "!"));
+	}
+
+	@Test
+	void requestWithoutTokenIsRejectedWith401() {
+		run((client) -> client.get().uri("/hello").exchange().expectStatus().isUnauthorized());
+	}
+
+	@Test
+	void invalidTokensAreRejectedWith401AndTheirReason() {
+		Instant past = Instant.now().minusSeconds(4000);
+		run((client) -> {
+			assertRejected(client, idToken().issuedAt(past).expiresAt(past.plusSeconds(3600)).sign(),
+					RejectionReason.EXPIRED);
+			assertRejected(client, idToken().audience("https://other.example").sign(), RejectionReason.AUDIENCE);
+			assertRejected(client, idToken().unsigned(), RejectionReason.UNSIGNED);
+			assertRejected(client, idToken().signWithSignatureRemovedByGoogle(), RejectionReason.SIGNATURE_REMOVED);
+			assertRejected(client, "garbage", RejectionReason.MALFORMED);
+		});
+	}
+
+	@Test
+	void callerNotAllowedIsRejectedWith403() {
+		run((client) -> get(client, "/hello", token()).expectStatus().isForbidden(),
+				"cloudrun.auth.receiving.allowed-callers=" + READER);
+	}
+
+	@Test
+	void allowCallersAndPreAuthorizeWorkOnReactiveMethods() {
+		run((client) -> {
+			get(client, "/reports", tokenFor(READER)).expectStatus().isOk();
+			get(client, "/reports", token()).expectStatus().isForbidden();
+			get(client, "/named", token()).expectStatus().isOk();
+			get(client, "/named", tokenFor(READER)).expectStatus().isForbidden();
+		});
+	}
+
+	@Test
+	void xServerlessAuthorizationTakesPrecedenceOverAuthorization() {
+		run((client) -> {
+			client.get().uri("/hello").header("X-Serverless-Authorization", "Bearer " + token())
+				.header("Authorization", "Basic YXBwOm93bg==").exchange().expectStatus().isOk();
+			client.get().uri("/hello").header("X-Serverless-Authorization", "Bearer garbage")
+				.header("Authorization", "Bearer " + token()).exchange().expectStatus().isUnauthorized();
+		});
+	}
+
+	@Test
+	void twoAuthorizationHeadersAreRejectedWith401() {
+		run((client) -> client.get().uri("/hello").header("Authorization", "Bearer " + token(), "Bearer " + token())
+			.exchange().expectStatus().isUnauthorized());
+	}
+
+	@Test
+	void publicPathsNeedNoToken() {
+		run((client) -> {
+			client.get().uri("/actuator/health").exchange().expectStatus().isOk();
+			client.get().uri("/actuator/health").header("Authorization", "Bearer garbage").exchange().expectStatus()
+				.isOk();
+		});
+	}
+
+	@Test
+	void unknownKeyIsFetchedWithoutBlockingAndStartupSurvivesAJwksOutage() {
+		google.emulator().inject(EmulatorEndpoint.JWKS, Fault.refuseConnections());
+		run((client) -> {
+			get(client, "/hello", token()).expectStatus().isUnauthorized();
+			google.emulator().clearFault(EmulatorEndpoint.JWKS);
+			get(client, "/hello", token()).expectStatus().isOk();
+		}, "cloudrun.auth.receiving.jwk-set-refetch-interval=0s");
+	}
+
+	@Test
+	void trustModeAcceptsATokenWhoseSignatureCloudRunRemoved() {
+		run((client) -> {
+			get(client, "/hello", idToken().signWithSignatureRemovedByGoogle()).expectStatus().isOk();
+			assertRejected(client, idToken().audience("https://other.example").signWithSignatureRemovedByGoogle(),
+					RejectionReason.AUDIENCE);
+		}, "cloudrun.auth.receiving.trust-cloud-run-iam=true", "K_SERVICE=receiving");
+	}
+
+	private static void assertRejected(WebTestClient client, String token, RejectionReason reason) {
+		get(client, "/hello", token).expectStatus().isUnauthorized()
+			.expectHeader().value("WWW-Authenticate", (value) -> assertThat(value)
+				.contains("error=\"invalid_token\"", "error_description=\"" + reason.description() + "\""));
+	}
+
+	private static WebTestClient.ResponseSpec get(WebTestClient client, String path, String token) {
+		return client.get().uri(path).header("Authorization", "Bearer " + token).exchange();
+	}
+
+	private static IdTokenBuilder idToken() {
+		return google.emulator().idToken(AUDIENCE);
+	}
+
+	private static String token() {
+		return idToken().sign();
+	}
+
+	private static String tokenFor(String email) {
+		return idToken().serviceAccount(ServiceAccount.of(email)).sign();
+	}
+
+	private void run(Consumer<WebTestClient> callback, String... properties) {
+		new ReactiveWebApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(CloudRunReceivingAutoConfiguration.class,
+					CloudRunReceivingReactiveAutoConfiguration.class, ReactiveWebSecurityAutoConfiguration.class,
+					ReactiveUserDetailsServiceAutoConfiguration.class, ReactiveOAuth2ResourceServerAutoConfiguration.class,
+					ReactiveOAuth2ResourceServerWebSecurityAutoConfiguration.class, WebFluxAutoConfiguration.class,
+					HttpHandlerAutoConfiguration.class))
+			.withUserConfiguration(TestController.class)
+			.withPropertyValues("cloudrun.auth.receiving.audiences=" + AUDIENCE,
+					"cloudrun.auth.receiving.jwk-set-uri=" + google.emulator().jwkSetUri())
+			.withPropertyValues(properties)
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				callback.accept(WebTestClient.bindToApplicationContext(context)
+					.apply(springSecurity())
+					.configureClient()
+					.build());
+			});
+	}
+
+	@RestController
+	static class TestController {
+
+		@GetMapping("/hello")
+		Mono<String> hello(Mono<Authentication> authentication) {
+			return authentication.map((caller) -> "Hello, " + caller.getName() + "!");
+		}
+
+		@GetMapping("/reports")
+		@AllowCallers(READER)
+		Mono<String> reports() {
+			return Mono.just("reports");
+		}
+
+		@GetMapping("/named")
+		@PreAuthorize("authentication.name == '" + CALLER + "'")
+		Mono<String> named() {
+			return Mono.just("named");
+		}
+
+		@GetMapping("/actuator/health")
+		Mono<String> health() {
+			return Mono.just("UP");
+		}
+
+	}
+
+}
