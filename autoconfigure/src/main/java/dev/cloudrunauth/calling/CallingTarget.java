@@ -14,6 +14,8 @@ import org.springframework.util.Assert;
  */
 public final class CallingTarget {
 
+	private static final String TRAFFIC_TAG_SEPARATOR = "---";
+
 	private final String name;
 
 	private final URI url;
@@ -55,7 +57,9 @@ public final class CallingTarget {
 	}
 
 	/**
-	 * Return the default audience for a URL: its scheme, host and, unless it is the scheme's default, port.
+	 * Return the default audience for a URL: its scheme, host and, unless it is the scheme's default, port. For a
+	 * Cloud Run traffic tag URL ({@code https://TAG---SERVICE-...run.app}) the tag is dropped, because the audience
+	 * stays the service's URL when a tag is called.
 	 * @param url the target URL
 	 * @return {@code scheme://host[:port]}
 	 */
@@ -63,9 +67,14 @@ public final class CallingTarget {
 		String problem = problemWith(url);
 		Assert.isTrue(problem == null, () -> "url " + url + " " + problem);
 		String scheme = url.getScheme().toLowerCase(Locale.ROOT);
+		String host = url.getHost().toLowerCase(Locale.ROOT);
+		int tag = host.indexOf(TRAFFIC_TAG_SEPARATOR);
+		if (host.endsWith(".run.app") && tag > 0) {
+			host = host.substring(tag + TRAFFIC_TAG_SEPARATOR.length());
+		}
 		int port = url.getPort();
 		boolean defaultPort = port == -1 || port == effectivePort(scheme, -1);
-		return scheme + "://" + url.getHost().toLowerCase(Locale.ROOT) + (defaultPort ? "" : ":" + port);
+		return scheme + "://" + host + (defaultPort ? "" : ":" + port);
 	}
 
 	/**

@@ -85,6 +85,16 @@ class CallingTargetsTests {
 	}
 
 	@Test
+	void defaultAudienceOfACloudRunTrafficTagIsTheServiceUrl() {
+		assertThat(CallingTarget.defaultAudience(URI.create("https://blue---receiving-123456789012.us-central1.run.app")))
+			.isEqualTo("https://receiving-123456789012.us-central1.run.app");
+		assertThat(CallingTarget.defaultAudience(URI.create("https://blue---receiving-abcdefghij-uc.a.run.app/api")))
+			.isEqualTo("https://receiving-abcdefghij-uc.a.run.app");
+		assertThat(CallingTarget.defaultAudience(URI.create("https://blue---x.example.com")))
+			.isEqualTo("https://blue---x.example.com");
+	}
+
+	@Test
 	void unusableUrlsAreRejected() {
 		assertThat(CallingTarget.problemWith(URI.create("receiving.run.app"))).isNotNull();
 		assertThat(CallingTarget.problemWith(URI.create("ftp://receiving.run.app"))).isNotNull();

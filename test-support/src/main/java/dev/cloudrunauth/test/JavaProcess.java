@@ -177,11 +177,50 @@ public final class JavaProcess {
 			}
 		});
 		try {
-			return new Running(builder.start(), this.echo ? this.name : null);
+			Process process = builder.start();
+			Children.register(process);
+			return new Running(process, this.echo ? this.name : null);
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException("Cannot start " + command, ex);
 		}
+	}
+
+	/**
+	 * Stops, when this JVM exits, the processes it started that are still running: the JVM does not do it itself.
+	 */
+	private static final class Children {
+
+		private static final java.util.Set<Process> running = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+		static {
+			Runtime.getRuntime().addShutdownHook(new Thread(Children::stopAll, "java-process-children"));
+		}
+
+		private Children() {
+		}
+
+		static void register(Process process) {
+			running.add(process);
+			process.onExit().thenRun(() -> running.remove(process));
+		}
+
+		private static void stopAll() {
+			for (Process process : running) {
+				process.toHandle().destroy();
+			}
+			for (Process process : running) {
+				try {
+					if (!process.waitFor(10, TimeUnit.SECONDS)) {
+						process.destroyForcibly();
+					}
+				}
+				catch (InterruptedException ex) {
+					process.destroyForcibly();
+				}
+			}
+		}
+
 	}
 
 	/**

@@ -1,22 +1,83 @@
 package dev.cloudrunauth.sample.receiving;
 
-import org.junit.jupiter.api.Test;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 
-import org.springframework.beans.factory.annotation.Autowired;
+import dev.cloudrunauth.test.emulator.GoogleIdentityEmulatorExtension;
+import dev.cloudrunauth.test.emulator.ServiceAccount;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.context.ApplicationContext;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-@SpringBootTest
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+		properties = { "server.address=127.0.0.1", "sample.report-readers=reader@demo.iam.gserviceaccount.com" })
 class ReceivingApplicationTests {
 
-	@Autowired
-	ApplicationContext context;
+	private static final String AUDIENCE = "https://receiving-123456789012.us-central1.run.app";
+
+	private static final String CALLER = "calling@demo.iam.gserviceaccount.com";
+
+	@RegisterExtension
+	static final GoogleIdentityEmulatorExtension google = new GoogleIdentityEmulatorExtension(
+			(builder) -> builder.serviceAccount(CALLER));
+
+	@DynamicPropertySource
+	static void emulator(DynamicPropertyRegistry registry) {
+		registry.add("cloudrun.auth.receiving.jwk-set-uri", () -> google.emulator().jwkSetUri());
+		registry.add("cloudrun.auth.receiving.audiences", () -> AUDIENCE);
+	}
+
+	@LocalServerPort
+	int port;
+
+	private final HttpClient http = HttpClient.newHttpClient();
 
 	@Test
-	void applicationStarts() {
-		assertThat(this.context.getBean(ReceivingApplication.class)).isNotNull();
+	void helloGreetsTheVerifiedCaller() throws Exception {
+		HttpResponse<String> response = get("/hello", google.emulator().idToken(AUDIENCE).sign());
+		assertThat(response.statusCode()).isEqualTo(200);
+		assertThat(response.body()).isEqualTo("Hello, " + CALLER + "!");
+	}
+
+	@Test
+	void whoamiDescribesTheVerifiedCaller() throws Exception {
+		HttpResponse<String> response = get("/whoami", google.emulator().idToken(AUDIENCE).sign());
+		assertThat(response.statusCode()).isEqualTo(200);
+		assertThat(response.body()).contains("\"email\":\"" + CALLER + "\"",
+				"\"subject\":\"" + ServiceAccount.of(CALLER).uniqueId() + "\"", "\"audience\":[\"" + AUDIENCE + "\"]",
+				"\"issuer\":\"https://accounts.google.com\"", "\"expiresAt\":\"");
+	}
+
+	@Test
+	void reportsAreForReportReadersOnly() throws Exception {
+		String reader = google.emulator().idToken(AUDIENCE)
+			.serviceAccount(ServiceAccount.of("reader@demo.iam.gserviceaccount.com"))
+			.sign();
+		assertThat(get("/reports", reader).statusCode()).isEqualTo(200);
+		assertThat(get("/reports", google.emulator().idToken(AUDIENCE).sign()).statusCode()).isEqualTo(403);
+	}
+
+	@Test
+	void healthIsPublicAndEverythingElseNeedsAToken() throws Exception {
+		assertThat(get("/actuator/health", null).statusCode()).isEqualTo(200);
+		assertThat(get("/hello", null).statusCode()).isEqualTo(401);
+		assertThat(get("/hello", google.emulator().idToken("https://other.example").sign()).statusCode()).isEqualTo(401);
+	}
+
+	private HttpResponse<String> get(String path, String token) throws Exception {
+		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port + path));
+		if (token != null) {
+			request.header("Authorization", "Bearer " + token);
+		}
+		return this.http.send(request.build(), HttpResponse.BodyHandlers.ofString());
 	}
 
 }

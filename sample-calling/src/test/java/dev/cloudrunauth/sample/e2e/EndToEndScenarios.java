@@ -1,0 +1,161 @@
+package dev.cloudrunauth.sample.e2e;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Set;
+
+import dev.cloudrunauth.test.emulator.GoogleIdentityEmulator;
+import dev.cloudrunauth.test.emulator.GoogleIdentityEmulatorExtension;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The demo's scenarios and more, against the two samples started by a {@link ServiceLauncher}: a calling service
+ * using the metadata server (refreshing short-lived tokens), and one calling as a report reader with a key file
+ * through {@code X-Serverless-Authorization}.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class EndToEndScenarios {
+
+	private static final Duration TOKEN_LIFETIME = Duration.ofSeconds(20);
+
+	@RegisterExtension
+	static final GoogleIdentityEmulatorExtension google = new GoogleIdentityEmulatorExtension(
+			(builder) -> builder.serviceAccount(SampleServices.CALLER).tokenLifetime(TOKEN_LIFETIME));
+
+	@TempDir
+	static Path keys;
+
+	private final HttpClient http = HttpClient.newHttpClient();
+
+	private SampleServices services;
+
+	private RecordingProxy proxy;
+
+	private String receiving;
+
+	private String calling;
+
+	private String readerCalling;
+
+	abstract ServiceLauncher launcher();
+
+	@BeforeAll
+	void startServices() {
+		GoogleIdentityEmulator emulator = google.emulator();
+		this.services = SampleServices.with(emulator, launcher());
+		this.receiving = this.services.startReceiving();
+		this.calling = this.services.startCalling("cloudrun.auth.calling.refresh-before-expiry=10s");
+		this.proxy = RecordingProxy.to(this.receiving);
+		this.readerCalling = this.services.startCallingWithKey(emulator.serviceAccount(SampleServices.REPORT_READER),
+				keys, "cloudrun.auth.calling.header=x-serverless-authorization",
+				"cloudrun.auth.calling.targets.receiving.url=" + this.proxy.url(),
+				"cloudrun.auth.calling.targets.receiving.audience=" + this.receiving);
+	}
+
+	@AfterAll
+	void stopServices() {
+		if (this.services != null) {
+			this.services.close();
+		}
+		if (this.proxy != null) {
+			this.proxy.close();
+		}
+	}
+
+	@Test
+	void callingServiceCallsReceivingWithItsIdentity() throws Exception {
+		HttpResponse<String> response = get(this.calling + "/");
+		assertThat(response.statusCode()).isEqualTo(200);
+		assertThat(response.body())
+			.isEqualTo("Response from receiving service: Hello, " + SampleServices.CALLER + "!");
+	}
+
+	@Test
+	void webClientCallDoesTheSame() throws Exception {
+		HttpResponse<String> response = get(this.calling + "/reactive");
+		assertThat(response.statusCode()).isEqualTo(200);
+		assertThat(response.body())
+			.isEqualTo("Response from receiving service: Hello, " + SampleServices.CALLER + "!");
+	}
+
+	@Test
+	void reportsAreDeniedToACallerThatIsNotAReportReader() throws Exception {
+		assertThat(get(this.calling + "/reports").statusCode()).isEqualTo(403);
+	}
+
+	@Test
+	void reportsAreAllowedToAReportReader() throws Exception {
+		HttpResponse<String> response = get(this.readerCalling + "/reports");
+		assertThat(response.statusCode()).isEqualTo(200);
+		assertThat(response.body()).isEqualTo("Reports for " + SampleServices.REPORT_READER);
+	}
+
+	@Test
+	void xServerlessAuthorizationModeCarriesTheTokenInThatHeaderOnly() throws Exception {
+		HttpResponse<String> response = get(this.readerCalling + "/");
+		assertThat(response.statusCode()).isEqualTo(200);
+		assertThat(response.body())
+			.isEqualTo("Response from receiving service: Hello, " + SampleServices.REPORT_READER + "!");
+		assertThat(this.proxy.credentialHeaders()).isNotEmpty()
+			.allSatisfy((headers) -> assertThat(headers).isEqualTo(Set.of("X-Serverless-Authorization")));
+	}
+
+	@Test
+	void directCallWithoutATokenIsRejectedWith401() throws Exception {
+		assertThat(get(this.receiving + "/hello").statusCode()).isEqualTo(401);
+	}
+
+	@Test
+	void directCallWithATokenForAnotherAudienceIsRejectedWith401() throws Exception {
+		HttpResponse<String> token = this.http.send(HttpRequest
+			.newBuilder(URI.create(google.emulator().metadataUri()
+					+ "/computeMetadata/v1/instance/service-accounts/default/identity?format=full&audience="
+					+ "https://another-service.example"))
+			.header("Metadata-Flavor", "Google")
+			.build(), HttpResponse.BodyHandlers.ofString());
+		HttpResponse<String> response = this.http.send(
+				HttpRequest.newBuilder(URI.create(this.receiving + "/hello"))
+					.header("Authorization", "Bearer " + token.body())
+					.build(),
+				HttpResponse.BodyHandlers.ofString());
+		assertThat(response.statusCode()).isEqualTo(401);
+		assertThat(response.headers().firstValue("WWW-Authenticate"))
+			.hasValueSatisfying((value) -> assertThat(value).contains("The token's audience is not accepted"));
+	}
+
+	@Test
+	void healthIsPublic() throws Exception {
+		assertThat(get(this.receiving + "/actuator/health").statusCode()).isEqualTo(200);
+	}
+
+	@Test
+	void shortLivedTokensAreRefreshedWithoutAFailedCall() throws Exception {
+		long end = System.nanoTime() + TOKEN_LIFETIME.plusSeconds(8).toNanos();
+		int calls = 0;
+		while (System.nanoTime() < end) {
+			HttpResponse<String> response = get(this.calling + "/");
+			assertThat(response.statusCode()).as("call %d: %s", calls, response.body()).isEqualTo(200);
+			calls++;
+			Thread.sleep(100);
+		}
+		assertThat(google.emulator().idTokensMinted(this.receiving)).as("tokens minted during %d calls", calls)
+			.isGreaterThanOrEqualTo(2);
+	}
+
+	private HttpResponse<String> get(String url) throws Exception {
+		return this.http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30)).build(),
+				HttpResponse.BodyHandlers.ofString());
+	}
+
+}

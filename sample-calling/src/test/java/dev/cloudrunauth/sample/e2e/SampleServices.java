@@ -1,0 +1,137 @@
+package dev.cloudrunauth.sample.e2e;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import dev.cloudrunauth.test.emulator.GoogleIdentityEmulator;
+import dev.cloudrunauth.test.emulator.ServiceAccount;
+
+/**
+ * The two samples wired to a Google identity emulator on 127.0.0.1, as on Cloud Run: the receiving service verifies
+ * tokens against the emulator's JWKS and accepts its own URL as audience; the calling service gets its tokens from
+ * the emulator's metadata server through {@code GCE_METADATA_HOST}.
+ */
+final class SampleServices implements AutoCloseable {
+
+	static final String CALLER = "calling@demo-project.iam.gserviceaccount.com";
+
+	static final String REPORT_READER = "reader@demo-project.iam.gserviceaccount.com";
+
+	private final GoogleIdentityEmulator emulator;
+
+	private final ServiceLauncher launcher;
+
+	private final List<ServiceLauncher.Service> services = new ArrayList<>();
+
+	private String receivingUrl;
+
+	private SampleServices(GoogleIdentityEmulator emulator, ServiceLauncher launcher) {
+		this.emulator = emulator;
+		this.launcher = launcher;
+	}
+
+	static SampleServices with(GoogleIdentityEmulator emulator, ServiceLauncher launcher) {
+		return new SampleServices(emulator, launcher);
+	}
+
+	/**
+	 * Start the receiving service on a free port, its own URL as audience.
+	 * @return its URL
+	 */
+	String startReceiving() {
+		int port = freePort();
+		this.receivingUrl = "http://127.0.0.1:" + port;
+		start("sample-receiving", Map.of(),
+				List.of("--server.port=" + port, "--server.address=127.0.0.1",
+						"--cloudrun.auth.receiving.audiences=" + this.receivingUrl,
+						"--cloudrun.auth.receiving.jwk-set-uri=" + this.emulator.jwkSetUri(),
+						"--sample.report-readers=" + REPORT_READER),
+				List.of());
+		return this.receivingUrl;
+	}
+
+	/**
+	 * Start a calling service that gets its tokens from the metadata server, as on Cloud Run.
+	 * @param properties further properties, such as {@code cloudrun.auth.calling.header=...}
+	 * @return its URL
+	 */
+	String startCalling(String... properties) {
+		Map<String, String> environment = new LinkedHashMap<>();
+		environment.put("GCE_METADATA_HOST", this.emulator.metadataHost());
+		return startCalling(environment, List.of(), properties);
+	}
+
+	/**
+	 * Start a calling service that gets its tokens with a service account key file.
+	 * @param account the service account
+	 * @param directory where to write the key
+	 * @param properties further properties
+	 * @return its URL
+	 */
+	String startCallingWithKey(ServiceAccount account, Path directory, String... properties) {
+		try {
+			Path key = this.emulator.writeServiceAccountKey(account, Files.createTempFile(directory, "key", ".json"));
+			List<String> all = new ArrayList<>(List.of(properties));
+			all.add("cloudrun.auth.calling.credentials-location=file:" + key);
+			return startCalling(Map.of(), List.of(key), all.toArray(String[]::new));
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	private String startCalling(Map<String, String> environment, List<Path> files, String... properties) {
+		Map<String, String> env = new LinkedHashMap<>(environment);
+		env.put("RECEIVING_SERVICE_URL", this.receivingUrl);
+		List<String> arguments = new ArrayList<>(List.of("--server.port=0", "--server.address=127.0.0.1"));
+		for (String property : properties) {
+			arguments.add("--" + property);
+		}
+		ServiceLauncher.Service calling = start("sample-calling", env, arguments, files);
+		return "http://127.0.0.1:" + calling.awaitOutput(ServiceLauncher.Service.PORT, Duration.ofSeconds(10));
+	}
+
+	private ServiceLauncher.Service start(String sample, Map<String, String> environment, List<String> arguments,
+			List<Path> files) {
+		ServiceLauncher.Service service = this.launcher.start(sample, environment, arguments, files);
+		synchronized (this.services) {
+			this.services.add(service);
+		}
+		service.awaitOutput(ServiceLauncher.Service.STARTED, Duration.ofSeconds(120));
+		return service;
+	}
+
+	String receivingUrl() {
+		return this.receivingUrl;
+	}
+
+	@Override
+	public void close() {
+		List<ServiceLauncher.Service> started;
+		synchronized (this.services) {
+			started = new ArrayList<>(this.services);
+			this.services.clear();
+		}
+		for (int i = started.size() - 1; i >= 0; i--) {
+			started.get(i).close();
+		}
+	}
+
+	static int freePort() {
+		try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+			return socket.getLocalPort();
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+}
