@@ -29,10 +29,14 @@ public final class GoogleIdTokenDecoder implements JwtDecoder {
 
 	private final Duration keyTimeout;
 
-	private GoogleIdTokenDecoder(SigningKeyCache keys, IdTokenVerifier verifier, Duration keyTimeout) {
+	private final @Nullable VerifiedTokenCache verifiedTokens;
+
+	private GoogleIdTokenDecoder(SigningKeyCache keys, IdTokenVerifier verifier, Duration keyTimeout,
+			@Nullable VerifiedTokenCache verifiedTokens) {
 		this.keys = keys;
 		this.verifier = verifier;
 		this.keyTimeout = keyTimeout;
+		this.verifiedTokens = verifiedTokens;
 	}
 
 	/**
@@ -47,8 +51,22 @@ public final class GoogleIdTokenDecoder implements JwtDecoder {
 	@Override
 	public Jwt decode(String token) throws JwtException {
 		Assert.notNull(token, "token cannot be null");
+		if (this.verifiedTokens != null) {
+			Jwt verified = this.verifiedTokens.get(token, this.keys);
+			if (verified != null) {
+				return verified;
+			}
+		}
 		IdTokenVerifier.ParsedToken parsed = this.verifier.parse(token);
-		return this.verifier.verify(parsed, parsed.signatureRemoved() ? null : key(parsed.keyId()));
+		Jwt jwt = this.verifier.verify(parsed, parsed.signatureRemoved() ? null : key(parsed.keyId()));
+		remember(jwt, parsed);
+		return jwt;
+	}
+
+	private void remember(Jwt jwt, IdTokenVerifier.ParsedToken parsed) {
+		if (this.verifiedTokens != null) {
+			this.verifiedTokens.put(jwt, parsed.signatureRemoved() ? null : parsed.keyId());
+		}
 	}
 
 	private @Nullable RSAPublicKey key(String keyId) {
@@ -88,6 +106,8 @@ public final class GoogleIdTokenDecoder implements JwtDecoder {
 
 		private Duration keyTimeout = Duration.ofSeconds(5);
 
+		private @Nullable VerifiedTokenCache verifiedTokens;
+
 		private Builder(SigningKeyCache keys) {
 			Assert.notNull(keys, "keys cannot be null");
 			this.keys = keys;
@@ -126,13 +146,23 @@ public final class GoogleIdTokenDecoder implements JwtDecoder {
 		}
 
 		/**
+		 * Remember verified tokens, so that a token presented again is not verified again until it expires.
+		 * @param verifiedTokens the cache, or {@code null} to verify every time
+		 * @return this builder
+		 */
+		public Builder verifiedTokenCache(@Nullable VerifiedTokenCache verifiedTokens) {
+			this.verifiedTokens = verifiedTokens;
+			return this;
+		}
+
+		/**
 		 * Build the decoder.
 		 * @return the decoder
 		 */
 		public GoogleIdTokenDecoder build() {
 			Assert.state(this.validator != null, "A validator is required");
 			return new GoogleIdTokenDecoder(this.keys, new IdTokenVerifier(this.validator, this.trustCloudRunIam),
-					this.keyTimeout);
+					this.keyTimeout, this.verifiedTokens);
 		}
 
 	}

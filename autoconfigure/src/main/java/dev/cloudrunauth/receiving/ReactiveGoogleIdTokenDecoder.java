@@ -26,10 +26,14 @@ public final class ReactiveGoogleIdTokenDecoder implements ReactiveJwtDecoder {
 
 	private final Duration keyTimeout;
 
-	private ReactiveGoogleIdTokenDecoder(SigningKeyCache keys, IdTokenVerifier verifier, Duration keyTimeout) {
+	private final @Nullable VerifiedTokenCache verifiedTokens;
+
+	private ReactiveGoogleIdTokenDecoder(SigningKeyCache keys, IdTokenVerifier verifier, Duration keyTimeout,
+			@Nullable VerifiedTokenCache verifiedTokens) {
 		this.keys = keys;
 		this.verifier = verifier;
 		this.keyTimeout = keyTimeout;
+		this.verifiedTokens = verifiedTokens;
 	}
 
 	/**
@@ -44,20 +48,33 @@ public final class ReactiveGoogleIdTokenDecoder implements ReactiveJwtDecoder {
 	@Override
 	public Mono<Jwt> decode(String token) {
 		return Mono.defer(() -> {
+			if (this.verifiedTokens != null) {
+				Jwt verified = this.verifiedTokens.get(token, this.keys);
+				if (verified != null) {
+					return Mono.just(verified);
+				}
+			}
 			IdTokenVerifier.ParsedToken parsed = this.verifier.parse(token);
 			if (parsed.signatureRemoved()) {
-				return Mono.just(this.verifier.verify(parsed, null));
+				return Mono.just(remember(this.verifier.verify(parsed, null), parsed));
 			}
 			RSAPublicKey known = this.keys.cachedKey(parsed.keyId());
 			if (known != null) {
-				return Mono.just(this.verifier.verify(parsed, known));
+				return Mono.just(remember(this.verifier.verify(parsed, known), parsed));
 			}
 			return Mono.fromFuture(this.keys.key(parsed.keyId()))
 				.timeout(this.keyTimeout)
 				.onErrorMap(TimeoutException.class, (ex) -> new InvalidIdTokenException(
 						RejectionReason.KEYS_UNAVAILABLE, RejectionReason.KEYS_UNAVAILABLE.description(), ex))
-				.map((fetched) -> this.verifier.verify(parsed, checked(fetched)));
+				.map((fetched) -> remember(this.verifier.verify(parsed, checked(fetched)), parsed));
 		});
+	}
+
+	private Jwt remember(Jwt jwt, IdTokenVerifier.ParsedToken parsed) {
+		if (this.verifiedTokens != null) {
+			this.verifiedTokens.put(jwt, parsed.signatureRemoved() ? null : parsed.keyId());
+		}
+		return jwt;
 	}
 
 	private @Nullable RSAPublicKey checked(Optional<RSAPublicKey> fetched) {
@@ -79,6 +96,8 @@ public final class ReactiveGoogleIdTokenDecoder implements ReactiveJwtDecoder {
 		private boolean trustCloudRunIam;
 
 		private Duration keyTimeout = Duration.ofSeconds(5);
+
+		private @Nullable VerifiedTokenCache verifiedTokens;
 
 		private Builder(SigningKeyCache keys) {
 			Assert.notNull(keys, "keys cannot be null");
@@ -118,13 +137,23 @@ public final class ReactiveGoogleIdTokenDecoder implements ReactiveJwtDecoder {
 		}
 
 		/**
+		 * Remember verified tokens, so that a token presented again is not verified again until it expires.
+		 * @param verifiedTokens the cache, or {@code null} to verify every time
+		 * @return this builder
+		 */
+		public Builder verifiedTokenCache(@Nullable VerifiedTokenCache verifiedTokens) {
+			this.verifiedTokens = verifiedTokens;
+			return this;
+		}
+
+		/**
 		 * Build the decoder.
 		 * @return the decoder
 		 */
 		public ReactiveGoogleIdTokenDecoder build() {
 			Assert.state(this.validator != null, "A validator is required");
 			return new ReactiveGoogleIdTokenDecoder(this.keys,
-					new IdTokenVerifier(this.validator, this.trustCloudRunIam), this.keyTimeout);
+					new IdTokenVerifier(this.validator, this.trustCloudRunIam), this.keyTimeout, this.verifiedTokens);
 		}
 
 	}

@@ -4,13 +4,16 @@ import java.time.Clock;
 
 import dev.cloudrunauth.receiving.IdTokenValidators;
 import dev.cloudrunauth.receiving.SigningKeyCache;
+import dev.cloudrunauth.receiving.VerifiedTokenCache;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.Environment;
 import org.springframework.security.oauth2.core.OAuth2TokenValidator;
@@ -54,6 +57,18 @@ public final class CloudRunReceivingAutoConfiguration {
 			ObjectProvider<OAuth2TokenValidator<Jwt>> additionalValidators) {
 		return new IdTokenValidation(IdTokenValidators.createDefault(settings.issuers(), settings.audiences(),
 				settings.clockSkew(), additionalValidators.orderedStream().toList()));
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	@ConditionalOnBooleanProperty(name = "cloudrun.auth.receiving.verified-tokens.enabled", matchIfMissing = true)
+	VerifiedTokenCache verifiedTokenCache(CloudRunReceivingProperties properties, ReceivingSettings settings) {
+		int maxSize = properties.getVerifiedTokens().getMaxSize();
+		if (maxSize < 1) {
+			throw new InvalidConfigurationPropertyValueException("cloudrun.auth.receiving.verified-tokens.max-size",
+					maxSize, "Must be at least 1; set cloudrun.auth.receiving.verified-tokens.enabled=false instead");
+		}
+		return new VerifiedTokenCache(maxSize, settings.clockSkew(), Clock.systemUTC());
 	}
 
 	@Bean

@@ -77,6 +77,8 @@ public class CloudRunReceivingProperties {
 	 */
 	private boolean methodSecurity = true;
 
+	private final VerifiedTokens verifiedTokens = new VerifiedTokens();
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -171,6 +173,44 @@ public class CloudRunReceivingProperties {
 
 	public void setMethodSecurity(boolean methodSecurity) {
 		this.methodSecurity = methodSecurity;
+	}
+
+	public VerifiedTokens getVerifiedTokens() {
+		return this.verifiedTokens;
+	}
+
+	/**
+	 * Remembering verified tokens, so that a token presented again is not verified again until it expires.
+	 */
+	public static class VerifiedTokens {
+
+		/**
+		 * Whether to remember verified tokens. Application validators (OAuth2TokenValidator beans) then run once per
+		 * token rather than once per request.
+		 */
+		private boolean enabled = true;
+
+		/**
+		 * Most tokens remembered; about 3 KB each.
+		 */
+		private int maxSize = 1000;
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public int getMaxSize() {
+			return this.maxSize;
+		}
+
+		public void setMaxSize(int maxSize) {
+			this.maxSize = maxSize;
+		}
+
 	}
 
 }

@@ -7,10 +7,12 @@ import dev.cloudrunauth.receiving.CloudRunServerBearerTokenAuthenticationConvert
 import dev.cloudrunauth.receiving.ReactiveAllowedCallersAuthorizationManager;
 import dev.cloudrunauth.receiving.ReactiveGoogleIdTokenDecoder;
 import dev.cloudrunauth.receiving.SigningKeyCache;
+import dev.cloudrunauth.receiving.VerifiedTokenCache;
 import dev.cloudrunauth.receiving.autoconfigure.CloudRunReceivingAutoConfiguration.IdTokenValidation;
 import reactor.core.publisher.Mono;
 
 import org.springframework.aop.Advisor;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
@@ -56,11 +58,13 @@ public final class CloudRunReceivingReactiveAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean(ReactiveJwtDecoder.class)
 	ReactiveGoogleIdTokenDecoder reactiveGoogleIdTokenDecoder(SigningKeyCache keys, IdTokenValidation validation,
-			ReceivingSettings settings, CloudRunReceivingProperties properties) {
+			ReceivingSettings settings, CloudRunReceivingProperties properties,
+			ObjectProvider<VerifiedTokenCache> verifiedTokens) {
 		return ReactiveGoogleIdTokenDecoder.withSigningKeys(keys)
 			.validator(validation.validator())
 			.trustCloudRunIam(settings.trustCloudRunIam())
 			.keyTimeout(properties.getJwkSetTimeout())
+			.verifiedTokenCache(verifiedTokens.getIfAvailable())
 			.build();
 	}
 

@@ -8,6 +8,7 @@ import dev.cloudrunauth.receiving.CallerExpressions;
 import dev.cloudrunauth.receiving.CloudRunBearerTokenResolver;
 import dev.cloudrunauth.receiving.GoogleIdTokenDecoder;
 import dev.cloudrunauth.receiving.SigningKeyCache;
+import dev.cloudrunauth.receiving.VerifiedTokenCache;
 import dev.cloudrunauth.receiving.autoconfigure.CloudRunReceivingAutoConfiguration.IdTokenValidation;
 
 import org.springframework.aop.Advisor;
@@ -60,11 +61,13 @@ public final class CloudRunReceivingServletAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean(JwtDecoder.class)
 	GoogleIdTokenDecoder googleIdTokenDecoder(SigningKeyCache keys, IdTokenValidation validation,
-			ReceivingSettings settings, CloudRunReceivingProperties properties) {
+			ReceivingSettings settings, CloudRunReceivingProperties properties,
+			ObjectProvider<VerifiedTokenCache> verifiedTokens) {
 		return GoogleIdTokenDecoder.withSigningKeys(keys)
 			.validator(validation.validator())
 			.trustCloudRunIam(settings.trustCloudRunIam())
 			.keyTimeout(properties.getJwkSetTimeout())
+			.verifiedTokenCache(verifiedTokens.getIfAvailable())
 			.build();
 	}
 
