@@ -48,6 +48,39 @@ public final class GoogleIdTokenSource implements IdTokenSource, AutoCloseable {
 		return this.cache.tokenAsync(audience);
 	}
 
+	/**
+	 * Return what is held for an audience, without minting anything.
+	 * @param audience the audience
+	 * @return the status
+	 */
+	public IdTokenStatus status(String audience) {
+		return this.cache.status(audience);
+	}
+
+	/**
+	 * Describe the credentials tokens are minted with.
+	 * @return the description
+	 */
+	public String credentials() {
+		return this.cache.credentialsDescription();
+	}
+
+	/**
+	 * Return how many calls were answered from the cache.
+	 * @return the count
+	 */
+	public long cacheHits() {
+		return this.cache.statistics().hits.sum();
+	}
+
+	/**
+	 * Return how many calls found no usable token and waited for (or failed to get) a mint.
+	 * @return the count
+	 */
+	public long cacheMisses() {
+		return this.cache.statistics().misses.sum();
+	}
+
 	IdTokenCache cache() {
 		return this.cache;
 	}
@@ -82,6 +115,9 @@ public final class GoogleIdTokenSource implements IdTokenSource, AutoCloseable {
 		private Duration maxBackoff = Duration.ofSeconds(30);
 
 		private Clock clock = Clock.systemUTC();
+
+		private IdTokenMintListener mintListener = (audience, duration, failure) -> {
+		};
 
 		private Builder() {
 		}
@@ -191,6 +227,17 @@ public final class GoogleIdTokenSource implements IdTokenSource, AutoCloseable {
 		}
 
 		/**
+		 * Tell the given listener about every mint, for metrics.
+		 * @param mintListener the listener
+		 * @return this builder
+		 */
+		public Builder mintListener(IdTokenMintListener mintListener) {
+			Assert.notNull(mintListener, "mintListener cannot be null");
+			this.mintListener = mintListener;
+			return this;
+		}
+
+		/**
 		 * Build the source. No credentials are loaded and no request is made until the first token is asked for.
 		 * @return the source
 		 */
@@ -198,7 +245,7 @@ public final class GoogleIdTokenSource implements IdTokenSource, AutoCloseable {
 			IdTokenMinter minter = new GoogleCredentialsIdTokenMinter(this.loader, this.impersonate,
 					this.transportFactory);
 			return new GoogleIdTokenSource(new IdTokenCache(minter, this.clock, this.refreshBeforeExpiry, this.timeout,
-					this.maxAudiences, this.initialBackoff, this.maxBackoff));
+					this.maxAudiences, this.initialBackoff, this.maxBackoff, this.mintListener));
 		}
 
 	}

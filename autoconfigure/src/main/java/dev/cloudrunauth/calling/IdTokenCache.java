@@ -2,6 +2,7 @@ package dev.cloudrunauth.calling;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -61,8 +62,18 @@ final class IdTokenCache implements AutoCloseable {
 
 	private final Statistics statistics = new Statistics();
 
+	private final IdTokenMintListener listener;
+
 	IdTokenCache(IdTokenMinter minter, Clock clock, Duration refreshBeforeExpiry, Duration timeout, int maxAudiences,
 			Duration initialBackoff, Duration maxBackoff) {
+		this(minter, clock, refreshBeforeExpiry, timeout, maxAudiences, initialBackoff, maxBackoff,
+				(audience, duration, failure) -> {
+				});
+	}
+
+	IdTokenCache(IdTokenMinter minter, Clock clock, Duration refreshBeforeExpiry, Duration timeout, int maxAudiences,
+			Duration initialBackoff, Duration maxBackoff, IdTokenMintListener listener) {
+		this.listener = listener;
 		this.minter = minter;
 		this.clock = clock;
 		this.refreshBeforeExpiry = refreshBeforeExpiry.toMillis();
@@ -126,6 +137,23 @@ final class IdTokenCache implements AutoCloseable {
 
 	Statistics statistics() {
 		return this.statistics;
+	}
+
+	String credentialsDescription() {
+		return this.minter.describeCredentials();
+	}
+
+	IdTokenStatus status(String audience) {
+		Entry entry = this.entries.get(audience);
+		if (entry == null) {
+			return IdTokenStatus.none(audience);
+		}
+		CachedIdToken token = entry.token;
+		Failure failure = entry.failure;
+		boolean valid = token != null && this.clock.millis() < token.usableUntil;
+		return new IdTokenStatus(audience, valid, (token != null) ? Instant.ofEpochMilli(token.expiresAt) : null,
+				(failure != null) ? String.valueOf(failure.cause.getMessage()) : null,
+				(failure != null) ? Instant.ofEpochMilli(failure.at) : null);
 	}
 
 	int size() {
@@ -235,6 +263,7 @@ final class IdTokenCache implements AutoCloseable {
 			entry.token = token;
 			entry.failure = null;
 			this.statistics.mints.increment();
+			notify(entry.audience, started, null);
 			entry.inFlight.compareAndSet(mint, null);
 			mint.complete(token);
 			if (logger.isDebugEnabled()) {
@@ -244,10 +273,12 @@ final class IdTokenCache implements AutoCloseable {
 		}
 		catch (Exception | LinkageError ex) {
 			Failure previous = entry.failure;
-			Failure failure = new Failure(ex, (previous != null) ? previous.consecutive + 1 : 1,
-					this.clock.millis() + backoff((previous != null) ? previous.consecutive + 1 : 1));
+			long failedAt = this.clock.millis();
+			int consecutive = (previous != null) ? previous.consecutive + 1 : 1;
+			Failure failure = new Failure(ex, consecutive, failedAt, failedAt + backoff(consecutive));
 			entry.failure = failure;
 			this.statistics.failures.increment();
+			notify(entry.audience, started, ex);
 			entry.inFlight.compareAndSet(mint, null);
 			mint.completeExceptionally(ex);
 			logger.warn("Cannot mint ID token for audience '" + entry.audience + "' from "
@@ -256,6 +287,15 @@ final class IdTokenCache implements AutoCloseable {
 			if (current != null && failure.nextAttemptAt < current.usableUntil) {
 				schedule(entry, failure.nextAttemptAt - this.clock.millis(), () -> startMint(entry));
 			}
+		}
+	}
+
+	private void notify(String audience, long started, @Nullable Throwable failure) {
+		try {
+			this.listener.minted(audience, Duration.ofMillis(this.clock.millis() - started), failure);
+		}
+		catch (RuntimeException ex) {
+			logger.debug("ID token mint listener failed", ex);
 		}
 	}
 
@@ -279,7 +319,7 @@ final class IdTokenCache implements AutoCloseable {
 		long lifetime = Math.max(expiresAt - mintStartedAt, 1);
 		long refreshAt = expiresAt - Math.min(this.refreshBeforeExpiry, lifetime / 2);
 		long usableUntil = expiresAt - Math.min(EXPIRY_MARGIN.toMillis(), lifetime / 10);
-		return new CachedIdToken(minted.value(), refreshAt, usableUntil);
+		return new CachedIdToken(minted.value(), expiresAt, refreshAt, usableUntil);
 	}
 
 	private long backoff(int consecutiveFailures) {
@@ -387,19 +427,22 @@ final class IdTokenCache implements AutoCloseable {
 
 		private final String value;
 
+		private final long expiresAt;
+
 		private final long refreshAt;
 
 		private final long usableUntil;
 
-		CachedIdToken(String value, long refreshAt, long usableUntil) {
+		CachedIdToken(String value, long expiresAt, long refreshAt, long usableUntil) {
 			this.value = value;
+			this.expiresAt = expiresAt;
 			this.refreshAt = refreshAt;
 			this.usableUntil = usableUntil;
 		}
 
 	}
 
-	private record Failure(Throwable cause, int consecutive, long nextAttemptAt) {
+	private record Failure(Throwable cause, int consecutive, long at, long nextAttemptAt) {
 	}
 
 	private static final class RetryLaterException extends Exception {

@@ -27,7 +27,9 @@ public final class AllowedCallers {
 	 */
 	public AllowedCallers(Collection<String> emails) {
 		Assert.notNull(emails, "emails cannot be null");
-		this.emails = emails.stream().map(AllowedCallers::normalize).collect(Collectors.toUnmodifiableSet());
+		this.emails = emails.stream()
+			.map((email) -> normalize(email.trim()))
+			.collect(Collectors.toUnmodifiableSet());
 	}
 
 	/**
@@ -36,10 +38,14 @@ public final class AllowedCallers {
 	 * @return {@code true} if it is authenticated and, unless any caller is allowed, its name is an allowed email
 	 */
 	public boolean allows(@Nullable Authentication authentication) {
-		if (!trustResolver.isAuthenticated(authentication)) {
+		if (!isAuthenticated(authentication)) {
 			return false;
 		}
 		return this.emails.isEmpty() || this.emails.contains(normalize(authentication.getName()));
+	}
+
+	static boolean isAuthenticated(@Nullable Authentication authentication) {
+		return trustResolver.isAuthenticated(authentication);
 	}
 
 	/**
@@ -58,8 +64,11 @@ public final class AllowedCallers {
 		return this.emails;
 	}
 
+	/**
+	 * Ignore case only: the caller's email from a token is compared as it is, never trimmed.
+	 */
 	private static String normalize(String email) {
-		return email.trim().toLowerCase(Locale.ROOT);
+		return email.toLowerCase(Locale.ROOT);
 	}
 
 	@Override

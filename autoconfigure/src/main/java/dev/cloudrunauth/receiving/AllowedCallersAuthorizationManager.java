@@ -2,6 +2,8 @@ package dev.cloudrunauth.receiving;
 
 import java.util.function.Supplier;
 
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.security.authorization.AuthorizationDecision;
@@ -19,20 +21,43 @@ import org.springframework.util.Assert;
  */
 public final class AllowedCallersAuthorizationManager<T> implements AuthorizationManager<T> {
 
+	private static final Log logger = LogFactory.getLog(AllowedCallersAuthorizationManager.class);
+
 	private final AllowedCallers callers;
+
+	private final VerificationListener listener;
 
 	/**
 	 * Create a manager.
 	 * @param callers the allowed callers
 	 */
 	public AllowedCallersAuthorizationManager(AllowedCallers callers) {
+		this(callers, VerificationListener.NONE);
+	}
+
+	/**
+	 * Create a manager that tells a listener about callers it refuses.
+	 * @param callers the allowed callers
+	 * @param listener the listener
+	 */
+	public AllowedCallersAuthorizationManager(AllowedCallers callers, VerificationListener listener) {
 		Assert.notNull(callers, "callers cannot be null");
+		Assert.notNull(listener, "listener cannot be null");
 		this.callers = callers;
+		this.listener = listener;
 	}
 
 	@Override
 	public AuthorizationResult authorize(Supplier<? extends @Nullable Authentication> authentication, T object) {
-		return new AuthorizationDecision(this.callers.allows(authentication.get()));
+		Authentication caller = authentication.get();
+		boolean allowed = this.callers.allows(caller);
+		if (!allowed && AllowedCallers.isAuthenticated(caller)) {
+			this.listener.callerNotAllowed();
+			if (logger.isDebugEnabled()) {
+				logger.debug("Caller " + caller.getName() + " is not an allowed caller");
+			}
+		}
+		return new AuthorizationDecision(allowed);
 	}
 
 }

@@ -7,6 +7,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.security.oauth2.core.OAuth2TokenValidator;
@@ -23,6 +25,8 @@ import org.springframework.util.Assert;
  */
 public final class GoogleIdTokenDecoder implements JwtDecoder {
 
+	private static final Log logger = LogFactory.getLog(GoogleIdTokenDecoder.class);
+
 	private final SigningKeyCache keys;
 
 	private final IdTokenVerifier verifier;
@@ -31,12 +35,15 @@ public final class GoogleIdTokenDecoder implements JwtDecoder {
 
 	private final @Nullable VerifiedTokenCache verifiedTokens;
 
+	private final VerificationListener listener;
+
 	private GoogleIdTokenDecoder(SigningKeyCache keys, IdTokenVerifier verifier, Duration keyTimeout,
-			@Nullable VerifiedTokenCache verifiedTokens) {
+			@Nullable VerifiedTokenCache verifiedTokens, VerificationListener listener) {
 		this.keys = keys;
 		this.verifier = verifier;
 		this.keyTimeout = keyTimeout;
 		this.verifiedTokens = verifiedTokens;
+		this.listener = listener;
 	}
 
 	/**
@@ -51,6 +58,21 @@ public final class GoogleIdTokenDecoder implements JwtDecoder {
 	@Override
 	public Jwt decode(String token) throws JwtException {
 		Assert.notNull(token, "token cannot be null");
+		try {
+			Jwt jwt = verify(token);
+			this.listener.accepted();
+			return jwt;
+		}
+		catch (InvalidIdTokenException ex) {
+			this.listener.rejected(ex.getReason());
+			if (logger.isDebugEnabled()) {
+				logger.debug("Rejected ID token: " + ex.getReason().tag() + " (" + ex.getMessage() + ")");
+			}
+			throw ex;
+		}
+	}
+
+	private Jwt verify(String token) {
 		if (this.verifiedTokens != null) {
 			Jwt verified = this.verifiedTokens.get(token, this.keys);
 			if (verified != null) {
@@ -108,6 +130,8 @@ public final class GoogleIdTokenDecoder implements JwtDecoder {
 
 		private @Nullable VerifiedTokenCache verifiedTokens;
 
+		private VerificationListener listener = VerificationListener.NONE;
+
 		private Builder(SigningKeyCache keys) {
 			Assert.notNull(keys, "keys cannot be null");
 			this.keys = keys;
@@ -156,13 +180,24 @@ public final class GoogleIdTokenDecoder implements JwtDecoder {
 		}
 
 		/**
+		 * Tell the given listener about every accepted and rejected token, for metrics.
+		 * @param listener the listener
+		 * @return this builder
+		 */
+		public Builder verificationListener(VerificationListener listener) {
+			Assert.notNull(listener, "listener cannot be null");
+			this.listener = listener;
+			return this;
+		}
+
+		/**
 		 * Build the decoder.
 		 * @return the decoder
 		 */
 		public GoogleIdTokenDecoder build() {
 			Assert.state(this.validator != null, "A validator is required");
 			return new GoogleIdTokenDecoder(this.keys, new IdTokenVerifier(this.validator, this.trustCloudRunIam),
-					this.keyTimeout, this.verifiedTokens);
+					this.keyTimeout, this.verifiedTokens, this.listener);
 		}
 
 	}

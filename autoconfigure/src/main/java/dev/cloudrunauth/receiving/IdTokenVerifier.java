@@ -5,6 +5,7 @@ import java.text.ParseException;
 import java.util.Collection;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 import com.nimbusds.jose.Algorithm;
 import com.nimbusds.jose.JOSEException;
@@ -45,6 +46,16 @@ final class IdTokenVerifier {
 
 	private static final Set<String> TIME_CLAIMS = Set.of("exp", "iat", "nbf");
 
+	/**
+	 * One segment of a JWS compact serialization: unpadded base64url (RFC 7515), nothing else.
+	 */
+	private static final Pattern BASE64URL = Pattern.compile("[A-Za-z0-9_-]+");
+
+	/**
+	 * 9999-12-31T23:59:59Z: times beyond it are not real and overflow when converted to milliseconds.
+	 */
+	private static final double LATEST_TIME = 253402300799d;
+
 	private final OAuth2TokenValidator<Jwt> validator;
 
 	private final boolean trustCloudRunIam;
@@ -62,14 +73,20 @@ final class IdTokenVerifier {
 			throw new InvalidIdTokenException(RejectionReason.MALFORMED);
 		}
 		String[] parts = token.split("\\.", -1);
-		if (parts.length != 3) {
+		if (parts.length != 3 || !BASE64URL.matcher(parts[0]).matches() || !BASE64URL.matcher(parts[1]).matches()) {
 			throw new InvalidIdTokenException(RejectionReason.MALFORMED);
 		}
 		checkAlgorithm(parts[0]);
+		// a lenient decoder would take padding, the other alphabet or stray characters, giving one token endless
+		// spellings that all verify
+		if (!BASE64URL.matcher(parts[2]).matches()) {
+			throw new InvalidIdTokenException(RejectionReason.MALFORMED);
+		}
 		SignedJWT jwt;
 		JWTClaimsSet claims;
 		try {
 			jwt = SignedJWT.parse(token);
+			checkTimes(jwt.getPayload().toJSONObject());
 			claims = jwt.getJWTClaimsSet();
 		}
 		catch (ParseException | IllegalArgumentException ex) {
@@ -135,6 +152,20 @@ final class IdTokenVerifier {
 		}
 		if (!JWSAlgorithm.RS256.equals(algorithm)) {
 			throw new InvalidIdTokenException(RejectionReason.ALGORITHM);
+		}
+	}
+
+	private static void checkTimes(@Nullable Map<String, Object> rawClaims) {
+		if (rawClaims == null) {
+			throw new InvalidIdTokenException(RejectionReason.MALFORMED);
+		}
+		for (String name : TIME_CLAIMS) {
+			Object value = rawClaims.get(name);
+			if (value != null && (!(value instanceof Number number) || !Double.isFinite(number.doubleValue())
+					|| number.doubleValue() < 0 || number.doubleValue() > LATEST_TIME)) {
+				throw new InvalidIdTokenException(RejectionReason.MALFORMED,
+						"The token's claim '" + name + "' is not a valid time", null);
+			}
 		}
 	}
 

@@ -17,19 +17,37 @@ public final class ReactiveAllowedCallersAuthorizationManager<T> implements Reac
 
 	private final AllowedCallers callers;
 
+	private final VerificationListener listener;
+
 	/**
 	 * Create a manager.
 	 * @param callers the allowed callers
 	 */
 	public ReactiveAllowedCallersAuthorizationManager(AllowedCallers callers) {
+		this(callers, VerificationListener.NONE);
+	}
+
+	/**
+	 * Create a manager that tells a listener about callers it refuses.
+	 * @param callers the allowed callers
+	 * @param listener the listener
+	 */
+	public ReactiveAllowedCallersAuthorizationManager(AllowedCallers callers, VerificationListener listener) {
 		Assert.notNull(callers, "callers cannot be null");
+		Assert.notNull(listener, "listener cannot be null");
 		this.callers = callers;
+		this.listener = listener;
 	}
 
 	@Override
 	public Mono<AuthorizationResult> authorize(Mono<Authentication> authentication, T object) {
-		return authentication.map((auth) -> (AuthorizationResult) new AuthorizationDecision(this.callers.allows(auth)))
-			.defaultIfEmpty(new AuthorizationDecision(false));
+		return authentication.map((auth) -> {
+			boolean allowed = this.callers.allows(auth);
+			if (!allowed && AllowedCallers.isAuthenticated(auth)) {
+				this.listener.callerNotAllowed();
+			}
+			return (AuthorizationResult) new AuthorizationDecision(allowed);
+		}).defaultIfEmpty(new AuthorizationDecision(false));
 	}
 
 }

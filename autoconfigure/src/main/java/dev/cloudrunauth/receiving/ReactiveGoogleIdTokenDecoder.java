@@ -5,6 +5,8 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.TimeoutException;
 
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
@@ -20,6 +22,8 @@ import org.springframework.util.Assert;
  */
 public final class ReactiveGoogleIdTokenDecoder implements ReactiveJwtDecoder {
 
+	private static final Log logger = LogFactory.getLog(ReactiveGoogleIdTokenDecoder.class);
+
 	private final SigningKeyCache keys;
 
 	private final IdTokenVerifier verifier;
@@ -28,12 +32,15 @@ public final class ReactiveGoogleIdTokenDecoder implements ReactiveJwtDecoder {
 
 	private final @Nullable VerifiedTokenCache verifiedTokens;
 
+	private final VerificationListener listener;
+
 	private ReactiveGoogleIdTokenDecoder(SigningKeyCache keys, IdTokenVerifier verifier, Duration keyTimeout,
-			@Nullable VerifiedTokenCache verifiedTokens) {
+			@Nullable VerifiedTokenCache verifiedTokens, VerificationListener listener) {
 		this.keys = keys;
 		this.verifier = verifier;
 		this.keyTimeout = keyTimeout;
 		this.verifiedTokens = verifiedTokens;
+		this.listener = listener;
 	}
 
 	/**
@@ -47,6 +54,16 @@ public final class ReactiveGoogleIdTokenDecoder implements ReactiveJwtDecoder {
 
 	@Override
 	public Mono<Jwt> decode(String token) {
+		return verify(token).doOnNext((jwt) -> this.listener.accepted())
+			.doOnError(InvalidIdTokenException.class, (ex) -> {
+				this.listener.rejected(ex.getReason());
+				if (logger.isDebugEnabled()) {
+					logger.debug("Rejected ID token: " + ex.getReason().tag() + " (" + ex.getMessage() + ")");
+				}
+			});
+	}
+
+	private Mono<Jwt> verify(String token) {
 		return Mono.defer(() -> {
 			if (this.verifiedTokens != null) {
 				Jwt verified = this.verifiedTokens.get(token, this.keys);
@@ -99,6 +116,8 @@ public final class ReactiveGoogleIdTokenDecoder implements ReactiveJwtDecoder {
 
 		private @Nullable VerifiedTokenCache verifiedTokens;
 
+		private VerificationListener listener = VerificationListener.NONE;
+
 		private Builder(SigningKeyCache keys) {
 			Assert.notNull(keys, "keys cannot be null");
 			this.keys = keys;
@@ -147,13 +166,24 @@ public final class ReactiveGoogleIdTokenDecoder implements ReactiveJwtDecoder {
 		}
 
 		/**
+		 * Tell the given listener about every accepted and rejected token, for metrics.
+		 * @param listener the listener
+		 * @return this builder
+		 */
+		public Builder verificationListener(VerificationListener listener) {
+			Assert.notNull(listener, "listener cannot be null");
+			this.listener = listener;
+			return this;
+		}
+
+		/**
 		 * Build the decoder.
 		 * @return the decoder
 		 */
 		public ReactiveGoogleIdTokenDecoder build() {
 			Assert.state(this.validator != null, "A validator is required");
 			return new ReactiveGoogleIdTokenDecoder(this.keys,
-					new IdTokenVerifier(this.validator, this.trustCloudRunIam), this.keyTimeout, this.verifiedTokens);
+					new IdTokenVerifier(this.validator, this.trustCloudRunIam), this.keyTimeout, this.verifiedTokens, this.listener);
 		}
 
 	}

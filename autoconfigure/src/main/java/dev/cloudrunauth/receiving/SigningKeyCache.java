@@ -68,6 +68,8 @@ public final class SigningKeyCache implements AutoCloseable {
 
 	private final LongAdder failedFetches = new LongAdder();
 
+	private final LongAdder successfulFetches = new LongAdder();
+
 	private volatile Keys keys = Keys.NONE;
 
 	private volatile long lastAttemptAt;
@@ -188,6 +190,14 @@ public final class SigningKeyCache implements AutoCloseable {
 	}
 
 	/**
+	 * Return how many fetches succeeded.
+	 * @return the count
+	 */
+	public long successfulFetches() {
+		return this.successfulFetches.sum();
+	}
+
+	/**
 	 * Return the JWK Set URI.
 	 * @return the URI
 	 */
@@ -265,6 +275,7 @@ public final class SigningKeyCache implements AutoCloseable {
 	private void complete(CompletableFuture<Keys> fetch, @Nullable Keys fetched, @Nullable Throwable failure) {
 		long now = this.clock.millis();
 		if (fetched != null) {
+			this.successfulFetches.increment();
 			Keys previous = this.keys;
 			this.keys = fetched;
 			this.consecutiveFailures = 0;

@@ -11,12 +11,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
-import com.google.auth.oauth2.ComputeEngineCredentials;
 import com.google.auth.oauth2.GoogleCredentials;
 import com.google.auth.oauth2.UserCredentials;
-import dev.cloudrunauth.calling.autoconfigure.CloudRunCallingAutoConfiguration;
 import dev.cloudrunauth.test.emulator.EmulatorEndpoint;
-import dev.cloudrunauth.test.emulator.EmulatorHttpTransportFactory;
 import dev.cloudrunauth.test.emulator.Fault;
 import dev.cloudrunauth.test.emulator.GoogleIdentityEmulator;
 import dev.cloudrunauth.test.emulator.GoogleIdentityEmulatorExtension;
@@ -28,18 +25,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.http.client.autoconfigure.HttpClientAutoConfiguration;
-import org.springframework.boot.http.client.autoconfigure.imperative.ImperativeHttpClientAutoConfiguration;
-import org.springframework.boot.http.client.autoconfigure.reactive.ReactiveHttpClientAutoConfiguration;
-import org.springframework.boot.http.client.autoconfigure.service.HttpServiceClientPropertiesAutoConfiguration;
-import org.springframework.boot.http.converter.autoconfigure.HttpMessageConvertersAutoConfiguration;
 import org.springframework.boot.restclient.RestTemplateBuilder;
-import org.springframework.boot.restclient.autoconfigure.RestClientAutoConfiguration;
-import org.springframework.boot.restclient.autoconfigure.RestTemplateAutoConfiguration;
-import org.springframework.boot.restclient.autoconfigure.service.HttpServiceClientAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
-import org.springframework.boot.webclient.autoconfigure.WebClientAutoConfiguration;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ResponseEntity;
@@ -407,25 +394,13 @@ class CallingIntegrationTests {
 	}
 
 	private ApplicationContextRunner metadataServerRunner(String... properties) {
-		GoogleIdentityEmulator emulator = google.emulator();
-		return runner()
-			.withBean(GoogleCredentials.class,
-					() -> ComputeEngineCredentials.newBuilder()
-						.setHttpTransportFactory(new EmulatorHttpTransportFactory(emulator))
-						.build())
+		return CallingContexts.metadataServer(google.emulator())
 			.withPropertyValues("cloudrun.auth.calling.targets.receiving.url=" + target.url())
 			.withPropertyValues(properties);
 	}
 
 	private ApplicationContextRunner runner() {
-		return new ApplicationContextRunner()
-			.withConfiguration(AutoConfigurations.of(CloudRunCallingAutoConfiguration.class,
-					HttpClientAutoConfiguration.class, ImperativeHttpClientAutoConfiguration.class,
-					ReactiveHttpClientAutoConfiguration.class, HttpMessageConvertersAutoConfiguration.class,
-					RestClientAutoConfiguration.class, RestTemplateAutoConfiguration.class,
-					WebClientAutoConfiguration.class, HttpServiceClientPropertiesAutoConfiguration.class,
-					HttpServiceClientAutoConfiguration.class))
-			.withBean(EmulatorHttpTransportFactory.class, () -> new EmulatorHttpTransportFactory(google.emulator()));
+		return CallingContexts.withBuilders(google.emulator());
 	}
 
 	private static Jwt verify(String token) {

@@ -118,6 +118,28 @@ class GoogleIdTokenDecoderTests {
 	}
 
 	@Test
+	void signaturesMustBeStrictUnpaddedBase64UrlSoATokenHasOneSpellingOnly() {
+		String token = idToken().sign();
+		this.decoder.decode(token);
+		String signature = token.substring(token.lastIndexOf('.') + 1);
+		String signed = token.substring(0, token.lastIndexOf('.') + 1);
+		assertRejected(token + "==", RejectionReason.MALFORMED);
+		assertRejected(signed + signature.replace('-', '+').replace('_', '/'), RejectionReason.MALFORMED);
+		assertRejected(signed + signature.substring(0, 10) + "~" + signature.substring(10), RejectionReason.MALFORMED);
+		assertRejected(signed, RejectionReason.MALFORMED);
+	}
+
+	@Test
+	void timesOutOfRangeAreRejectedRatherThanWrappedAround() {
+		String huge = payload().replaceFirst("\"iat\":\\d+", "\"iat\":1e300");
+		assertRejected(rawWithKid(huge), RejectionReason.MALFORMED);
+		String hugeNbf = payload().replace("\"sub\":\"1\"", "\"sub\":\"1\",\"nbf\":99999999999999999999");
+		assertRejected(rawWithKid(hugeNbf), RejectionReason.MALFORMED);
+		String negative = payload().replaceFirst("\"exp\":\\d+", "\"exp\":-5");
+		assertRejected(rawWithKid(negative), RejectionReason.MALFORMED);
+	}
+
+	@Test
 	void otherAlgorithmsAreRejected() {
 		assertRejected(idToken().header("alg", "RS512").sign(), RejectionReason.ALGORITHM);
 		assertRejected(idToken().header("alg", "ES256").sign(), RejectionReason.ALGORITHM);

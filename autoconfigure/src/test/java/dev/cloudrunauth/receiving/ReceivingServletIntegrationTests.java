@@ -362,6 +362,23 @@ class ReceivingServletIntegrationTests {
 	}
 
 	@Test
+	void keyRotationDuringAJwksOutageWorksOnceTheEndpointIsBack() {
+		GoogleIdentityEmulator emulator = google.emulator();
+		run((mvc) -> {
+			perform(mvc, get("/hello"), token()).andExpect(status().isOk());
+			String known = token();
+			emulator.inject(EmulatorEndpoint.JWKS, Fault.httpStatus(503));
+			emulator.keys().rotate();
+			String rotated = token();
+			perform(mvc, get("/hello"), known).andExpect(status().isOk());
+			perform(mvc, get("/hello"), rotated).andExpect(status().isUnauthorized());
+			emulator.clearFault(EmulatorEndpoint.JWKS);
+			perform(mvc, get("/hello"), rotated).andExpect(status().isOk());
+			perform(mvc, get("/hello"), known).andExpect(status().isOk());
+		}, "cloudrun.auth.receiving.jwk-set-refetch-interval=0s");
+	}
+
+	@Test
 	void startupNeitherBlocksNorFailsWhenTheJwksIsDownAndVerificationStartsOnceItIsBack() {
 		GoogleIdentityEmulator emulator = google.emulator();
 		emulator.inject(EmulatorEndpoint.JWKS, Fault.refuseConnections());

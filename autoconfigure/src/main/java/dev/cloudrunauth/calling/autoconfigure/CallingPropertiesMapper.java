@@ -14,6 +14,7 @@ import dev.cloudrunauth.calling.CallingTarget;
 import dev.cloudrunauth.calling.CallingTargets;
 import dev.cloudrunauth.calling.GoogleIdTokenSource;
 import dev.cloudrunauth.calling.IdTokenHeader;
+import dev.cloudrunauth.calling.IdTokenMintListener;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -77,8 +78,9 @@ final class CallingPropertiesMapper {
 	}
 
 	static GoogleIdTokenSource idTokenSource(CloudRunCallingProperties properties, CallingTargets targets,
-			@Nullable GoogleCredentials credentials, @Nullable HttpTransportFactory transportFactory) {
-		GoogleIdTokenSource.Builder builder = GoogleIdTokenSource.builder();
+			@Nullable GoogleCredentials credentials, @Nullable HttpTransportFactory transportFactory,
+			IdTokenMintListener mintListener) {
+		GoogleIdTokenSource.Builder builder = GoogleIdTokenSource.builder().mintListener(mintListener);
 		Resource location = properties.getCredentialsLocation();
 		String credentialsDescription = "Application Default Credentials";
 		if (location != null) {

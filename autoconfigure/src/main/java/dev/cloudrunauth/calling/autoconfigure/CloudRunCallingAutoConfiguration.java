@@ -1,5 +1,7 @@
 package dev.cloudrunauth.calling.autoconfigure;
 
+import java.util.List;
+
 import com.google.auth.http.HttpTransportFactory;
 import com.google.auth.oauth2.GoogleCredentials;
 import com.google.auth.oauth2.IdTokenProvider;
@@ -7,6 +9,7 @@ import dev.cloudrunauth.calling.CallingTargets;
 import dev.cloudrunauth.calling.GoogleIdTokenSource;
 import dev.cloudrunauth.calling.IdTokenClientHttpRequestInterceptor;
 import dev.cloudrunauth.calling.IdTokenExchangeFilterFunction;
+import dev.cloudrunauth.calling.IdTokenMintListener;
 import dev.cloudrunauth.calling.IdTokenSource;
 import reactor.core.publisher.Mono;
 
@@ -47,9 +50,12 @@ public final class CloudRunCallingAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean(IdTokenSource.class)
 	GoogleIdTokenSource idTokenSource(CloudRunCallingProperties properties, CallingTargets targets,
-			ObjectProvider<GoogleCredentials> credentials, ObjectProvider<HttpTransportFactory> transportFactory) {
+			ObjectProvider<GoogleCredentials> credentials, ObjectProvider<HttpTransportFactory> transportFactory,
+			ObjectProvider<IdTokenMintListener> mintListeners) {
+		List<IdTokenMintListener> listeners = mintListeners.orderedStream().toList();
 		return CallingPropertiesMapper.idTokenSource(properties, targets, credentials.getIfUnique(),
-				transportFactory.getIfUnique());
+				transportFactory.getIfUnique(), (audience, duration, failure) -> listeners
+					.forEach((listener) -> listener.minted(audience, duration, failure)));
 	}
 
 	@Configuration(proxyBeanMethods = false)

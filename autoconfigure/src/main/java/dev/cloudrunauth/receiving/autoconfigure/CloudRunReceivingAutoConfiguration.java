@@ -4,6 +4,7 @@ import java.time.Clock;
 
 import dev.cloudrunauth.receiving.IdTokenValidators;
 import dev.cloudrunauth.receiving.SigningKeyCache;
+import dev.cloudrunauth.receiving.VerificationListener;
 import dev.cloudrunauth.receiving.VerifiedTokenCache;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -77,6 +78,11 @@ public final class CloudRunReceivingAutoConfiguration {
 		JwtAuthenticationConverter converter = new JwtAuthenticationConverter();
 		converter.setPrincipalClaimName("email");
 		return converter;
+	}
+
+	@Bean
+	VerificationListeners cloudRunVerificationListeners(ObjectProvider<VerificationListener> listeners) {
+		return new VerificationListeners(listeners.orderedStream().toList());
 	}
 
 	/**

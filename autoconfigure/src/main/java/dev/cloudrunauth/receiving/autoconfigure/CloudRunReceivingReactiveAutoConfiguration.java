@@ -59,12 +59,13 @@ public final class CloudRunReceivingReactiveAutoConfiguration {
 	@ConditionalOnMissingBean(ReactiveJwtDecoder.class)
 	ReactiveGoogleIdTokenDecoder reactiveGoogleIdTokenDecoder(SigningKeyCache keys, IdTokenValidation validation,
 			ReceivingSettings settings, CloudRunReceivingProperties properties,
-			ObjectProvider<VerifiedTokenCache> verifiedTokens) {
+			ObjectProvider<VerifiedTokenCache> verifiedTokens, VerificationListeners listeners) {
 		return ReactiveGoogleIdTokenDecoder.withSigningKeys(keys)
 			.validator(validation.validator())
 			.trustCloudRunIam(settings.trustCloudRunIam())
 			.keyTimeout(properties.getJwkSetTimeout())
 			.verifiedTokenCache(verifiedTokens.getIfAvailable())
+			.verificationListener(listeners.listener())
 			.build();
 	}
 
@@ -80,8 +81,8 @@ public final class CloudRunReceivingReactiveAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	ReactiveAllowedCallersAuthorizationManager<AuthorizationContext> reactiveAllowedCallersAuthorizationManager(
-			ReceivingSettings settings) {
-		return new ReactiveAllowedCallersAuthorizationManager<>(settings.callers());
+			ReceivingSettings settings, VerificationListeners listeners) {
+		return new ReactiveAllowedCallersAuthorizationManager<>(settings.callers(), listeners.listener());
 	}
 
 	@Bean

@@ -2,6 +2,8 @@ package dev.cloudrunauth.receiving.autoconfigure;
 
 import java.util.List;
 
+import jakarta.servlet.DispatcherType;
+
 import dev.cloudrunauth.receiving.AllowCallersMethodAuthorization;
 import dev.cloudrunauth.receiving.AllowedCallersAuthorizationManager;
 import dev.cloudrunauth.receiving.CallerExpressions;
@@ -31,6 +33,7 @@ import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
+import org.springframework.security.oauth2.server.resource.OAuth2ProtectedResourceMetadata;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationConverter;
 import org.springframework.security.oauth2.server.resource.web.BearerTokenResolver;
 import org.springframework.security.web.SecurityFilterChain;
@@ -62,12 +65,13 @@ public final class CloudRunReceivingServletAutoConfiguration {
 	@ConditionalOnMissingBean(JwtDecoder.class)
 	GoogleIdTokenDecoder googleIdTokenDecoder(SigningKeyCache keys, IdTokenValidation validation,
 			ReceivingSettings settings, CloudRunReceivingProperties properties,
-			ObjectProvider<VerifiedTokenCache> verifiedTokens) {
+			ObjectProvider<VerifiedTokenCache> verifiedTokens, VerificationListeners listeners) {
 		return GoogleIdTokenDecoder.withSigningKeys(keys)
 			.validator(validation.validator())
 			.trustCloudRunIam(settings.trustCloudRunIam())
 			.keyTimeout(properties.getJwkSetTimeout())
 			.verifiedTokenCache(verifiedTokens.getIfAvailable())
+			.verificationListener(listeners.listener())
 			.build();
 	}
 
@@ -83,8 +87,8 @@ public final class CloudRunReceivingServletAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	AllowedCallersAuthorizationManager<RequestAuthorizationContext> allowedCallersAuthorizationManager(
-			ReceivingSettings settings) {
-		return new AllowedCallersAuthorizationManager<>(settings.callers());
+			ReceivingSettings settings, VerificationListeners listeners) {
+		return new AllowedCallersAuthorizationManager<>(settings.callers(), listeners.listener());
 	}
 
 	@Bean
@@ -95,11 +99,15 @@ public final class CloudRunReceivingServletAutoConfiguration {
 			ObjectProvider<PathPatternRequestMatcher.Builder> paths) {
 		RequestMatcher publicRequests = publicRequests(settings.publicPaths(), paths);
 		http.authorizeHttpRequests((requests) -> {
+			// the error page of a request refused before authentication (bad path, method) shows its real status
+			requests.dispatcherTypeMatchers(DispatcherType.ERROR).permitAll();
 			requests.requestMatchers(publicRequests).permitAll();
 			requests.anyRequest().access(callers);
 		});
 		http.oauth2ResourceServer((resourceServer) -> resourceServer.bearerTokenResolver(resolver)
-			.jwt((jwt) -> jwt.decoder(decoder).jwtAuthenticationConverter(converter)));
+			.jwt((jwt) -> jwt.decoder(decoder).jwtAuthenticationConverter(converter))
+			.protectedResourceMetadata((metadata) -> metadata
+				.protectedResourceMetadataCustomizer((builder) -> describe(builder, settings))));
 		http.sessionManagement((sessions) -> sessions.sessionCreationPolicy(SessionCreationPolicy.STATELESS));
 		http.requestCache((cache) -> cache.requestCache(new NullRequestCache()));
 		http.csrf(AbstractHttpConfigurer::disable);
@@ -107,6 +115,20 @@ public final class CloudRunReceivingServletAutoConfiguration {
 		http.httpBasic(AbstractHttpConfigurer::disable);
 		http.logout(AbstractHttpConfigurer::disable);
 		return http.build();
+	}
+
+	/**
+	 * Correct the public OAuth 2.0 protected resource metadata (RFC 9728) that Spring Security serves at
+	 * {@code /.well-known/oauth-protected-resource}: the resource is this service's audience, tokens come from Google
+	 * and are not bound to client certificates.
+	 */
+	private static void describe(OAuth2ProtectedResourceMetadata.Builder metadata, ReceivingSettings settings) {
+		metadata.resource(settings.audiences().get(0))
+			.authorizationServers((servers) -> {
+				servers.clear();
+				servers.add("https://accounts.google.com");
+			})
+			.tlsClientCertificateBoundAccessTokens(false);
 	}
 
 	private static RequestMatcher publicRequests(List<String> publicPaths,

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Set;
 
+import dev.cloudrunauth.test.LoggedTokens;
 import dev.cloudrunauth.test.emulator.GoogleIdentityEmulator;
 import dev.cloudrunauth.test.emulator.GoogleIdentityEmulatorExtension;
 import org.junit.jupiter.api.AfterAll;
@@ -53,7 +54,7 @@ abstract class EndToEndScenarios {
 	@BeforeAll
 	void startServices() {
 		GoogleIdentityEmulator emulator = google.emulator();
-		this.services = SampleServices.with(emulator, launcher());
+		this.services = SampleServices.with(emulator, launcher()).traceLogging();
 		this.receiving = this.services.startReceiving();
 		this.calling = this.services.startCalling("cloudrun.auth.calling.refresh-before-expiry=10s");
 		this.proxy = RecordingProxy.to(this.receiving);
@@ -64,7 +65,22 @@ abstract class EndToEndScenarios {
 	}
 
 	@AfterAll
-	void stopServices() {
+	void noTokenValueWasLoggedAtTraceThenStopServices() {
+		try {
+			if (this.services != null) {
+				String output = String.join("\n", this.services.outputs());
+				assertThat(output).as("proof that TRACE logging of the library was captured")
+					.contains("Minted ID token for audience")
+					.contains("Rejected ID token: audience");
+				assertThat(LoggedTokens.find(output)).as("token values in the services' output").isEmpty();
+			}
+		}
+		finally {
+			stop();
+		}
+	}
+
+	private void stop() {
 		if (this.services != null) {
 			this.services.close();
 		}

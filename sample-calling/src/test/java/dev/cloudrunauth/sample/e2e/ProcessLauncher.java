@@ -20,15 +20,19 @@ final class ProcessLauncher implements ServiceLauncher {
 
 	private final boolean echo;
 
-	ProcessLauncher(Path projectDirectory, boolean echo) {
+	private final List<String> jvmArguments;
+
+	ProcessLauncher(Path projectDirectory, boolean echo, String... jvmArguments) {
 		this.projectDirectory = projectDirectory;
 		this.echo = echo;
+		this.jvmArguments = List.of(jvmArguments);
 	}
 
 	@Override
 	public Service start(String sample, Map<String, String> environment, List<String> arguments, List<Path> files) {
 		JavaProcess process = JavaProcess.jar(jar(this.projectDirectory, sample))
 			.jvmArguments("-Xmx256m", "-XX:TieredStopAtLevel=1")
+			.jvmArguments(this.jvmArguments.toArray(String[]::new))
 			.arguments(arguments.toArray(String[]::new))
 			.withoutEnv("GOOGLE_APPLICATION_CREDENTIALS")
 			.withoutEnv("NO_GCE_CHECK")

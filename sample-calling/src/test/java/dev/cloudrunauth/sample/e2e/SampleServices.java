@@ -33,6 +33,8 @@ final class SampleServices implements AutoCloseable {
 
 	private String receivingUrl;
 
+	private List<String> logging = List.of();
+
 	private SampleServices(GoogleIdentityEmulator emulator, ServiceLauncher launcher) {
 		this.emulator = emulator;
 		this.launcher = launcher;
@@ -40,6 +42,26 @@ final class SampleServices implements AutoCloseable {
 
 	static SampleServices with(GoogleIdentityEmulator emulator, ServiceLauncher launcher) {
 		return new SampleServices(emulator, launcher);
+	}
+
+	/**
+	 * Log the library, Spring Security and google-auth-library at TRACE in the services started from now on.
+	 * @return this
+	 */
+	SampleServices traceLogging() {
+		this.logging = List.of("--logging.level.dev.cloudrunauth=TRACE", "--logging.level.org.springframework.security=TRACE",
+				"--logging.level.com.google.auth=TRACE", "--logging.level.com.google.api.client=TRACE");
+		return this;
+	}
+
+	/**
+	 * Return the output of every service started.
+	 * @return the outputs, in start order
+	 */
+	List<String> outputs() {
+		synchronized (this.services) {
+			return this.services.stream().map(ServiceLauncher.Service::output).toList();
+		}
 	}
 
 	/**
@@ -101,7 +123,9 @@ final class SampleServices implements AutoCloseable {
 
 	private ServiceLauncher.Service start(String sample, Map<String, String> environment, List<String> arguments,
 			List<Path> files) {
-		ServiceLauncher.Service service = this.launcher.start(sample, environment, arguments, files);
+		List<String> all = new ArrayList<>(arguments);
+		all.addAll(this.logging);
+		ServiceLauncher.Service service = this.launcher.start(sample, environment, all, files);
 		synchronized (this.services) {
 			this.services.add(service);
 		}
