@@ -41,7 +41,8 @@ public final class AllowedCallers {
 		if (!isAuthenticated(authentication)) {
 			return false;
 		}
-		return this.emails.isEmpty() || this.emails.contains(normalize(authentication.getName()));
+		String name = authentication.getName();
+		return this.emails.isEmpty() || (name != null && this.emails.contains(normalize(name)));
 	}
 
 	static boolean isAuthenticated(@Nullable Authentication authentication) {

@@ -32,7 +32,7 @@ public final class AudienceValidator implements OAuth2TokenValidator<Jwt> {
 		List<String> audience = jwt.getAudience();
 		if (audience != null) {
 			for (String candidate : audience) {
-				if (this.audiences.contains(candidate)) {
+				if (candidate != null && this.audiences.contains(candidate)) {
 					return OAuth2TokenValidatorResult.success();
 				}
 			}

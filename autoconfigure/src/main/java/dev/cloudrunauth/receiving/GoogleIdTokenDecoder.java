@@ -70,6 +70,22 @@ public final class GoogleIdTokenDecoder implements JwtDecoder {
 			}
 			throw ex;
 		}
+		catch (RuntimeException ex) {
+			throw unexpected(ex);
+		}
+	}
+
+	/**
+	 * A failure nobody planned for (a validator of the application's that throws, a bug) still rejects the token
+	 * with 401 rather than failing the request with 500; its message is not logged, as it might quote the token.
+	 */
+	private InvalidIdTokenException unexpected(RuntimeException ex) {
+		this.listener.rejected(RejectionReason.OTHER);
+		logger.warn("Unexpected " + ex.getClass().getName() + " while verifying an ID token; it was rejected");
+		if (logger.isTraceEnabled()) {
+			logger.trace("Unexpected verification failure", ex);
+		}
+		return new InvalidIdTokenException(RejectionReason.OTHER, RejectionReason.OTHER.description(), ex);
 	}
 
 	private Jwt verify(String token) {

@@ -30,7 +30,8 @@ public final class IssuerValidator implements OAuth2TokenValidator<Jwt> {
 	@Override
 	public OAuth2TokenValidatorResult validate(Jwt jwt) {
 		Assert.notNull(jwt, "jwt cannot be null");
-		return this.issuers.contains(jwt.getClaimAsString(JwtClaimNames.ISS)) ? OAuth2TokenValidatorResult.success()
+		String issuer = jwt.getClaimAsString(JwtClaimNames.ISS);
+		return (issuer != null && this.issuers.contains(issuer)) ? OAuth2TokenValidatorResult.success()
 				: IdTokenError.failure(RejectionReason.ISSUER);
 	}
 

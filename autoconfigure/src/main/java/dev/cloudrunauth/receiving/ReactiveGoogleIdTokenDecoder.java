@@ -55,12 +55,25 @@ public final class ReactiveGoogleIdTokenDecoder implements ReactiveJwtDecoder {
 	@Override
 	public Mono<Jwt> decode(String token) {
 		return verify(token).doOnNext((jwt) -> this.listener.accepted())
+			.onErrorMap((ex) -> !(ex instanceof InvalidIdTokenException), this::unexpected)
 			.doOnError(InvalidIdTokenException.class, (ex) -> {
 				this.listener.rejected(ex.getReason());
 				if (logger.isDebugEnabled()) {
 					logger.debug("Rejected ID token: " + ex.getReason().tag() + " (" + ex.getMessage() + ")");
 				}
 			});
+	}
+
+	/**
+	 * A failure nobody planned for still rejects the token with 401 rather than 500; its message is not logged, as it
+	 * might quote the token.
+	 */
+	private InvalidIdTokenException unexpected(Throwable ex) {
+		logger.warn("Unexpected " + ex.getClass().getName() + " while verifying an ID token; it was rejected");
+		if (logger.isTraceEnabled()) {
+			logger.trace("Unexpected verification failure", ex);
+		}
+		return new InvalidIdTokenException(RejectionReason.OTHER, RejectionReason.OTHER.description(), ex);
 	}
 
 	private Mono<Jwt> verify(String token) {

@@ -140,6 +140,28 @@ class GoogleIdTokenDecoderTests {
 	}
 
 	@Test
+	void tokenWithoutIssuerOrWithANullAudienceIsRejectedNotFailed() {
+		assertRejected(idToken().withoutClaim("iss").sign(), RejectionReason.ISSUER);
+		String nullAudience = payload().replace("\"aud\":\"" + AUDIENCE + "\"", "\"aud\":[null]");
+		assertThatExceptionOfType(InvalidIdTokenException.class).isThrownBy(() -> this.decoder.decode(rawWithKid(nullAudience)));
+	}
+
+	@Test
+	void aValidatorThatThrowsRejectsTheTokenInsteadOfFailingTheRequest() {
+		GoogleIdTokenDecoder throwing = GoogleIdTokenDecoder.withSigningKeys(this.keys).validator((jwt) -> {
+			throw new IllegalStateException("validator bug");
+		}).build();
+		assertThatExceptionOfType(InvalidIdTokenException.class).isThrownBy(() -> throwing.decode(idToken().sign()))
+			.satisfies((ex) -> assertThat(ex.getReason()).isEqualTo(RejectionReason.OTHER));
+		ReactiveGoogleIdTokenDecoder reactive = ReactiveGoogleIdTokenDecoder.withSigningKeys(this.keys).validator((jwt) -> {
+			throw new IllegalStateException("validator bug");
+		}).build();
+		assertThatExceptionOfType(InvalidIdTokenException.class)
+			.isThrownBy(() -> reactive.decode(idToken().sign()).block())
+			.satisfies((ex) -> assertThat(ex.getReason()).isEqualTo(RejectionReason.OTHER));
+	}
+
+	@Test
 	void otherAlgorithmsAreRejected() {
 		assertRejected(idToken().header("alg", "RS512").sign(), RejectionReason.ALGORITHM);
 		assertRejected(idToken().header("alg", "ES256").sign(), RejectionReason.ALGORITHM);

@@ -72,6 +72,15 @@ class ReceivingApplicationTests {
 		assertThat(get("/hello", google.emulator().idToken("https://other.example").sign()).statusCode()).isEqualTo(401);
 	}
 
+	@Test
+	void protectedResourceMetadataDescribesThisService() throws Exception {
+		HttpResponse<String> response = get("/.well-known/oauth-protected-resource", null);
+		assertThat(response.statusCode()).isEqualTo(200);
+		assertThat(response.body()).contains("\"resource\":\"" + AUDIENCE + "\"",
+				"\"authorization_servers\":[\"https://accounts.google.com\"]",
+				"\"tls_client_certificate_bound_access_tokens\":false");
+	}
+
 	private HttpResponse<String> get(String path, String token) throws Exception {
 		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port + path));
 		if (token != null) {
