@@ -17,10 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.context.properties.bind.BindException;
-import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.test.context.FilteredClassLoader;
-import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.http.client.autoconfigure.ClientHttpRequestFactoryBuilderCustomizer;
 import org.springframework.boot.restclient.RestClientCustomizer;
@@ -30,6 +27,8 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.web.reactive.function.client.ExchangeFilterFunction;
 
+import static dev.cloudrunauth.StartupFailures.assertBindingFailure;
+import static dev.cloudrunauth.StartupFailures.assertInvalidProperty;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.Mockito.mock;
 
@@ -208,29 +207,6 @@ class CloudRunCallingAutoConfigurationTests {
 			.withPropertyValues("cloudrun.auth.calling.credentials-location=classpath:application.properties")
 			.run((context) -> assertInvalidProperty(context, "cloudrun.auth.calling.credentials-location")
 				.hasMessageContaining("GoogleCredentials bean"));
-	}
-
-	private static org.assertj.core.api.AbstractThrowableAssert<?, ? extends Throwable> assertInvalidProperty(
-			AssertableApplicationContext context, String property) {
-		assertThat(context).hasFailed();
-		Throwable failure = context.getStartupFailure();
-		while (failure != null && !(failure instanceof InvalidConfigurationPropertyValueException)) {
-			failure = failure.getCause();
-		}
-		assertThat(failure).as("InvalidConfigurationPropertyValueException in %s", context.getStartupFailure())
-			.isNotNull();
-		assertThat(((InvalidConfigurationPropertyValueException) failure).getName()).isEqualTo(property);
-		return assertThat(failure);
-	}
-
-	private static void assertBindingFailure(AssertableApplicationContext context, String property) {
-		assertThat(context).hasFailed();
-		Throwable failure = context.getStartupFailure();
-		while (failure != null && !(failure instanceof BindException)) {
-			failure = failure.getCause();
-		}
-		assertThat(failure).as("BindException in %s", context.getStartupFailure()).isNotNull();
-		assertThat(((BindException) failure).getProperty().getName()).hasToString(property);
 	}
 
 	@Configuration(proxyBeanMethods = false)

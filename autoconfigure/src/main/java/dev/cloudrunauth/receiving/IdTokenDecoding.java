@@ -1,0 +1,95 @@
+package dev.cloudrunauth.receiving;
+
+import java.security.interfaces.RSAPublicKey;
+import java.time.Duration;
+import java.util.Optional;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.security.oauth2.jwt.Jwt;
+
+/**
+ * What the servlet and reactive decoders share: the verifier, the keys, the verified-token cache and the listener,
+ * and how an outcome is recorded.
+ */
+final class IdTokenDecoding {
+
+	private static final Log logger = LogFactory.getLog(IdTokenDecoding.class);
+
+	final SigningKeyCache keys;
+
+	final IdTokenVerifier verifier;
+
+	final Duration keyTimeout;
+
+	private final @Nullable VerifiedTokenCache verifiedTokens;
+
+	private final VerificationListener listener;
+
+	IdTokenDecoding(SigningKeyCache keys, IdTokenVerifier verifier, Duration keyTimeout,
+			@Nullable VerifiedTokenCache verifiedTokens, VerificationListener listener) {
+		this.keys = keys;
+		this.verifier = verifier;
+		this.keyTimeout = keyTimeout;
+		this.verifiedTokens = verifiedTokens;
+		this.listener = listener;
+	}
+
+	@Nullable Jwt verifiedBefore(String token) {
+		return (this.verifiedTokens != null) ? this.verifiedTokens.get(token, this.keys) : null;
+	}
+
+	Jwt verify(IdTokenVerifier.ParsedToken parsed, @Nullable RSAPublicKey key) {
+		Jwt jwt = this.verifier.verify(parsed, key);
+		if (this.verifiedTokens != null) {
+			this.verifiedTokens.put(jwt, parsed.signatureRemoved() ? null : parsed.keyId());
+		}
+		return jwt;
+	}
+
+	@Nullable RSAPublicKey fetched(Optional<RSAPublicKey> key) {
+		if (key.isEmpty() && !this.keys.keysLoaded()) {
+			throw new InvalidIdTokenException(RejectionReason.KEYS_UNAVAILABLE);
+		}
+		return key.orElse(null);
+	}
+
+	InvalidIdTokenException keysUnavailable(Throwable cause) {
+		return new InvalidIdTokenException(RejectionReason.KEYS_UNAVAILABLE,
+				RejectionReason.KEYS_UNAVAILABLE.description(), cause);
+	}
+
+	Jwt accepted(Jwt jwt) {
+		this.listener.accepted();
+		return jwt;
+	}
+
+	/**
+	 * Record a rejection. A failure nobody planned for (an application validator that throws, a bug) still rejects
+	 * the token, so that the request gets 401 rather than 500; its message is not logged, as it might quote the token.
+	 * @param failure why verification failed
+	 * @return the exception to throw
+	 */
+	InvalidIdTokenException rejected(Throwable failure) {
+		InvalidIdTokenException rejection;
+		if (failure instanceof InvalidIdTokenException invalid) {
+			rejection = invalid;
+		}
+		else {
+			logger.warn("Unexpected " + failure.getClass().getName() + " while verifying an ID token; it was rejected");
+			if (logger.isTraceEnabled()) {
+				logger.trace("Unexpected verification failure", failure);
+			}
+			rejection = new InvalidIdTokenException(RejectionReason.OTHER, RejectionReason.OTHER.description(),
+					failure);
+		}
+		this.listener.rejected(rejection.getReason());
+		if (logger.isDebugEnabled()) {
+			logger.debug("Rejected ID token: " + rejection.getReason().tag() + " (" + rejection.getMessage() + ")");
+		}
+		return rejection;
+	}
+
+}
