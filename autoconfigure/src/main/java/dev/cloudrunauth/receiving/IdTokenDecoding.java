@@ -79,8 +79,8 @@ final class IdTokenDecoding {
 		}
 		else {
 			logger.warn("Unexpected " + failure.getClass().getName() + " while verifying an ID token; it was rejected");
-			if (logger.isTraceEnabled()) {
-				logger.trace("Unexpected verification failure", failure);
+			if (logger.isDebugEnabled()) {
+				logger.debug("Where it was thrown", withoutMessage(failure));
 			}
 			rejection = new InvalidIdTokenException(RejectionReason.OTHER, RejectionReason.OTHER.description(),
 					failure);
@@ -90,6 +90,15 @@ final class IdTokenDecoding {
 			logger.debug("Rejected ID token: " + rejection.getReason().tag() + " (" + rejection.getMessage() + ")");
 		}
 		return rejection;
+	}
+
+	/**
+	 * The stack trace of a failure without its message, or the messages of its causes, which might quote the token.
+	 */
+	private static Throwable withoutMessage(Throwable failure) {
+		Throwable copy = new Throwable(failure.getClass().getName());
+		copy.setStackTrace(failure.getStackTrace());
+		return copy;
 	}
 
 }

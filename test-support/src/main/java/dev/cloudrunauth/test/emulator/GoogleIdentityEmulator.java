@@ -9,7 +9,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.EnumMap;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -534,12 +533,6 @@ public final class GoogleIdentityEmulator implements AutoCloseable {
 			thread.setDaemon(true);
 			return thread;
 		};
-	}
-
-	static String randomHex(int bytes) {
-		byte[] value = new byte[bytes];
-		random.nextBytes(value);
-		return HexFormat.of().formatHex(value);
 	}
 
 	record AccessToken(String value, ServiceAccount account, Instant expiresAt) {
