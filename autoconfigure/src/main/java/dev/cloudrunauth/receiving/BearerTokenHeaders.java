@@ -1,8 +1,6 @@
 package dev.cloudrunauth.receiving;
 
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import org.jspecify.annotations.Nullable;
 
@@ -20,8 +18,7 @@ final class BearerTokenHeaders {
 
 	static final String AUTHORIZATION = "Authorization";
 
-	private static final Pattern BEARER = Pattern.compile("^Bearer (?<token>[a-zA-Z0-9-._~+/]+=*)$",
-			Pattern.CASE_INSENSITIVE);
+	private static final String BEARER = "Bearer ";
 
 	private BearerTokenHeaders() {
 	}
@@ -53,11 +50,31 @@ final class BearerTokenHeaders {
 		if (!mustBeBearer && !value.regionMatches(true, 0, "bearer", 0, 6)) {
 			return null;
 		}
-		Matcher matcher = BEARER.matcher(value);
-		if (!matcher.matches()) {
+		if (!value.regionMatches(true, 0, BEARER, 0, BEARER.length()) || !isToken68(value, BEARER.length())) {
 			throw new OAuth2AuthenticationException(BearerTokenErrors.invalidToken("Bearer token is malformed"));
 		}
-		return matcher.group("token");
+		return value.substring(BEARER.length());
+	}
+
+	/**
+	 * RFC 6750's {@code b64token}: at least one of {@code A-Z a-z 0-9 - . _ ~ + /}, then any number of {@code =}.
+	 */
+	private static boolean isToken68(String value, int start) {
+		int end = value.length();
+		while (end > start && value.charAt(end - 1) == '=') {
+			end--;
+		}
+		if (end == start) {
+			return false;
+		}
+		for (int i = start; i < end; i++) {
+			char c = value.charAt(i);
+			if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.'
+					|| c == '_' || c == '~' || c == '+' || c == '/')) {
+				return false;
+			}
+		}
+		return true;
 	}
 
 }

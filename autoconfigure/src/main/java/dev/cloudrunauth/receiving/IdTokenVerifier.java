@@ -1,11 +1,11 @@
 package dev.cloudrunauth.receiving;
 
+import java.nio.charset.StandardCharsets;
 import java.security.interfaces.RSAPublicKey;
 import java.text.ParseException;
 import java.util.Collection;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 import com.nimbusds.jose.Algorithm;
 import com.nimbusds.jose.JOSEException;
@@ -15,7 +15,6 @@ import com.nimbusds.jose.crypto.RSASSAVerifier;
 import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jose.util.JSONObjectUtils;
 import com.nimbusds.jwt.JWTClaimsSet;
-import com.nimbusds.jwt.SignedJWT;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.core.convert.converter.Converter;
@@ -47,11 +46,6 @@ final class IdTokenVerifier {
 	private static final Set<String> TIME_CLAIMS = Set.of("exp", "iat", "nbf");
 
 	/**
-	 * One segment of a JWS compact serialization: unpadded base64url (RFC 7515), nothing else.
-	 */
-	private static final Pattern BASE64URL = Pattern.compile("[A-Za-z0-9_-]+");
-
-	/**
 	 * 9999-12-31T23:59:59Z: times beyond it are not real and overflow when converted to milliseconds.
 	 */
 	private static final double LATEST_TIME = 253402300799d;
@@ -72,27 +66,31 @@ final class IdTokenVerifier {
 		if (token.length() > MAX_TOKEN_LENGTH) {
 			throw new InvalidIdTokenException(RejectionReason.MALFORMED);
 		}
-		String[] parts = token.split("\\.", -1);
-		if (parts.length != 3 || !BASE64URL.matcher(parts[0]).matches() || !BASE64URL.matcher(parts[1]).matches()) {
+		int firstDot = token.indexOf('.');
+		int secondDot = (firstDot > 0) ? token.indexOf('.', firstDot + 1) : -1;
+		if (secondDot <= firstDot + 1 || token.indexOf('.', secondDot + 1) >= 0
+				|| !isBase64Url(token, 0, firstDot) || !isBase64Url(token, firstDot + 1, secondDot)) {
 			throw new InvalidIdTokenException(RejectionReason.MALFORMED);
 		}
-		checkAlgorithm(parts[0]);
-		// a lenient decoder would take padding, the other alphabet or stray characters, giving one token endless
-		// spellings that all verify
-		if (!BASE64URL.matcher(parts[2]).matches()) {
+		Base64URL encodedHeader = new Base64URL(token.substring(0, firstDot));
+		Map<String, Object> headerJson = json(encodedHeader);
+		checkAlgorithm(headerJson);
+		String signature = token.substring(secondDot + 1);
+		boolean signatureRemoved = SIGNATURE_REMOVED_BY_GOOGLE.equals(signature);
+		if (!signatureRemoved && !isCanonicalBase64Url(signature)) {
 			throw new InvalidIdTokenException(RejectionReason.MALFORMED);
 		}
-		SignedJWT jwt;
+		JWSHeader header;
 		JWTClaimsSet claims;
 		try {
-			jwt = SignedJWT.parse(token);
-			checkTimes(jwt.getPayload().toJSONObject());
-			claims = jwt.getJWTClaimsSet();
+			header = JWSHeader.parse(headerJson, encodedHeader);
+			Map<String, Object> claimsJson = json(new Base64URL(token.substring(firstDot + 1, secondDot)));
+			checkTimes(claimsJson);
+			claims = JWTClaimsSet.parse(claimsJson);
 		}
 		catch (ParseException | IllegalArgumentException ex) {
 			throw new InvalidIdTokenException(RejectionReason.MALFORMED, RejectionReason.MALFORMED.description(), ex);
 		}
-		JWSHeader header = jwt.getHeader();
 		for (String name : header.getIncludedParams()) {
 			if (FORBIDDEN_HEADERS.contains(name)) {
 				throw new InvalidIdTokenException(RejectionReason.HEADER,
@@ -103,11 +101,10 @@ final class IdTokenVerifier {
 			throw new InvalidIdTokenException(RejectionReason.HEADER, "The token's header has no key id", null);
 		}
 		checkClaimTypes(claims);
-		boolean signatureRemoved = SIGNATURE_REMOVED_BY_GOOGLE.equals(parts[2]);
 		if (signatureRemoved && !this.trustCloudRunIam) {
 			throw new InvalidIdTokenException(RejectionReason.SIGNATURE_REMOVED);
 		}
-		return new ParsedToken(token, jwt, claims, signatureRemoved);
+		return new ParsedToken(token, header, claims, secondDot, signatureRemoved);
 	}
 
 	Jwt verify(ParsedToken token, @Nullable RSAPublicKey key) {
@@ -116,7 +113,7 @@ final class IdTokenVerifier {
 				throw new InvalidIdTokenException(RejectionReason.UNKNOWN_KEY);
 			}
 			try {
-				if (!token.jwt().verify(new RSASSAVerifier(key))) {
+				if (!new RSASSAVerifier(key).verify(token.header(), token.signingInput(), token.signature())) {
 					throw new InvalidIdTokenException(RejectionReason.SIGNATURE);
 				}
 			}
@@ -137,11 +134,40 @@ final class IdTokenVerifier {
 		return jwt;
 	}
 
-	private static void checkAlgorithm(String encodedHeader) {
+	private static Map<String, Object> json(Base64URL segment) {
+		try {
+			return JSONObjectUtils.parse(segment.decodeToString(), MAX_TOKEN_LENGTH);
+		}
+		catch (ParseException | IllegalArgumentException ex) {
+			throw new InvalidIdTokenException(RejectionReason.MALFORMED, RejectionReason.MALFORMED.description(), ex);
+		}
+	}
+
+	private static boolean isBase64Url(String value, int start, int end) {
+		for (int i = start; i < end; i++) {
+			char c = value.charAt(i);
+			if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_')) {
+				return false;
+			}
+		}
+		return end > start;
+	}
+
+	/**
+	 * The signature is the one segment the signature does not cover: only its canonical spelling is accepted
+	 * (unpadded base64url, no stray characters, no unused bits set), or a lenient decoder would give one token endless
+	 * spellings that all verify.
+	 */
+	private static boolean isCanonicalBase64Url(String signature) {
+		if (!isBase64Url(signature, 0, signature.length()) || signature.length() % 4 == 1) {
+			return false;
+		}
+		return Base64URL.encode(new Base64URL(signature).decode()).toString().equals(signature);
+	}
+
+	private static void checkAlgorithm(Map<String, Object> header) {
 		Algorithm algorithm;
 		try {
-			Map<String, Object> header = JSONObjectUtils
-				.parse(new Base64URL(encodedHeader).decodeToString(), MAX_TOKEN_LENGTH);
 			algorithm = com.nimbusds.jose.Header.parseAlgorithm(header);
 		}
 		catch (ParseException | IllegalArgumentException ex) {
@@ -195,7 +221,7 @@ final class IdTokenVerifier {
 		try {
 			Map<String, Object> claims = this.claimConverter.convert(token.claims().toJSONObject());
 			return Jwt.withTokenValue(token.value())
-				.headers((headers) -> headers.putAll(token.jwt().getHeader().toJSONObject()))
+				.headers((headers) -> headers.putAll(token.header().toJSONObject()))
 				.claims((all) -> all.putAll(claims))
 				.build();
 		}
@@ -216,10 +242,19 @@ final class IdTokenVerifier {
 		return new InvalidIdTokenException(RejectionReason.OTHER, description, null);
 	}
 
-	record ParsedToken(String value, SignedJWT jwt, JWTClaimsSet claims, boolean signatureRemoved) {
+	record ParsedToken(String value, JWSHeader header, JWTClaimsSet claims, int signatureStart,
+			boolean signatureRemoved) {
 
 		String keyId() {
-			return this.jwt.getHeader().getKeyID();
+			return this.header.getKeyID();
+		}
+
+		byte[] signingInput() {
+			return this.value.substring(0, this.signatureStart).getBytes(StandardCharsets.US_ASCII);
+		}
+
+		Base64URL signature() {
+			return new Base64URL(this.value.substring(this.signatureStart + 1));
 		}
 
 		@Override

@@ -13,6 +13,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -58,9 +59,11 @@ public final class SigningKeyCache implements AutoCloseable {
 
 	private final Clock clock;
 
-	private final HttpClient http;
+	private final ExecutorService httpExecutor;
 
 	private final ScheduledExecutorService scheduler;
+
+	private volatile @Nullable HttpClient http;
 
 	private final AtomicReference<@Nullable CompletableFuture<Keys>> inFlight = new AtomicReference<>();
 
@@ -95,19 +98,16 @@ public final class SigningKeyCache implements AutoCloseable {
 		this.refetchInterval = refetchInterval;
 		this.timeout = timeout;
 		this.clock = clock;
-		this.http = HttpClient.newBuilder()
-			.connectTimeout(timeout)
-			.followRedirects(HttpClient.Redirect.NEVER)
-			.executor(Executors.newCachedThreadPool(daemon("cloudrun-auth-jwks-")))
-			.build();
+		this.httpExecutor = Executors.newCachedThreadPool(daemon("cloudrun-auth-jwks-"));
 		this.scheduler = Executors.newSingleThreadScheduledExecutor(daemon("cloudrun-auth-jwks-refresh-"));
 	}
 
 	/**
-	 * Fetch the keys in the background.
+	 * Fetch the keys in the background. Even the HTTP client is created there, so that starting costs the caller
+	 * nothing.
 	 */
 	public void start() {
-		fetch();
+		schedule(0);
 	}
 
 	/**
@@ -208,6 +208,7 @@ public final class SigningKeyCache implements AutoCloseable {
 	@Override
 	public void close() {
 		this.scheduler.shutdownNow();
+		this.httpExecutor.shutdownNow();
 	}
 
 	private boolean refetchAllowed() {
@@ -237,11 +238,29 @@ public final class SigningKeyCache implements AutoCloseable {
 				.header("Accept", "application/json")
 				.GET()
 				.build();
-			return this.http.sendAsync(request, HttpResponse.BodyHandlers.ofString()).thenApply(this::parse);
+			return http().sendAsync(request, HttpResponse.BodyHandlers.ofString()).thenApply(this::parse);
 		}
 		catch (RuntimeException ex) {
 			return CompletableFuture.failedFuture(ex);
 		}
+	}
+
+	private HttpClient http() {
+		HttpClient http = this.http;
+		if (http == null) {
+			synchronized (this) {
+				http = this.http;
+				if (http == null) {
+					http = HttpClient.newBuilder()
+						.connectTimeout(this.timeout)
+						.followRedirects(HttpClient.Redirect.NEVER)
+						.executor(this.httpExecutor)
+						.build();
+					this.http = http;
+				}
+			}
+		}
+		return http;
 	}
 
 	private Keys parse(HttpResponse<String> response) {
@@ -290,7 +309,7 @@ public final class SigningKeyCache implements AutoCloseable {
 			this.failedFetches.increment();
 			int failures = ++this.consecutiveFailures;
 			Throwable cause = (failure != null && failure.getCause() != null) ? failure.getCause() : failure;
-			this.lastError = String.valueOf((cause != null) ? cause.getMessage() : null);
+			this.lastError = describe(cause);
 			long retry = Math.min(MAX_RETRY_DELAY.toMillis(), 1000L << Math.min(failures - 1, 16));
 			logger.warn("Cannot fetch signing keys from " + this.jwkSetUri + " (attempt " + failures + "): "
 					+ this.lastError + (this.keys.loaded() ? "; the " + this.keys.byId.size()
@@ -313,6 +332,14 @@ public final class SigningKeyCache implements AutoCloseable {
 		if (!this.scheduler.isShutdown()) {
 			this.scheduled = this.scheduler.schedule(this::fetch, Math.max(delayMillis, 0), TimeUnit.MILLISECONDS);
 		}
+	}
+
+	private static String describe(@Nullable Throwable failure) {
+		if (failure == null) {
+			return "unknown failure";
+		}
+		String message = failure.getMessage();
+		return (message != null && !message.isBlank()) ? message : failure.getClass().getSimpleName();
 	}
 
 	private static Duration maxAge(HttpResponse<?> response) {
