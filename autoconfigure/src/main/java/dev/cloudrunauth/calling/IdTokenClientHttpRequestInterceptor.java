@@ -26,6 +26,8 @@ public final class IdTokenClientHttpRequestInterceptor implements ClientHttpRequ
 
 	private final CallingTargets targets;
 
+	private final BearerHeaderValues headerValues = new BearerHeaderValues();
+
 	/**
 	 * Create an interceptor.
 	 * @param source where tokens come from
@@ -46,7 +48,7 @@ public final class IdTokenClientHttpRequestInterceptor implements ClientHttpRequ
 			HttpHeaders headers = request.getHeaders();
 			IdTokenHeader header = IdTokenHeaders.choose(target, headers::containsHeader);
 			if (header != null) {
-				headers.set(header.headerName(), "Bearer " + token(target));
+				headers.set(header.headerName(), this.headerValues.headerValue(target.getAudience(), token(target)));
 			}
 			else if (logger.isDebugEnabled()) {
 				logger.debug("Request to target '" + target.getName() + "' already carries both "

@@ -25,6 +25,8 @@ public final class IdTokenExchangeFilterFunction implements ExchangeFilterFuncti
 
 	private final CallingTargets targets;
 
+	private final BearerHeaderValues headerValues = new BearerHeaderValues();
+
 	/**
 	 * Create a filter.
 	 * @param source where tokens come from
@@ -54,7 +56,8 @@ public final class IdTokenExchangeFilterFunction implements ExchangeFilterFuncti
 		return Mono.defer(() -> Mono.fromFuture(this.source.tokenAsync(target.getAudience())))
 			.onErrorMap(IdTokenUnavailableException.class, (ex) -> ex.forTarget(target.getName()))
 			.flatMap((token) -> next.exchange(ClientRequest.from(request)
-				.headers((headers) -> headers.set(header.headerName(), "Bearer " + token))
+				.headers((headers) -> headers.set(header.headerName(),
+						this.headerValues.headerValue(target.getAudience(), token)))
 				.build()));
 	}
 
