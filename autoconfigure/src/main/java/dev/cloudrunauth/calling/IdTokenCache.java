@@ -9,7 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadLocalRandom;
@@ -58,7 +58,7 @@ final class IdTokenCache implements AutoCloseable {
 
 	private final ExecutorService mints;
 
-	private final ScheduledExecutorService scheduler;
+	private final ScheduledThreadPoolExecutor scheduler;
 
 	private final Statistics statistics = new Statistics();
 
@@ -82,7 +82,9 @@ final class IdTokenCache implements AutoCloseable {
 		this.initialBackoff = initialBackoff.toMillis();
 		this.maxBackoff = maxBackoff.toMillis();
 		this.mints = Executors.newCachedThreadPool(daemonThreads("cloudrun-auth-mint-"));
-		this.scheduler = Executors.newSingleThreadScheduledExecutor(daemonThreads("cloudrun-auth-refresh-"));
+		this.scheduler = new ScheduledThreadPoolExecutor(1, daemonThreads("cloudrun-auth-refresh-"));
+		// an evicted audience's refresh is cancelled; without this its task would stay queued until it is due
+		this.scheduler.setRemoveOnCancelPolicy(true);
 	}
 
 	String token(String audience) {
@@ -160,6 +162,10 @@ final class IdTokenCache implements AutoCloseable {
 		return this.entries.size();
 	}
 
+	int scheduledRefreshes() {
+		return this.scheduler.getQueue().size();
+	}
+
 	@Override
 	public void close() {
 		this.scheduler.shutdownNow();
@@ -172,23 +178,29 @@ final class IdTokenCache implements AutoCloseable {
 			return entry;
 		}
 		entry = this.entries.computeIfAbsent(audience, Entry::new);
-		if (this.entries.size() > this.maxAudiences) {
-			evictLeastRecentlyUsed(entry);
+		// concurrent first calls may each have added an entry before any of them evicted: evict until bounded
+		boolean evicted = true;
+		while (evicted && this.entries.size() > this.maxAudiences) {
+			evicted = evictLeastRecentlyUsed(entry);
 		}
 		return entry;
 	}
 
-	private void evictLeastRecentlyUsed(Entry keep) {
+	private boolean evictLeastRecentlyUsed(Entry keep) {
 		Entry oldest = null;
 		for (Entry candidate : this.entries.values()) {
 			if (candidate != keep && (oldest == null || candidate.lastUsedSecond < oldest.lastUsedSecond)) {
 				oldest = candidate;
 			}
 		}
-		if (oldest != null && this.entries.remove(oldest.audience, oldest)) {
+		if (oldest == null) {
+			return false;
+		}
+		if (this.entries.remove(oldest.audience, oldest)) {
 			oldest.cancelScheduled();
 			this.statistics.evictions.increment();
 		}
+		return true;
 	}
 
 	private String await(Entry entry, CompletableFuture<CachedIdToken> mint) {

@@ -3,7 +3,9 @@ package dev.cloudrunauth.receiving;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Iterator;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
@@ -18,7 +20,7 @@ import org.springframework.util.Assert;
  * rather than on every request. Keyed by the whole token string; an entry counts only until the token's {@code exp}
  * (with the same clock skew as verification), checked on every hit, and only while its signing key is still
  * published. Only successful verifications are ever stored. Bounded: beyond {@code maxSize} entries, expired ones and
- * then arbitrary ones are evicted.
+ * then the least recently used ones are evicted.
  */
 public final class VerifiedTokenCache {
 
@@ -60,12 +62,13 @@ public final class VerifiedTokenCache {
 			this.misses.increment();
 			return null;
 		}
-		if (this.clock.millis() >= entry.validUntil
-				|| (entry.keyId != null && keys.cachedKey(entry.keyId) == null)) {
+		long now = this.clock.millis();
+		if (now >= entry.validUntil || (entry.keyId != null && keys.cachedKey(entry.keyId) == null)) {
 			this.entries.remove(token, entry);
 			this.misses.increment();
 			return null;
 		}
+		entry.markUsed(now);
 		this.hits.increment();
 		return entry.jwt;
 	}
@@ -80,10 +83,12 @@ public final class VerifiedTokenCache {
 		if (expiresAt == null) {
 			return;
 		}
+		long now = this.clock.millis();
 		if (this.entries.size() >= this.maxSize) {
-			evict();
+			evict(now);
 		}
-		this.entries.put(jwt.getTokenValue(), new Entry(jwt, keyId, expiresAt.toEpochMilli() + this.clockSkewMillis));
+		this.entries.put(jwt.getTokenValue(),
+				new Entry(jwt, keyId, expiresAt.toEpochMilli() + this.clockSkewMillis, now));
 	}
 
 	/**
@@ -119,21 +124,51 @@ public final class VerifiedTokenCache {
 	}
 
 	/**
-	 * Evict expired entries, then arbitrary ones, down to nine tenths of the bound, so that a full cache is not
-	 * scanned on every insert.
+	 * Evict expired entries, then the least recently used ones, down to nine tenths of the bound, so that a full cache
+	 * is not scanned on every insert.
 	 */
-	private void evict() {
-		long now = this.clock.millis();
+	private void evict(long now) {
 		this.entries.values().removeIf((entry) -> now >= entry.validUntil);
-		int target = this.maxSize - Math.max(1, this.maxSize / 10);
-		Iterator<String> tokens = this.entries.keySet().iterator();
-		while (this.entries.size() > target && tokens.hasNext()) {
-			tokens.next();
-			tokens.remove();
+		int excess = this.entries.size() - (this.maxSize - Math.max(1, this.maxSize / 10));
+		if (excess <= 0) {
+			return;
+		}
+		List<Map.Entry<String, Entry>> byLastUse = new ArrayList<>(this.entries.entrySet());
+		byLastUse.sort(Comparator.comparingLong((candidate) -> candidate.getValue().lastUsedSecond));
+		for (int i = 0; i < excess && i < byLastUse.size(); i++) {
+			Map.Entry<String, Entry> oldest = byLastUse.get(i);
+			this.entries.remove(oldest.getKey(), oldest.getValue());
 		}
 	}
 
-	private record Entry(Jwt jwt, @Nullable String keyId, long validUntil) {
+	private static final class Entry {
+
+		final Jwt jwt;
+
+		final @Nullable String keyId;
+
+		final long validUntil;
+
+		/**
+		 * Second of the last use: written at most once a second, so that a token in constant use does not make its
+		 * entry a point of contention between request threads.
+		 */
+		volatile long lastUsedSecond;
+
+		Entry(Jwt jwt, @Nullable String keyId, long validUntil, long now) {
+			this.jwt = jwt;
+			this.keyId = keyId;
+			this.validUntil = validUntil;
+			this.lastUsedSecond = now / 1000;
+		}
+
+		void markUsed(long now) {
+			long second = now / 1000;
+			if (this.lastUsedSecond != second) {
+				this.lastUsedSecond = second;
+			}
+		}
+
 	}
 
 }

@@ -231,6 +231,49 @@ class IdTokenCacheTests {
 		assertThat(this.cache.statistics().evictions.sum()).isEqualTo(7);
 	}
 
+	@Test
+	void evictingAnAudienceDropsItsScheduledRefresh() {
+		this.cache = new IdTokenCache(this.minter, Clock.systemUTC(), Duration.ofMinutes(5), Duration.ofSeconds(5), 3,
+				Duration.ofSeconds(1), Duration.ofSeconds(30));
+		for (int i = 0; i < 50; i++) {
+			this.cache.token("https://" + i + ".example");
+		}
+		assertThat(this.cache.size()).isEqualTo(3);
+		// a refresh is scheduled when its mint completes, which may be just after the token was handed out
+		await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(this.cache.scheduledRefreshes()).isEqualTo(3));
+	}
+
+	@Test
+	void boundHoldsWhenManyThreadsAddAudiencesAtOnce() throws Exception {
+		this.cache = new IdTokenCache(this.minter, Clock.systemUTC(), Duration.ofMinutes(5), Duration.ofSeconds(5), 20,
+				Duration.ofSeconds(1), Duration.ofSeconds(30));
+		int threads = 8;
+		ExecutorService executor = Executors.newFixedThreadPool(threads);
+		try {
+			CountDownLatch start = new CountDownLatch(1);
+			List<Future<?>> futures = new ArrayList<>();
+			for (int t = 0; t < threads; t++) {
+				int thread = t;
+				futures.add(executor.submit(() -> {
+					start.await();
+					for (int i = 0; i < 200; i++) {
+						this.cache.token("https://" + thread + "-" + i + ".example");
+					}
+					return null;
+				}));
+			}
+			start.countDown();
+			for (Future<?> future : futures) {
+				future.get(30, TimeUnit.SECONDS);
+			}
+		}
+		finally {
+			executor.shutdownNow();
+		}
+		assertThat(this.cache.size()).isLessThanOrEqualTo(20);
+		assertThat(this.cache.scheduledRefreshes()).isLessThanOrEqualTo(20);
+	}
+
 	private IdTokenCache cache(Duration refreshBeforeExpiry) {
 		return cache(refreshBeforeExpiry, Duration.ofSeconds(1));
 	}

@@ -115,6 +115,20 @@ class VerifiedTokenCacheTests {
 	}
 
 	@Test
+	void aTokenInUseSurvivesEvictionOfTokensNotUsedSince() {
+		VerifiedTokenCache cache = new VerifiedTokenCache(10, SKEW, this.clock);
+		GoogleIdTokenDecoder decoder = decoder(cache);
+		Jwt inUse = decoder.decode(token(this.clock.instant().plusSeconds(3600)));
+		for (int i = 0; i < 30; i++) {
+			this.clock.set(this.clock.instant().plusSeconds(1));
+			decoder.decode(google.emulator().idToken(AUDIENCE).claim("jti", "once" + i).sign());
+			assertThat(decoder.decode(inUse.getTokenValue())).isSameAs(inUse);
+		}
+		assertThat(cache.size()).isLessThanOrEqualTo(10);
+		assertThat(cache.hits()).isEqualTo(30);
+	}
+
+	@Test
 	void aTokenWhoseKeyIsNoLongerPublishedIsVerifiedAgain() {
 		GoogleIdentityEmulator emulator = google.emulator();
 		VerifiedTokenCache cache = new VerifiedTokenCache(10, SKEW, this.clock);
