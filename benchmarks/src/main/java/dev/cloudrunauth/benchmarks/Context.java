@@ -1,0 +1,48 @@
+package dev.cloudrunauth.benchmarks;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * What the measurements share: where logs go, the class path of the web app without the starter, and figures one
+ * section hands to another.
+ */
+final class Context {
+
+	private final Path logDirectory;
+
+	private final List<String> withoutStarterClasspath;
+
+	private final Path classes;
+
+	private final Map<String, Double> values = new ConcurrentHashMap<>();
+
+	Context(Path logDirectory, List<String> withoutStarterClasspath, Path classes) {
+		this.logDirectory = logDirectory;
+		this.withoutStarterClasspath = withoutStarterClasspath;
+		this.classes = classes;
+	}
+
+	Path logDirectory() {
+		return this.logDirectory;
+	}
+
+	List<String> withoutStarterClasspath() {
+		return this.withoutStarterClasspath;
+	}
+
+	Path classes() {
+		return this.classes;
+	}
+
+	void put(String name, double value) {
+		this.values.put(name, value);
+	}
+
+	Double get(String name) {
+		return this.values.get(name);
+	}
+
+}
