@@ -18,6 +18,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.regex.Pattern;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -47,6 +48,12 @@ final class IdTokenCache implements AutoCloseable {
 	private final long refreshBeforeExpiry;
 
 	private final Duration timeout;
+
+	/**
+	 * A JWS: a header that starts with the base64url of <code>{"</code>, then claims and a signature (or what is left
+	 * of them); host names and URLs do not look like this.
+	 */
+	private static final Pattern JWT_SHAPED = Pattern.compile("eyJ[A-Za-z0-9_-]*\\.[A-Za-z0-9_-]+(\\.[A-Za-z0-9_-]*)?");
 
 	private final int maxAudiences;
 
@@ -154,7 +161,7 @@ final class IdTokenCache implements AutoCloseable {
 		Failure failure = entry.failure;
 		boolean valid = token != null && this.clock.millis() < token.usableUntil;
 		return new IdTokenStatus(audience, valid, (token != null) ? Instant.ofEpochMilli(token.expiresAt) : null,
-				(failure != null) ? String.valueOf(failure.cause.getMessage()) : null,
+				(failure != null) ? failure.message() : null,
 				(failure != null) ? Instant.ofEpochMilli(failure.at) : null);
 	}
 
@@ -294,7 +301,7 @@ final class IdTokenCache implements AutoCloseable {
 			entry.inFlight.compareAndSet(mint, null);
 			mint.completeExceptionally(ex);
 			logger.warn("Cannot mint ID token for audience '" + entry.audience + "' from "
-					+ this.minter.describeCredentials() + " (attempt " + failure.consecutive + "): " + ex.getMessage());
+					+ this.minter.describeCredentials() + " (attempt " + failure.consecutive + "): " + failure.message());
 			CachedIdToken current = entry.token;
 			if (current != null && failure.nextAttemptAt < current.usableUntil) {
 				schedule(entry, failure.nextAttemptAt - this.clock.millis(), () -> startMint(entry));
@@ -356,7 +363,7 @@ final class IdTokenCache implements AutoCloseable {
 			cause = retry.getCause();
 		}
 		else {
-			reason = String.valueOf(cause.getMessage());
+			reason = safeMessage(cause);
 		}
 		return new IdTokenUnavailableException(entry.audience, this.minter.describeCredentials(), reason, cause);
 	}
@@ -454,13 +461,27 @@ final class IdTokenCache implements AutoCloseable {
 
 	}
 
+	/**
+	 * The message of a failure to mint, with anything shaped like a JWT cut out: a credential library's message might
+	 * quote a response, and it ends up in logs, in health details and in exception messages.
+	 */
+	static String safeMessage(Throwable failure) {
+		String message = String.valueOf(failure.getMessage());
+		return JWT_SHAPED.matcher(message).replaceAll("[token removed]");
+	}
+
 	private record Failure(Throwable cause, int consecutive, long at, long nextAttemptAt) {
+
+		String message() {
+			return safeMessage(this.cause);
+		}
+
 	}
 
 	private static final class RetryLaterException extends Exception {
 
 		RetryLaterException(Failure failure, long now) {
-			super("the last attempt failed (" + failure.cause.getMessage() + "); next attempt in "
+			super("the last attempt failed (" + failure.message() + "); next attempt in "
 					+ Math.max(1, (failure.nextAttemptAt - now + 999) / 1000) + " s", failure.cause);
 		}
 

@@ -18,6 +18,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -133,6 +137,24 @@ class IdTokenCacheTests {
 				assertThat(ex.getMessage()).contains("https://a.example", "fake credentials", "metadata server said 503");
 				assertThat(ex.getCause()).isSameAs(this.minter.failure);
 			});
+	}
+
+	@Test
+	@ExtendWith(OutputCaptureExtension.class)
+	void aTokenQuotedInAMintFailureIsNeitherLoggedNorPassedOn(CapturedOutput output) {
+		String token = "eyJhbGciOiJSUzI1NiJ9.eyJhdWQiOiJodHRwczovL2EuZXhhbXBsZSJ9.c2lnbmF0dXJlLXZhbHVl";
+		this.cache = cache(Duration.ofMinutes(5));
+		this.minter.failure = new IOException("unexpected response from https://a.example: {\"id_token\":\"" + token
+				+ "\"} and " + token.substring(0, 60));
+		assertThatExceptionOfType(IdTokenUnavailableException.class)
+			.isThrownBy(() -> this.cache.token("https://a.example"))
+			.satisfies((ex) -> assertThat(ex.getMessage()).contains("unexpected response from https://a.example",
+					"[token removed]").doesNotContain("eyJhbGciOiJSUzI1NiJ9"));
+		assertThat(this.cache.status("https://a.example").lastFailure()).contains("[token removed]")
+			.doesNotContain("eyJhbGciOiJSUzI1NiJ9");
+		assertThat(output.getAll()).contains("Cannot mint ID token for audience 'https://a.example'")
+			.doesNotContain("eyJhbGciOiJSUzI1NiJ9")
+			.doesNotContain("c2lnbmF0dXJlLXZhbHVl");
 	}
 
 	@Test
