@@ -30,8 +30,6 @@ import dev.cloudrunauth.test.emulator.GoogleIdentityEmulator;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpRequest;
-import org.springframework.http.HttpStatus;
-import org.springframework.http.HttpStatusCode;
 import org.springframework.http.client.ClientHttpRequestExecution;
 import org.springframework.http.client.ClientHttpResponse;
 import org.springframework.web.client.RestClient;
@@ -220,7 +218,7 @@ final class CallingOverhead {
 		AtomicLong waited = new AtomicLong();
 		int callers = 16;
 		int callsEach = 200_000;
-		ClientHttpResponse response = new NoResponse();
+		ClientHttpResponse response = new InterceptorBenchmark.NoResponse();
 		ClientHttpRequestExecution execution = (request, body) -> response;
 		byte[] body = new byte[0];
 		Thread[] workers = new Thread[callers];
@@ -274,34 +272,6 @@ final class CallingOverhead {
 				+ "blocks (`ThreadInfo.getBlockedCount`) "
 				+ blocked.get() + ", waits/parks (`getWaitedCount`) " + waited.get() + " (both 0 means no lock was "
 				+ "contended and no thread ever waited).");
-	}
-
-	static final class NoResponse implements ClientHttpResponse {
-
-		@Override
-		public HttpStatusCode getStatusCode() {
-			return HttpStatus.OK;
-		}
-
-		@Override
-		public String getStatusText() {
-			return "OK";
-		}
-
-		@Override
-		public void close() {
-		}
-
-		@Override
-		public java.io.InputStream getBody() {
-			return java.io.InputStream.nullInputStream();
-		}
-
-		@Override
-		public HttpHeaders getHeaders() {
-			return HttpHeaders.EMPTY;
-		}
-
 	}
 
 	static HttpRequest request(URI uri) {

@@ -151,7 +151,10 @@ public class InterceptorBenchmark {
 
 	}
 
-	static final class NoResponse implements ClientHttpResponse {
+	/**
+	 * An empty 200 response, for executions that send nothing.
+	 */
+	public static final class NoResponse implements ClientHttpResponse {
 
 		@Override
 		public HttpStatusCode getStatusCode() {
