@@ -6,6 +6,8 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.security.authentication.AuthenticationTrustResolver;
+import org.springframework.security.authentication.AuthenticationTrustResolverImpl;
 import org.springframework.security.authorization.AuthorizationDecision;
 import org.springframework.security.authorization.AuthorizationManager;
 import org.springframework.security.authorization.AuthorizationResult;
@@ -13,8 +15,8 @@ import org.springframework.security.core.Authentication;
 import org.springframework.util.Assert;
 
 /**
- * Grants access to authenticated {@link AllowedCallers allowed callers}: an unauthenticated request is denied (401),
- * an authenticated caller not in the list too (403). Use it in a filter chain of your own:
+ * Grants access to {@link AllowedCallers allowed callers}: an unauthenticated request is denied (401), and so is an
+ * authenticated one (403) whose caller is not allowed or that was not authenticated with a Google ID token. Use it in a filter chain of your own:
  * {@code .anyRequest().access(allowedCallersAuthorizationManager)}.
  *
  * @param <T> the type of object authorized
@@ -22,6 +24,8 @@ import org.springframework.util.Assert;
 public final class AllowedCallersAuthorizationManager<T> implements AuthorizationManager<T> {
 
 	private static final Log logger = LogFactory.getLog(AllowedCallersAuthorizationManager.class);
+
+	private static final AuthenticationTrustResolver trustResolver = new AuthenticationTrustResolverImpl();
 
 	private final AllowedCallers callers;
 
@@ -51,7 +55,7 @@ public final class AllowedCallersAuthorizationManager<T> implements Authorizatio
 	public AuthorizationResult authorize(Supplier<? extends @Nullable Authentication> authentication, T object) {
 		Authentication caller = authentication.get();
 		boolean allowed = this.callers.allows(caller);
-		if (!allowed && AllowedCallers.isAuthenticated(caller)) {
+		if (!allowed && trustResolver.isAuthenticated(caller)) {
 			this.listener.callerNotAllowed();
 			if (logger.isDebugEnabled()) {
 				logger.debug("Caller " + caller.getName() + " is not an allowed caller");

@@ -16,7 +16,8 @@ public final class CallerExpressions {
 	/**
 	 * Return whether the current caller is one of the given service accounts.
 	 * @param emails the allowed emails
-	 * @return {@code true} if the caller is authenticated and its email is one of them
+	 * @return {@code true} if the caller is authenticated with a Google ID token whose email is one of them
+	 * @throws IllegalArgumentException if an entry is neither an email nor {@code *@DOMAIN}
 	 */
 	public boolean in(String... emails) {
 		return in(Arrays.asList(emails));
@@ -25,13 +26,14 @@ public final class CallerExpressions {
 	/**
 	 * Return whether the current caller is one of the given service accounts.
 	 * @param emails the allowed emails
-	 * @return {@code true} if the caller is authenticated and its email is one of them
+	 * @return {@code true} if the caller is authenticated with a Google ID token whose email is one of them
+	 * @throws IllegalArgumentException if an entry is neither an email nor {@code *@DOMAIN}
 	 */
 	public boolean in(Collection<String> emails) {
 		if (emails.isEmpty()) {
 			return false;
 		}
-		return new AllowedCallers(emails).allows(SecurityContextHolder.getContext().getAuthentication());
+		return AllowedCallers.of(emails).allows(SecurityContextHolder.getContext().getAuthentication());
 	}
 
 }

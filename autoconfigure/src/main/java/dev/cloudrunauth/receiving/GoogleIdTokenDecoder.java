@@ -1,6 +1,7 @@
 package dev.cloudrunauth.receiving;
 
 import java.security.interfaces.RSAPublicKey;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -44,11 +45,31 @@ public final class GoogleIdTokenDecoder implements JwtDecoder {
 				return this.decoding.accepted(verified);
 			}
 			IdTokenVerifier.ParsedToken parsed = this.decoding.verifier.parse(token);
-			return this.decoding
-				.accepted(this.decoding.verify(parsed, parsed.signatureRemoved() ? null : key(parsed.keyId())));
+			if (parsed.signatureRemoved()) {
+				awaitInvokerIamCheck();
+				this.decoding.checkInvokerIam();
+				return this.decoding.accepted(this.decoding.verify(parsed, null));
+			}
+			return this.decoding.accepted(this.decoding.verify(parsed, key(parsed.keyId())));
 		}
 		catch (RuntimeException ex) {
 			throw this.decoding.rejected(ex);
+		}
+	}
+
+	private void awaitInvokerIamCheck() {
+		CompletableFuture<InvokerIamCheck.State> pending = this.decoding.pendingInvokerIamCheck();
+		if (pending == null) {
+			return;
+		}
+		try {
+			pending.get(this.decoding.keyTimeout.toMillis(), TimeUnit.MILLISECONDS);
+		}
+		catch (TimeoutException | ExecutionException ex) {
+			// not known in time: trust mode goes on as configured, as when the setting cannot be read
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
 		}
 	}
 

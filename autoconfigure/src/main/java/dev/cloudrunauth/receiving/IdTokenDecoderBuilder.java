@@ -25,6 +25,8 @@ abstract class IdTokenDecoderBuilder<B extends IdTokenDecoderBuilder<B>> {
 
 	private @Nullable VerifiedTokenCache verifiedTokens;
 
+	private @Nullable InvokerIamCheck invokerIam;
+
 	private VerificationListener listener = VerificationListener.NONE;
 
 	IdTokenDecoderBuilder(SigningKeyCache keys) {
@@ -54,7 +56,19 @@ abstract class IdTokenDecoderBuilder<B extends IdTokenDecoderBuilder<B>> {
 	}
 
 	/**
-	 * Wait at most this long for the keys when a token's key is not known yet.
+	 * In trust mode, refuse tokens whose signature was removed while the given check finds Cloud Run's invoker IAM
+	 * check off for this service, and let the first such tokens wait (at most the key timeout) for its first outcome.
+	 * @param invokerIam the check, or {@code null} to trust without checking
+	 * @return this builder
+	 */
+	public B invokerIamCheck(@Nullable InvokerIamCheck invokerIam) {
+		this.invokerIam = invokerIam;
+		return self();
+	}
+
+	/**
+	 * Wait at most this long for the keys when a token's key is not known yet (and, in trust mode, for the first
+	 * check of the invoker IAM setting).
 	 * @param keyTimeout the timeout
 	 * @return this builder
 	 */
@@ -88,7 +102,7 @@ abstract class IdTokenDecoderBuilder<B extends IdTokenDecoderBuilder<B>> {
 	IdTokenDecoding decoding() {
 		Assert.state(this.validator != null, "A validator is required");
 		return new IdTokenDecoding(this.keys, new IdTokenVerifier(this.validator, this.trustCloudRunIam),
-				this.keyTimeout, this.verifiedTokens, this.listener);
+				this.keyTimeout, this.verifiedTokens, this.invokerIam, this.listener);
 	}
 
 	@SuppressWarnings("unchecked")

@@ -3,6 +3,7 @@ package dev.cloudrunauth.receiving;
 import java.security.interfaces.RSAPublicKey;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -26,14 +27,18 @@ final class IdTokenDecoding {
 
 	private final @Nullable VerifiedTokenCache verifiedTokens;
 
+	private final @Nullable InvokerIamCheck invokerIam;
+
 	private final VerificationListener listener;
 
 	IdTokenDecoding(SigningKeyCache keys, IdTokenVerifier verifier, Duration keyTimeout,
-			@Nullable VerifiedTokenCache verifiedTokens, VerificationListener listener) {
+			@Nullable VerifiedTokenCache verifiedTokens, @Nullable InvokerIamCheck invokerIam,
+			VerificationListener listener) {
 		this.keys = keys;
 		this.verifier = verifier;
 		this.keyTimeout = keyTimeout;
 		this.verifiedTokens = verifiedTokens;
+		this.invokerIam = invokerIam;
 		this.listener = listener;
 	}
 
@@ -43,10 +48,30 @@ final class IdTokenDecoding {
 
 	Jwt verify(IdTokenVerifier.ParsedToken parsed, @Nullable RSAPublicKey key) {
 		Jwt jwt = this.verifier.verify(parsed, key);
-		if (this.verifiedTokens != null) {
-			this.verifiedTokens.put(jwt, parsed.signatureRemoved() ? null : parsed.keyId());
+		if (this.verifiedTokens != null && key != null) {
+			this.verifiedTokens.put(jwt, parsed.keyId(), key);
 		}
 		return jwt;
+	}
+
+	/**
+	 * Return the check whose outcome a token with its signature removed must wait for, if the first check is under
+	 * way.
+	 * @return the first check's outcome, or {@code null} if it is known
+	 */
+	@Nullable CompletableFuture<InvokerIamCheck.State> pendingInvokerIamCheck() {
+		InvokerIamCheck check = this.invokerIam;
+		return (check != null && check.state() == InvokerIamCheck.State.CHECKING) ? check.firstResult() : null;
+	}
+
+	/**
+	 * Refuse a token whose signature Cloud Run removed if Cloud Run's invoker IAM check is known to be off for this
+	 * service: nobody then verified it.
+	 */
+	void checkInvokerIam() {
+		if (this.invokerIam != null && this.invokerIam.state() == InvokerIamCheck.State.OFF) {
+			throw new InvalidIdTokenException(RejectionReason.INVOKER_IAM_DISABLED);
+		}
 	}
 
 	@Nullable RSAPublicKey fetched(Optional<RSAPublicKey> key) {

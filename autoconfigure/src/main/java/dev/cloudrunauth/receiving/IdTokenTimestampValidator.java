@@ -11,23 +11,30 @@ import org.springframework.security.oauth2.jwt.JwtClaimNames;
 import org.springframework.util.Assert;
 
 /**
- * Validates {@code exp} (required, not passed), {@code iat} (required, not in the future) and {@code nbf} (if
- * present, not in the future), each with a clock skew. Spring Security's {@code JwtTimestampValidator} accepts
- * tokens without {@code exp} by default and does not look at {@code iat}.
+ * Validates {@code exp} (required, not passed), {@code iat} (required, not in the future), {@code nbf} (if present,
+ * not in the future), each with a clock skew, and the lifetime {@code exp - iat} (at most the given one plus the
+ * clock skew: Google issues tokens for an hour, so one valid for years was not issued by Google). Spring Security's
+ * {@code JwtTimestampValidator} accepts tokens without {@code exp} by default and looks neither at {@code iat} nor at
+ * the lifetime.
  */
 public final class IdTokenTimestampValidator implements OAuth2TokenValidator<Jwt> {
 
 	private final Duration clockSkew;
+
+	private final Duration maxLifetime;
 
 	private Clock clock = Clock.systemUTC();
 
 	/**
 	 * Create a validator.
 	 * @param clockSkew how far the issuer's clock may be from this one
+	 * @param maxLifetime the longest {@code exp - iat} accepted, before the clock skew
 	 */
-	public IdTokenTimestampValidator(Duration clockSkew) {
+	public IdTokenTimestampValidator(Duration clockSkew, Duration maxLifetime) {
 		Assert.isTrue(clockSkew != null && !clockSkew.isNegative(), "clockSkew cannot be negative");
+		Assert.isTrue(maxLifetime != null && maxLifetime.toMillis() > 0, "maxLifetime must be positive");
 		this.clockSkew = clockSkew;
+		this.maxLifetime = maxLifetime;
 	}
 
 	/**
@@ -54,6 +61,9 @@ public final class IdTokenTimestampValidator implements OAuth2TokenValidator<Jwt
 		Instant issuedAt = (jwt.hasClaim(JwtClaimNames.IAT)) ? jwt.getIssuedAt() : null;
 		if (issuedAt == null || now.plus(this.clockSkew).isBefore(issuedAt)) {
 			return IdTokenError.failure(RejectionReason.ISSUED_AT);
+		}
+		if (issuedAt.plus(this.maxLifetime).plus(this.clockSkew).isBefore(expiresAt)) {
+			return IdTokenError.failure(RejectionReason.LIFETIME);
 		}
 		return OAuth2TokenValidatorResult.success();
 	}

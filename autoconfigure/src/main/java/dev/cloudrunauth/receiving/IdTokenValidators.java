@@ -18,18 +18,19 @@ public final class IdTokenValidators {
 	}
 
 	/**
-	 * Create the validator of Google ID tokens: timestamps with clock skew, one of the issuers, one of the audiences,
-	 * and a verified email, followed by any additional validators.
+	 * Create the validator of Google ID tokens: timestamps with clock skew and a lifetime Google issues, one of the
+	 * issuers, one of the audiences, and a verified email, followed by any additional validators.
 	 * @param issuers the accepted issuers
 	 * @param audiences the accepted audiences
 	 * @param clockSkew the clock skew allowed for {@code exp}, {@code iat} and {@code nbf}
+	 * @param maxLifetime the longest {@code exp - iat} accepted (Google's is one hour)
 	 * @param additional further validators, applied after these
 	 * @return the validator
 	 */
 	public static OAuth2TokenValidator<Jwt> createDefault(Collection<String> issuers, Collection<String> audiences,
-			Duration clockSkew, Collection<? extends OAuth2TokenValidator<Jwt>> additional) {
+			Duration clockSkew, Duration maxLifetime, Collection<? extends OAuth2TokenValidator<Jwt>> additional) {
 		List<OAuth2TokenValidator<Jwt>> validators = new ArrayList<>();
-		validators.add(new IdTokenTimestampValidator(clockSkew));
+		validators.add(new IdTokenTimestampValidator(clockSkew, maxLifetime));
 		validators.add(new IssuerValidator(issuers));
 		validators.add(new AudienceValidator(audiences));
 		validators.add(new VerifiedEmailValidator());

@@ -3,6 +3,7 @@ package dev.cloudrunauth.receiving;
 import java.nio.charset.StandardCharsets;
 import java.security.interfaces.RSAPublicKey;
 import java.text.ParseException;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.Map;
 import java.util.Set;
@@ -22,6 +23,7 @@ import org.springframework.security.oauth2.core.OAuth2Error;
 import org.springframework.security.oauth2.core.OAuth2TokenValidator;
 import org.springframework.security.oauth2.core.OAuth2TokenValidatorResult;
 import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.security.oauth2.jwt.JwtClaimNames;
 import org.springframework.security.oauth2.jwt.MappedJwtClaimSetConverter;
 
 /**
@@ -220,10 +222,8 @@ final class IdTokenVerifier {
 	private Jwt toJwt(ParsedToken token) {
 		try {
 			Map<String, Object> claims = this.claimConverter.convert(token.claims().toJSONObject());
-			return Jwt.withTokenValue(token.value())
-				.headers((headers) -> headers.putAll(token.header().toJSONObject()))
-				.claims((all) -> all.putAll(claims))
-				.build();
+			return new VerifiedIdToken(token.value(), (Instant) claims.get(JwtClaimNames.IAT),
+					(Instant) claims.get(JwtClaimNames.EXP), token.header().toJSONObject(), claims);
 		}
 		catch (RuntimeException ex) {
 			throw new InvalidIdTokenException(RejectionReason.MALFORMED, RejectionReason.MALFORMED.description(), ex);

@@ -2,6 +2,8 @@ package dev.cloudrunauth.receiving;
 
 import reactor.core.publisher.Mono;
 
+import org.springframework.security.authentication.AuthenticationTrustResolver;
+import org.springframework.security.authentication.AuthenticationTrustResolverImpl;
 import org.springframework.security.authorization.AuthorizationDecision;
 import org.springframework.security.authorization.AuthorizationResult;
 import org.springframework.security.authorization.ReactiveAuthorizationManager;
@@ -14,6 +16,8 @@ import org.springframework.util.Assert;
  * @param <T> the type of object authorized
  */
 public final class ReactiveAllowedCallersAuthorizationManager<T> implements ReactiveAuthorizationManager<T> {
+
+	private static final AuthenticationTrustResolver trustResolver = new AuthenticationTrustResolverImpl();
 
 	private final AllowedCallers callers;
 
@@ -43,7 +47,7 @@ public final class ReactiveAllowedCallersAuthorizationManager<T> implements Reac
 	public Mono<AuthorizationResult> authorize(Mono<Authentication> authentication, T object) {
 		return authentication.map((auth) -> {
 			boolean allowed = this.callers.allows(auth);
-			if (!allowed && AllowedCallers.isAuthenticated(auth)) {
+			if (!allowed && trustResolver.isAuthenticated(auth)) {
 				this.listener.callerNotAllowed();
 			}
 			return (AuthorizationResult) new AuthorizationDecision(allowed);

@@ -1,6 +1,7 @@
 package dev.cloudrunauth.receiving;
 
 import java.security.interfaces.RSAPublicKey;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeoutException;
 
 import reactor.core.publisher.Mono;
@@ -43,7 +44,15 @@ public final class ReactiveGoogleIdTokenDecoder implements ReactiveJwtDecoder {
 			}
 			IdTokenVerifier.ParsedToken parsed = this.decoding.verifier.parse(token);
 			if (parsed.signatureRemoved()) {
-				return Mono.just(this.decoding.verify(parsed, null));
+				CompletableFuture<InvokerIamCheck.State> pending = this.decoding.pendingInvokerIamCheck();
+				// the future is shared by every waiting request: a timeout here must not cancel it
+				Mono<?> checked = (pending != null) ? Mono.fromFuture(pending, true)
+					.timeout(this.decoding.keyTimeout)
+					.onErrorResume(TimeoutException.class, (ex) -> Mono.empty()) : Mono.empty();
+				return checked.then(Mono.fromCallable(() -> {
+					this.decoding.checkInvokerIam();
+					return this.decoding.verify(parsed, null);
+				}));
 			}
 			RSAPublicKey known = this.decoding.keys.cachedKey(parsed.keyId());
 			if (known != null) {

@@ -49,6 +49,12 @@ public enum RejectionReason {
 	SIGNATURE_REMOVED("The token's signature was removed and this service verifies signatures"),
 
 	/**
+	 * The signature was replaced with {@code SIGNATURE_REMOVED_BY_GOOGLE}, in trust mode, but Cloud Run's invoker IAM
+	 * check is off for this service, so nobody verified the token.
+	 */
+	INVOKER_IAM_DISABLED("The token's signature was removed, but this service's Cloud Run invoker IAM check is off"),
+
+	/**
 	 * {@code exp} has passed, or is missing.
 	 */
 	EXPIRED("The token has expired"),
@@ -62,6 +68,11 @@ public enum RejectionReason {
 	 * {@code iat} is in the future, or missing.
 	 */
 	ISSUED_AT("The token's issue time is missing or in the future"),
+
+	/**
+	 * {@code exp - iat} is longer than the longest lifetime accepted (Google issues tokens for one hour).
+	 */
+	LIFETIME("The token's lifetime is longer than accepted"),
 
 	/**
 	 * {@code iss} is not a Google issuer.
@@ -79,7 +90,12 @@ public enum RejectionReason {
 	EMAIL("The token has no email"),
 
 	/**
-	 * {@code email_verified} is not true.
+	 * {@code email} is not an ASCII email address.
+	 */
+	EMAIL_INVALID("The token's email is not a valid address"),
+
+	/**
+	 * {@code email_verified} is not the boolean {@code true}.
 	 */
 	EMAIL_NOT_VERIFIED("The token's email is not verified"),
 

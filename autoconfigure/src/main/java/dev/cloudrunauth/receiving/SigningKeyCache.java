@@ -17,6 +17,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
@@ -31,13 +32,15 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 import org.springframework.util.Assert;
 
 /**
  * Google's signing keys, fetched from a JWK Set URI and cached as long as its {@code Cache-Control: max-age} says,
  * then refetched in the background before they go stale. Nothing blocks on a fetch except a request whose key is not
- * known: a token with an unknown {@code kid} triggers at most one refetch per {@code refetchInterval}, and every such
- * request in the meantime shares it. When the endpoint fails, the keys already known stay in use.
+ * known: it waits for the fetch under way, or starts one unless a fetch caused by an unknown {@code kid} began within
+ * {@code refetchInterval}, so that forged key ids cause at most one fetch per interval while a key published just
+ * after a scheduled fetch or a retry is found at once. When the endpoint fails, the keys already known stay in use.
  */
 public final class SigningKeyCache implements AutoCloseable {
 
@@ -50,6 +53,8 @@ public final class SigningKeyCache implements AutoCloseable {
 	private static final Duration MAX_MAX_AGE = Duration.ofDays(1);
 
 	private static final Duration MAX_RETRY_DELAY = Duration.ofMinutes(1);
+
+	private static final Duration MIN_REFETCH_INTERVAL = Duration.ofSeconds(1);
 
 	private final URI jwkSetUri;
 
@@ -65,7 +70,7 @@ public final class SigningKeyCache implements AutoCloseable {
 
 	private volatile @Nullable HttpClient http;
 
-	private final AtomicReference<@Nullable CompletableFuture<Keys>> inFlight = new AtomicReference<>();
+	private final AtomicReference<@Nullable Fetch> inFlight = new AtomicReference<>();
 
 	private final LongAdder fetches = new LongAdder();
 
@@ -75,7 +80,7 @@ public final class SigningKeyCache implements AutoCloseable {
 
 	private volatile Keys keys = Keys.NONE;
 
-	private volatile long lastAttemptAt;
+	private volatile long lastUnknownKeyFetchAt = Long.MIN_VALUE / 2;
 
 	private volatile int consecutiveFailures;
 
@@ -86,13 +91,13 @@ public final class SigningKeyCache implements AutoCloseable {
 	/**
 	 * Create a cache; call {@link #start()} to fetch the keys in the background.
 	 * @param jwkSetUri where the keys are published
-	 * @param refetchInterval minimum time between two fetches caused by unknown key ids
+	 * @param refetchInterval minimum time between two fetches caused by unknown key ids, at least one second
 	 * @param timeout how long a fetch may take
 	 * @param clock the clock
 	 */
 	public SigningKeyCache(URI jwkSetUri, Duration refetchInterval, Duration timeout, Clock clock) {
 		Assert.notNull(jwkSetUri, "jwkSetUri cannot be null");
-		Assert.isTrue(!refetchInterval.isNegative(), "refetchInterval cannot be negative");
+		Assert.isTrue(refetchInterval.compareTo(MIN_REFETCH_INTERVAL) >= 0, "refetchInterval must be at least 1s");
 		Assert.isTrue(timeout.toMillis() > 0, "timeout must be positive");
 		this.jwkSetUri = jwkSetUri;
 		this.refetchInterval = refetchInterval;
@@ -120,8 +125,8 @@ public final class SigningKeyCache implements AutoCloseable {
 	}
 
 	/**
-	 * Return a key. If it is not known, wait for the fetch in progress, or start one unless the last began within the
-	 * refetch interval.
+	 * Return a key. If it is not known, wait for the fetch under way, or start one unless a fetch caused by an unknown
+	 * key id began within the refetch interval.
 	 * @param keyId the key id
 	 * @return a future of the key, empty if it is still unknown
 	 */
@@ -130,14 +135,31 @@ public final class SigningKeyCache implements AutoCloseable {
 		if (key != null) {
 			return CompletableFuture.completedFuture(Optional.of(key));
 		}
-		CompletableFuture<Keys> fetch = this.inFlight.get();
-		if (fetch == null) {
-			if (!refetchAllowed()) {
-				return CompletableFuture.completedFuture(Optional.empty());
-			}
-			fetch = fetch();
+		long missedAt = this.clock.millis();
+		Fetch running = this.inFlight.get();
+		if (running == null) {
+			return afterFetchForUnknownKey(keyId, missedAt);
 		}
-		return fetch.handle((keys, failure) -> Optional.ofNullable(this.keys.byId.get(keyId)));
+		return running.keys().handle((keys, failure) -> cachedKey(keyId)).thenCompose((fetched) -> {
+			if (fetched != null || running.forUnknownKey()) {
+				return CompletableFuture.completedFuture(Optional.ofNullable(fetched));
+			}
+			// a scheduled fetch may have begun before the key was published
+			return afterFetchForUnknownKey(keyId, this.clock.millis());
+		});
+	}
+
+	private CompletableFuture<Optional<RSAPublicKey>> afterFetchForUnknownKey(String keyId, long missedAt) {
+		// a fetch that completed since the key was missed published its keys before it cleared inFlight
+		RSAPublicKey key = cachedKey(keyId);
+		if (key != null) {
+			return CompletableFuture.completedFuture(Optional.of(key));
+		}
+		Fetch fetch = fetch(true, missedAt);
+		if (fetch == null) {
+			return CompletableFuture.completedFuture(Optional.empty());
+		}
+		return fetch.keys().handle((keys, failure) -> Optional.ofNullable(cachedKey(keyId)));
 	}
 
 	/**
@@ -211,19 +233,25 @@ public final class SigningKeyCache implements AutoCloseable {
 		this.httpExecutor.shutdownNow();
 	}
 
-	private boolean refetchAllowed() {
-		return this.clock.millis() - this.lastAttemptAt >= this.refetchInterval.toMillis();
-	}
-
-	private CompletableFuture<Keys> fetch() {
+	/**
+	 * Join the fetch under way or start one; one for an unknown key id starts only if none began within the refetch
+	 * interval.
+	 * @return the fetch, or {@code null} if an unknown key id may not start one now
+	 */
+	private @Nullable Fetch fetch(boolean forUnknownKey, long now) {
 		while (true) {
-			CompletableFuture<Keys> running = this.inFlight.get();
+			Fetch running = this.inFlight.get();
 			if (running != null) {
 				return running;
 			}
-			CompletableFuture<Keys> fetch = new CompletableFuture<>();
+			if (forUnknownKey && now - this.lastUnknownKeyFetchAt < this.refetchInterval.toMillis()) {
+				return null;
+			}
+			Fetch fetch = new Fetch(new CompletableFuture<>(), forUnknownKey);
 			if (this.inFlight.compareAndSet(null, fetch)) {
-				this.lastAttemptAt = this.clock.millis();
+				if (forUnknownKey) {
+					this.lastUnknownKeyFetchAt = now;
+				}
 				this.fetches.increment();
 				send().whenComplete((keys, failure) -> complete(fetch, keys, failure));
 				return fetch;
@@ -280,7 +308,7 @@ public final class SigningKeyCache implements AutoCloseable {
 					&& (rsa.getKeyUse() == null || KeyUse.SIGNATURE.equals(rsa.getKeyUse()))
 					&& (rsa.getAlgorithm() == null || JWSAlgorithm.RS256.equals(rsa.getAlgorithm()))) {
 				try {
-					byId.put(rsa.getKeyID(), rsa.toRSAPublicKey());
+					byId.put(rsa.getKeyID(), sameOrNew(rsa.getKeyID(), rsa.toRSAPublicKey()));
 				}
 				catch (JOSEException ex) {
 					logger.debug("Skipping unusable key " + rsa.getKeyID() + ": " + ex.getMessage());
@@ -291,7 +319,17 @@ public final class SigningKeyCache implements AutoCloseable {
 		return new Keys(Map.copyOf(byId), now, now + maxAge(response).toMillis());
 	}
 
-	private void complete(CompletableFuture<Keys> fetch, @Nullable Keys fetched, @Nullable Throwable failure) {
+	/**
+	 * The key already known under this id if its material is the same, so that a key's identity lasts across fetches
+	 * and what was verified with it can be bound to it: a key published again under the same id with other material
+	 * is another key.
+	 */
+	private RSAPublicKey sameOrNew(String keyId, RSAPublicKey key) {
+		RSAPublicKey known = this.keys.byId.get(keyId);
+		return (known != null && known.equals(key)) ? known : key;
+	}
+
+	private void complete(Fetch fetch, @Nullable Keys fetched, @Nullable Throwable failure) {
 		long now = this.clock.millis();
 		if (fetched != null) {
 			this.successfulFetches.increment();
@@ -318,10 +356,10 @@ public final class SigningKeyCache implements AutoCloseable {
 		}
 		this.inFlight.compareAndSet(fetch, null);
 		if (fetched != null) {
-			fetch.complete(fetched);
+			fetch.keys().complete(fetched);
 		}
 		else {
-			fetch.completeExceptionally((failure != null) ? failure : new IllegalStateException("fetch failed"));
+			fetch.keys().completeExceptionally((failure != null) ? failure : new IllegalStateException("fetch failed"));
 		}
 	}
 
@@ -330,7 +368,7 @@ public final class SigningKeyCache implements AutoCloseable {
 			this.scheduled.cancel(false);
 		}
 		if (!this.scheduler.isShutdown()) {
-			this.scheduled = this.scheduler.schedule(this::fetch, Math.max(delayMillis, 0), TimeUnit.MILLISECONDS);
+			this.scheduled = this.scheduler.schedule(() -> fetch(false, this.clock.millis()), Math.max(delayMillis, 0), TimeUnit.MILLISECONDS);
 		}
 	}
 
@@ -363,13 +401,13 @@ public final class SigningKeyCache implements AutoCloseable {
 		return DEFAULT_MAX_AGE;
 	}
 
-	private static java.util.concurrent.ThreadFactory daemon(String prefix) {
-		java.util.concurrent.atomic.AtomicInteger count = new java.util.concurrent.atomic.AtomicInteger();
-		return (runnable) -> {
-			Thread thread = new Thread(runnable, prefix + count.incrementAndGet());
-			thread.setDaemon(true);
-			return thread;
-		};
+	private static ThreadFactory daemon(String prefix) {
+		CustomizableThreadFactory threads = new CustomizableThreadFactory(prefix);
+		threads.setDaemon(true);
+		return threads;
+	}
+
+	private record Fetch(CompletableFuture<Keys> keys, boolean forUnknownKey) {
 	}
 
 	private record Keys(Map<String, RSAPublicKey> byId, long fetchedAt, long expiresAt) {

@@ -7,8 +7,9 @@ import org.springframework.util.Assert;
 import org.springframework.util.StringUtils;
 
 /**
- * Validates that the token names its caller: {@code email} present and {@code email_verified} true. Service account
- * tokens carry both when minted with {@code format=full} (metadata server) or {@code includeEmail} (impersonation).
+ * Validates that the token names its caller: {@code email} an ASCII address and {@code email_verified} the JSON
+ * boolean {@code true}, as Google issues them (not the string {@code "true"}). Service account tokens carry both when
+ * minted with {@code format=full} (metadata server) or {@code includeEmail} (impersonation).
  */
 public final class VerifiedEmailValidator implements OAuth2TokenValidator<Jwt> {
 
@@ -19,8 +20,10 @@ public final class VerifiedEmailValidator implements OAuth2TokenValidator<Jwt> {
 		if (!(email instanceof String value) || !StringUtils.hasText(value)) {
 			return IdTokenError.failure(RejectionReason.EMAIL);
 		}
-		Object verified = jwt.getClaims().get("email_verified");
-		if (!Boolean.TRUE.equals(verified) && !"true".equals(verified)) {
+		if (!Emails.isAddress(value)) {
+			return IdTokenError.failure(RejectionReason.EMAIL_INVALID);
+		}
+		if (!Boolean.TRUE.equals(jwt.getClaims().get("email_verified"))) {
 			return IdTokenError.failure(RejectionReason.EMAIL_NOT_VERIFIED);
 		}
 		return OAuth2TokenValidatorResult.success();

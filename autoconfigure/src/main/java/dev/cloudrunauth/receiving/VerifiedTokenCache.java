@@ -1,5 +1,6 @@
 package dev.cloudrunauth.receiving;
 
+import java.security.interfaces.RSAPublicKey;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -18,15 +19,20 @@ import org.springframework.util.Assert;
 /**
  * Remembers tokens that passed verification, so that a caller reusing its token (for up to an hour) is verified once
  * rather than on every request. Keyed by the whole token string; an entry counts only until the token's {@code exp}
- * (with the same clock skew as verification), checked on every hit, and only while its signing key is still
- * published. Only successful verifications are ever stored. Bounded: beyond {@code maxSize} entries, expired ones and
- * then the least recently used ones are evicted.
+ * (with the same clock skew as verification), checked on every hit, and only while the key that verified its
+ * signature is still published under its id (a key id published again with other material is another key). Only
+ * tokens that verified and whose caller the given rule admits are stored: anyone can mint Google tokens for this
+ * service's audience, and those of callers who may not call must not push out the entries of those who may. Tokens
+ * whose signature Cloud Run removed are not stored: they are checked against its invoker IAM setting every time.
+ * Bounded: beyond {@code maxSize} entries, expired ones and then the least recently used ones are evicted.
  */
 public final class VerifiedTokenCache {
 
 	private final int maxSize;
 
 	private final long clockSkewMillis;
+
+	private final AllowedCallers admitted;
 
 	private final Clock clock;
 
@@ -40,18 +46,23 @@ public final class VerifiedTokenCache {
 	 * Create a cache.
 	 * @param maxSize the most tokens remembered
 	 * @param clockSkew the clock skew allowed after {@code exp}, as in verification
+	 * @param admitted the callers whose tokens are remembered, normally the allowed callers
 	 * @param clock the clock
 	 */
-	public VerifiedTokenCache(int maxSize, Duration clockSkew, Clock clock) {
+	public VerifiedTokenCache(int maxSize, Duration clockSkew, AllowedCallers admitted, Clock clock) {
 		Assert.isTrue(maxSize > 0, "maxSize must be positive");
 		Assert.isTrue(!clockSkew.isNegative(), "clockSkew cannot be negative");
+		Assert.notNull(admitted, "admitted cannot be null");
+		Assert.notNull(clock, "clock cannot be null");
 		this.maxSize = maxSize;
 		this.clockSkewMillis = clockSkew.toMillis();
+		this.admitted = admitted;
 		this.clock = clock;
 	}
 
 	/**
-	 * Return the verified token, if it was verified before, has not expired, and its key is still published.
+	 * Return the verified token, if it was verified before, has not expired, and the key that verified it is still
+	 * published.
 	 * @param token the compact serialization
 	 * @param keys the current signing keys
 	 * @return the verified token or {@code null}
@@ -63,7 +74,7 @@ public final class VerifiedTokenCache {
 			return null;
 		}
 		long now = this.clock.millis();
-		if (now >= entry.validUntil || (entry.keyId != null && keys.cachedKey(entry.keyId) == null)) {
+		if (now >= entry.validUntil || keys.cachedKey(entry.keyId) != entry.key) {
 			this.entries.remove(token, entry);
 			this.misses.increment();
 			return null;
@@ -74,13 +85,14 @@ public final class VerifiedTokenCache {
 	}
 
 	/**
-	 * Remember a token that passed verification.
+	 * Remember a token that passed verification, if its caller is admitted.
 	 * @param jwt the verified token
-	 * @param keyId the id of the key that verified its signature, or {@code null} if Cloud Run did
+	 * @param keyId the id of the key that verified its signature
+	 * @param key that key
 	 */
-	void put(Jwt jwt, @Nullable String keyId) {
+	void put(Jwt jwt, String keyId, RSAPublicKey key) {
 		Instant expiresAt = jwt.getExpiresAt();
-		if (expiresAt == null) {
+		if (expiresAt == null || !this.admitted.allows(jwt)) {
 			return;
 		}
 		long now = this.clock.millis();
@@ -88,7 +100,7 @@ public final class VerifiedTokenCache {
 			evict(now);
 		}
 		this.entries.put(jwt.getTokenValue(),
-				new Entry(jwt, keyId, expiresAt.toEpochMilli() + this.clockSkewMillis, now));
+				new Entry(jwt, keyId, key, expiresAt.toEpochMilli() + this.clockSkewMillis, now));
 	}
 
 	/**
@@ -145,7 +157,9 @@ public final class VerifiedTokenCache {
 
 		final Jwt jwt;
 
-		final @Nullable String keyId;
+		final String keyId;
+
+		final RSAPublicKey key;
 
 		final long validUntil;
 
@@ -155,9 +169,10 @@ public final class VerifiedTokenCache {
 		 */
 		volatile long lastUsedSecond;
 
-		Entry(Jwt jwt, @Nullable String keyId, long validUntil, long now) {
+		Entry(Jwt jwt, String keyId, RSAPublicKey key, long validUntil, long now) {
 			this.jwt = jwt;
 			this.keyId = keyId;
+			this.key = key;
 			this.validUntil = validUntil;
 			this.lastUsedSecond = now / 1000;
 		}

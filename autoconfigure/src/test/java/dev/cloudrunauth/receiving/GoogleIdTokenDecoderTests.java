@@ -32,12 +32,12 @@ class GoogleIdTokenDecoderTests {
 
 	@BeforeEach
 	void createDecoder() {
-		this.keys = new SigningKeyCache(URI.create(google.emulator().jwkSetUri()), Duration.ZERO, Duration.ofSeconds(5),
-				Clock.systemUTC());
+		this.keys = new SigningKeyCache(URI.create(google.emulator().jwkSetUri()), Duration.ofSeconds(1),
+				Duration.ofSeconds(5), Clock.systemUTC());
 		this.keys.start();
 		this.decoder = GoogleIdTokenDecoder.withSigningKeys(this.keys)
 			.validator(IdTokenValidators.createDefault(List.of("https://accounts.google.com", "accounts.google.com"),
-					List.of(AUDIENCE), Duration.ofSeconds(30), List.of()))
+					List.of(AUDIENCE), Duration.ofSeconds(30), Duration.ofHours(1), List.of()))
 			.build();
 	}
 
@@ -51,6 +51,32 @@ class GoogleIdTokenDecoderTests {
 		Jwt jwt = this.decoder.decode(idToken().sign());
 		assertThat(jwt.getAudience()).containsExactly(AUDIENCE);
 		assertThat(jwt.getClaimAsString("email")).isEqualTo(google.emulator().metadataServiceAccount().email());
+	}
+
+	@Test
+	void aTokenLivingLongerThanGoogleIssuesIsRejected() {
+		Instant now = Instant.now();
+		assertRejected(idToken().issuedAt(now).expiresAt(now.plus(Duration.ofDays(3650))).sign(),
+				RejectionReason.LIFETIME);
+		assertRejected(idToken().issuedAt(now.minusSeconds(60)).expiresAt(now.plusSeconds(3600 + 30 - 60 + 1)).sign(),
+				RejectionReason.LIFETIME);
+		this.decoder.decode(idToken().issuedAt(now.minusSeconds(60)).expiresAt(now.plusSeconds(3600 + 30 - 60)).sign());
+	}
+
+	@Test
+	void emailVerifiedMustBeTheJsonBooleanTrue() {
+		assertRejected(idToken().claim("email_verified", "true").sign(), RejectionReason.EMAIL_NOT_VERIFIED);
+		assertRejected(idToken().claim("email_verified", 1).sign(), RejectionReason.EMAIL_NOT_VERIFIED);
+		assertRejected(idToken().withoutClaim("email_verified").sign(), RejectionReason.EMAIL_NOT_VERIFIED);
+	}
+
+	@Test
+	void anEmailThatIsNoAsciiAddressIsRejected() {
+		assertRejected(idToken().claim("email", "\u212Aiosk@p.iam.gserviceaccount.com").sign(),
+				RejectionReason.EMAIL_INVALID);
+		assertRejected(idToken().claim("email", "a@b@p.iam.gserviceaccount.com").sign(), RejectionReason.EMAIL_INVALID);
+		assertRejected(idToken().claim("email", "no-at-sign").sign(), RejectionReason.EMAIL_INVALID);
+		assertRejected(idToken().claim("email", List.of("a@p.com")).sign(), RejectionReason.EMAIL);
 	}
 
 	@Test

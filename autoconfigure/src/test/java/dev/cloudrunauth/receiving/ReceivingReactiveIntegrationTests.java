@@ -117,8 +117,9 @@ class ReceivingReactiveIntegrationTests {
 		run((client) -> {
 			get(client, "/hello", token()).expectStatus().isUnauthorized();
 			google.emulator().clearFault(EmulatorEndpoint.JWKS);
+			sleep(1100);
 			get(client, "/hello", token()).expectStatus().isOk();
-		}, "cloudrun.auth.receiving.jwk-set-refetch-interval=0s");
+		}, "cloudrun.auth.receiving.jwk-set-refetch-interval=1s");
 	}
 
 	@Test
@@ -127,7 +128,17 @@ class ReceivingReactiveIntegrationTests {
 			get(client, "/hello", idToken().signWithSignatureRemovedByGoogle()).expectStatus().isOk();
 			assertRejected(client, idToken().audience("https://other.example").signWithSignatureRemovedByGoogle(),
 					RejectionReason.AUDIENCE);
-		}, "cloudrun.auth.receiving.trust-cloud-run-iam=true", "K_SERVICE=receiving");
+		}, "cloudrun.auth.receiving.trust-cloud-run-iam=true",
+				"cloudrun.auth.receiving.trust-cloud-run-iam-outside-cloud-run=true");
+	}
+
+	private static void sleep(long millis) {
+		try {
+			Thread.sleep(millis);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
 	}
 
 	private static void assertRejected(WebTestClient client, String token, RejectionReason reason) {
@@ -161,6 +172,7 @@ class ReceivingReactiveIntegrationTests {
 					HttpHandlerAutoConfiguration.class))
 			.withUserConfiguration(TestController.class)
 			.withPropertyValues("cloudrun.auth.receiving.audiences=" + AUDIENCE,
+					"cloudrun.auth.receiving.allowed-callers=" + CALLER + "," + READER,
 					"cloudrun.auth.receiving.jwk-set-uri=" + google.emulator().jwkSetUri())
 			.withPropertyValues(properties)
 			.run((context) -> {

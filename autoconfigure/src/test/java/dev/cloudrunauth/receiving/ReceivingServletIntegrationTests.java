@@ -43,6 +43,7 @@ import org.springframework.test.web.servlet.setup.MockMvcBuilders;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 
+import static dev.cloudrunauth.StartupFailures.assertInvalidProperty;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.springframework.security.test.web.servlet.setup.SecurityMockMvcConfigurers.springSecurity;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
@@ -250,9 +251,11 @@ class ReceivingServletIntegrationTests {
 	}
 
 	@Test
-	void methodSecurityCanBeTurnedOff() {
-		run((mvc) -> perform(mvc, get("/reports"), token()).andExpect(status().isOk()),
-				"cloudrun.auth.receiving.method-security=false");
+	void methodSecurityTurnedOffWhileAllowCallersIsInUseRefusesToStart() {
+		runner().withPropertyValues("cloudrun.auth.receiving.method-security=false")
+			.run((context) -> assertInvalidProperty(context, "cloudrun.auth.receiving.method-security")
+				.hasMessageContaining("'receivingServletIntegrationTests.TestController'")
+				.hasMessageContaining("AllowCallersMethodAuthorization.advisor"));
 	}
 
 	@Test
@@ -323,10 +326,11 @@ class ReceivingServletIntegrationTests {
 			emulator.keys().retire(oldKey);
 			String fromRetired = idToken().signingKey(oldKey).sign();
 			perform(mvc, get("/hello"), fromRetired).andExpect(status().isOk());
+			Thread.sleep(1100);
 			perform(mvc, get("/hello"), idToken().header("kid", "forces-a-refetch").sign())
 				.andExpect(status().isUnauthorized());
 			perform(mvc, get("/hello"), fromRetired).andExpect(status().isUnauthorized());
-		}, "cloudrun.auth.receiving.jwk-set-refetch-interval=0s");
+		}, "cloudrun.auth.receiving.jwk-set-refetch-interval=1s");
 	}
 
 	@Test
@@ -339,13 +343,13 @@ class ReceivingServletIntegrationTests {
 				perform(mvc, get("/hello"), idToken().header("kid", "unknown-" + i).sign())
 					.andExpect(status().isUnauthorized());
 			}
-			assertThat(emulator.jwksFetches()).as("within the interval of the first fetch").isEqualTo(fetches);
+			assertThat(emulator.jwksFetches()).as("one refetch for the first unknown kid").isEqualTo(fetches + 1);
 			Thread.sleep(2100);
 			for (int i = 0; i < 20; i++) {
 				perform(mvc, get("/hello"), idToken().header("kid", "unknown-again-" + i).sign())
 					.andExpect(status().isUnauthorized());
 			}
-			assertThat(emulator.jwksFetches()).as("one refetch once the interval passed").isEqualTo(fetches + 1);
+			assertThat(emulator.jwksFetches()).as("one more once the interval passed").isEqualTo(fetches + 2);
 		}, "cloudrun.auth.receiving.jwk-set-refetch-interval=2s");
 	}
 
@@ -358,7 +362,7 @@ class ReceivingServletIntegrationTests {
 			perform(mvc, get("/hello"), token()).andExpect(status().isOk());
 			perform(mvc, get("/hello"), idToken().header("kid", "unknown").sign()).andExpect(status().isUnauthorized());
 			perform(mvc, get("/hello"), token()).andExpect(status().isOk());
-		}, "cloudrun.auth.receiving.jwk-set-refetch-interval=0s");
+		}, "cloudrun.auth.receiving.jwk-set-refetch-interval=1s");
 	}
 
 	@Test
@@ -373,9 +377,11 @@ class ReceivingServletIntegrationTests {
 			perform(mvc, get("/hello"), known).andExpect(status().isOk());
 			perform(mvc, get("/hello"), rotated).andExpect(status().isUnauthorized());
 			emulator.clearFault(EmulatorEndpoint.JWKS);
+			// the next unknown kid may refetch once the interval since the failed refetch has passed
+			Thread.sleep(1100);
 			perform(mvc, get("/hello"), rotated).andExpect(status().isOk());
 			perform(mvc, get("/hello"), known).andExpect(status().isOk());
-		}, "cloudrun.auth.receiving.jwk-set-refetch-interval=0s");
+		}, "cloudrun.auth.receiving.jwk-set-refetch-interval=1s");
 	}
 
 	@Test
@@ -395,7 +401,7 @@ class ReceivingServletIntegrationTests {
 			}
 			while (status != 200 && System.nanoTime() < deadline);
 			assertThat(status).isEqualTo(200);
-		}, "cloudrun.auth.receiving.jwk-set-refetch-interval=0s");
+		}, "cloudrun.auth.receiving.jwk-set-refetch-interval=1s");
 	}
 
 	@Test
@@ -473,7 +479,7 @@ class ReceivingServletIntegrationTests {
 
 	private void runTrusting(MvcCallback callback, String... properties) {
 		List<String> all = new ArrayList<>(List.of("cloudrun.auth.receiving.trust-cloud-run-iam=true",
-				"K_SERVICE=receiving"));
+				"cloudrun.auth.receiving.trust-cloud-run-iam-outside-cloud-run=true"));
 		all.addAll(List.of(properties));
 		run(callback, all.toArray(String[]::new));
 	}
@@ -522,6 +528,8 @@ class ReceivingServletIntegrationTests {
 					HttpMessageConvertersAutoConfiguration.class))
 			.withUserConfiguration(TestController.class)
 			.withPropertyValues("cloudrun.auth.receiving.audiences=" + AUDIENCE + ",https://push.example/endpoint",
+					"cloudrun.auth.receiving.allowed-callers=" + CALLER + "," + READER,
+					"test.auditors=nobody@p.iam.gserviceaccount.com",
 					"cloudrun.auth.receiving.jwk-set-uri=" + google.emulator().jwkSetUri());
 	}
 

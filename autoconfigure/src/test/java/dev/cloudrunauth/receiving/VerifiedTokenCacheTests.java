@@ -38,8 +38,8 @@ class VerifiedTokenCacheTests {
 
 	@BeforeEach
 	void loadKeys() {
-		this.keys = new SigningKeyCache(URI.create(google.emulator().jwkSetUri()), Duration.ZERO, Duration.ofSeconds(5),
-				Clock.systemUTC());
+		this.keys = new SigningKeyCache(URI.create(google.emulator().jwkSetUri()), Duration.ofSeconds(1),
+				Duration.ofSeconds(5), Clock.systemUTC());
 		this.keys.start();
 		await().until(this.keys::keysLoaded);
 	}
@@ -51,7 +51,7 @@ class VerifiedTokenCacheTests {
 
 	@Test
 	void aTokenPresentedAgainIsNotVerifiedAgain() {
-		VerifiedTokenCache cache = new VerifiedTokenCache(10, SKEW, this.clock);
+		VerifiedTokenCache cache = new VerifiedTokenCache(10, SKEW, AllowedCallers.anyCaller(), this.clock);
 		GoogleIdTokenDecoder decoder = decoder(cache);
 		String token = token(this.clock.instant().plusSeconds(3600));
 		Jwt first = decoder.decode(token);
@@ -63,7 +63,7 @@ class VerifiedTokenCacheTests {
 
 	@Test
 	void anEntryCountsOnlyUntilExpiryPlusTheClockSkewCheckedOnEveryHit() {
-		VerifiedTokenCache cache = new VerifiedTokenCache(10, SKEW, this.clock);
+		VerifiedTokenCache cache = new VerifiedTokenCache(10, SKEW, AllowedCallers.anyCaller(), this.clock);
 		Jwt jwt = decoder(cache).decode(token(this.clock.instant().plusSeconds(60)));
 		Instant expiresAt = jwt.getExpiresAt();
 		this.clock.set(expiresAt.plus(SKEW).minusMillis(1));
@@ -75,7 +75,7 @@ class VerifiedTokenCacheTests {
 
 	@Test
 	void aTokenThatFailsVerificationIsNeverCached() {
-		VerifiedTokenCache cache = new VerifiedTokenCache(10, SKEW, this.clock);
+		VerifiedTokenCache cache = new VerifiedTokenCache(10, SKEW, AllowedCallers.anyCaller(), this.clock);
 		GoogleIdTokenDecoder decoder = decoder(cache);
 		String wrongAudience = google.emulator().idToken("https://other.example").sign();
 		for (int i = 0; i < 3; i++) {
@@ -91,7 +91,7 @@ class VerifiedTokenCacheTests {
 
 	@Test
 	void theCacheIsBounded() {
-		VerifiedTokenCache cache = new VerifiedTokenCache(50, SKEW, this.clock);
+		VerifiedTokenCache cache = new VerifiedTokenCache(50, SKEW, AllowedCallers.anyCaller(), this.clock);
 		GoogleIdTokenDecoder decoder = decoder(cache);
 		for (int i = 0; i < 500; i++) {
 			decoder.decode(google.emulator().idToken(AUDIENCE).claim("jti", "t" + i).sign());
@@ -102,7 +102,7 @@ class VerifiedTokenCacheTests {
 
 	@Test
 	void expiredEntriesAreEvictedFirstWhenFull() {
-		VerifiedTokenCache cache = new VerifiedTokenCache(10, SKEW, this.clock);
+		VerifiedTokenCache cache = new VerifiedTokenCache(10, SKEW, AllowedCallers.anyCaller(), this.clock);
 		GoogleIdTokenDecoder decoder = decoder(cache);
 		for (int i = 0; i < 9; i++) {
 			decoder.decode(google.emulator().idToken(AUDIENCE).claim("jti", "short" + i)
@@ -117,7 +117,7 @@ class VerifiedTokenCacheTests {
 
 	@Test
 	void tokensInUseSurviveEvictionOfTokensNotUsedSince() {
-		VerifiedTokenCache cache = new VerifiedTokenCache(10, SKEW, this.clock);
+		VerifiedTokenCache cache = new VerifiedTokenCache(10, SKEW, AllowedCallers.anyCaller(), this.clock);
 		GoogleIdTokenDecoder decoder = decoder(cache);
 		List<Jwt> inUse = new ArrayList<>();
 		for (int i = 0; i < 8; i++) {
@@ -138,7 +138,7 @@ class VerifiedTokenCacheTests {
 	@Test
 	void aTokenWhoseKeyIsNoLongerPublishedIsVerifiedAgain() {
 		GoogleIdentityEmulator emulator = google.emulator();
-		VerifiedTokenCache cache = new VerifiedTokenCache(10, SKEW, this.clock);
+		VerifiedTokenCache cache = new VerifiedTokenCache(10, SKEW, AllowedCallers.anyCaller(), this.clock);
 		GoogleIdTokenDecoder decoder = decoder(cache);
 		String oldKey = emulator.keys().signingKeyId();
 		String token = token(this.clock.instant().plusSeconds(3600));
@@ -152,10 +152,69 @@ class VerifiedTokenCacheTests {
 			.satisfies((ex) -> assertThat(ex.getReason()).isEqualTo(RejectionReason.UNKNOWN_KEY));
 	}
 
+	@Test
+	void tokensOfCallersWhoMayNotCallNeverPushOutThoseOfCallersWhoMay() {
+		AllowedCallers allowed = AllowedCallers.of(List.of("*@ours.iam.gserviceaccount.com"));
+		VerifiedTokenCache cache = new VerifiedTokenCache(10, SKEW, allowed, this.clock);
+		GoogleIdTokenDecoder decoder = decoder(cache);
+		List<Jwt> ours = new ArrayList<>();
+		for (int i = 0; i < 5; i++) {
+			ours.add(decoder.decode(tokenFor("caller" + i + "@ours.iam.gserviceaccount.com")));
+		}
+		for (int i = 0; i < 20; i++) {
+			this.clock.set(this.clock.instant().plusSeconds(1));
+			decoder.decode(tokenFor("outsider" + i + "@evil-project.iam.gserviceaccount.com"));
+		}
+		assertThat(cache.size()).isEqualTo(5);
+		for (Jwt jwt : ours) {
+			assertThat(cache.get(jwt.getTokenValue(), this.keys)).isSameAs(jwt);
+		}
+	}
+
+	@Test
+	void aKeyIdPublishedAgainWithOtherMaterialInvalidatesWhatItsOldKeyVerified() {
+		GoogleIdentityEmulator emulator = google.emulator();
+		VerifiedTokenCache cache = new VerifiedTokenCache(10, SKEW, AllowedCallers.anyCaller(), this.clock);
+		GoogleIdTokenDecoder decoder = decoder(cache);
+		String keyId = emulator.keys().signingKeyId();
+		Jwt verified = decoder.decode(token(this.clock.instant().plusSeconds(3600)));
+		long fetches = this.keys.fetches();
+		emulator.keys().replace(keyId);
+		String other = emulator.keys().add();
+		emulator.keys().useForSigning(other);
+		decoder.decode(google.emulator().idToken(AUDIENCE).sign());
+		assertThat(this.keys.fetches()).isEqualTo(fetches + 1);
+		assertThat(this.keys.cachedKey(keyId)).isNotNull();
+		assertThat(cache.get(verified.getTokenValue(), this.keys)).isNull();
+		assertThatExceptionOfType(InvalidIdTokenException.class)
+			.isThrownBy(() -> decoder.decode(verified.getTokenValue()))
+			.satisfies((ex) -> assertThat(ex.getReason()).isEqualTo(RejectionReason.SIGNATURE));
+	}
+
+	@Test
+	void aKeyFetchedAgainWithTheSameMaterialKeepsWhatItVerified() {
+		GoogleIdentityEmulator emulator = google.emulator();
+		VerifiedTokenCache cache = new VerifiedTokenCache(10, SKEW, AllowedCallers.anyCaller(), this.clock);
+		GoogleIdTokenDecoder decoder = decoder(cache);
+		Jwt verified = decoder.decode(token(this.clock.instant().plusSeconds(3600)));
+		long fetches = this.keys.fetches();
+		emulator.keys().useForSigning(emulator.keys().add());
+		decoder.decode(google.emulator().idToken(AUDIENCE).sign());
+		assertThat(this.keys.fetches()).isEqualTo(fetches + 1);
+		assertThat(cache.get(verified.getTokenValue(), this.keys)).isSameAs(verified);
+	}
+
+	private String tokenFor(String email) {
+		return google.emulator()
+			.idToken(AUDIENCE)
+			.serviceAccount(dev.cloudrunauth.test.emulator.ServiceAccount.of(email))
+			.sign();
+	}
+
 	private GoogleIdTokenDecoder decoder(VerifiedTokenCache cache) {
 		return GoogleIdTokenDecoder.withSigningKeys(this.keys)
 			.validator(IdTokenValidators.createDefault(List.of("https://accounts.google.com"), List.of(AUDIENCE), SKEW,
-					List.of()))
+					Duration.ofHours(1), List.of()))
 			.verifiedTokenCache(cache)
 			.build();
 	}
@@ -167,7 +226,7 @@ class VerifiedTokenCacheTests {
 		return google.emulator().idToken(AUDIENCE).issuedAt(Instant.now()).expiresAt(expiresAt).sign();
 	}
 
-	static final class MutableClock extends Clock {
+	static class MutableClock extends Clock {
 
 		private volatile Instant now;
 

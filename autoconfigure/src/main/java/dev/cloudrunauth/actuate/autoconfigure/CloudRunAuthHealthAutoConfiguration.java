@@ -5,9 +5,11 @@ import dev.cloudrunauth.actuate.CloudRunReceivingHealthIndicator;
 import dev.cloudrunauth.calling.CallingTargets;
 import dev.cloudrunauth.calling.GoogleIdTokenSource;
 import dev.cloudrunauth.calling.autoconfigure.CloudRunCallingAutoConfiguration;
+import dev.cloudrunauth.receiving.InvokerIamCheck;
 import dev.cloudrunauth.receiving.SigningKeyCache;
 import dev.cloudrunauth.receiving.autoconfigure.CloudRunReceivingAutoConfiguration;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -47,8 +49,9 @@ public final class CloudRunAuthHealthAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean(name = "cloudRunReceivingHealthIndicator")
-		CloudRunReceivingHealthIndicator cloudRunReceivingHealthIndicator(SigningKeyCache keys) {
-			return new CloudRunReceivingHealthIndicator(keys);
+		CloudRunReceivingHealthIndicator cloudRunReceivingHealthIndicator(SigningKeyCache keys,
+				ObjectProvider<InvokerIamCheck> invokerIam) {
+			return new CloudRunReceivingHealthIndicator(keys, invokerIam.getIfAvailable());
 		}
 
 	}

@@ -1,16 +1,13 @@
 package dev.cloudrunauth.receiving.aot;
 
-import java.lang.reflect.Method;
-
 import dev.cloudrunauth.receiving.AllowCallers;
+import dev.cloudrunauth.receiving.AllowCallersMethodAuthorization;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.aot.hint.MemberCategory;
 import org.springframework.beans.factory.aot.BeanRegistrationAotContribution;
 import org.springframework.beans.factory.aot.BeanRegistrationAotProcessor;
 import org.springframework.beans.factory.support.RegisteredBean;
-import org.springframework.core.annotation.MergedAnnotations;
-import org.springframework.util.ReflectionUtils;
 
 /**
  * Makes the methods of beans that use {@link AllowCallers} introspectable in a native image, where
@@ -21,24 +18,12 @@ class AllowCallersBeanRegistrationAotProcessor implements BeanRegistrationAotPro
 	@Override
 	public @Nullable BeanRegistrationAotContribution processAheadOfTime(RegisteredBean bean) {
 		Class<?> type = bean.getBeanClass();
-		if (!usesAllowCallers(type)) {
+		if (!AllowCallersMethodAuthorization.isUsedBy(type)) {
 			return null;
 		}
 		return (context, code) -> context.getRuntimeHints()
 			.reflection()
 			.registerType(type, MemberCategory.INTROSPECT_PUBLIC_METHODS, MemberCategory.INTROSPECT_DECLARED_METHODS);
-	}
-
-	static boolean usesAllowCallers(Class<?> type) {
-		if (MergedAnnotations.from(type, MergedAnnotations.SearchStrategy.TYPE_HIERARCHY).isPresent(AllowCallers.class)) {
-			return true;
-		}
-		boolean[] found = { false };
-		ReflectionUtils.doWithMethods(type, (Method method) -> found[0] = true,
-				(Method method) -> !found[0] && MergedAnnotations
-					.from(method, MergedAnnotations.SearchStrategy.TYPE_HIERARCHY)
-					.isPresent(AllowCallers.class));
-		return found[0];
 	}
 
 }

@@ -24,10 +24,18 @@ public class CloudRunReceivingProperties {
 	private List<String> audiences = new ArrayList<>();
 
 	/**
-	 * Service account emails allowed to call. Empty allows any verified Google identity whose token names one of
-	 * the audiences.
+	 * Callers allowed to call: service account emails, or *@PROJECT.iam.gserviceaccount.com for every service
+	 * account of a project (*@DOMAIN for any domain). Required when verifying signatures (any service account of any
+	 * project can mint a token for this service's audience); may be empty in trust mode, where Cloud Run's
+	 * roles/run.invoker decides.
 	 */
 	private List<String> allowedCallers = new ArrayList<>();
+
+	/**
+	 * Whether every Google identity with a token for one of the audiences may call, from any project, when no
+	 * allowed-callers are listed.
+	 */
+	private boolean allowAnyCaller = false;
 
 	/**
 	 * JWK Set URI of Google's signing keys.
@@ -35,12 +43,12 @@ public class CloudRunReceivingProperties {
 	private String jwkSetUri = "https://www.googleapis.com/oauth2/v3/certs";
 
 	/**
-	 * Minimum time between two fetches of the JWK Set caused by tokens with an unknown key id.
+	 * Minimum time between two fetches of the JWK Set caused by tokens with an unknown key id; at least 1s.
 	 */
 	private Duration jwkSetRefetchInterval = Duration.ofSeconds(30);
 
 	/**
-	 * Longest a fetch of the JWK Set may take.
+	 * Longest a fetch of the JWK Set may take, and so the longest a request with a key id not known yet waits.
 	 */
 	private Duration jwkSetTimeout = Duration.ofSeconds(5);
 
@@ -55,6 +63,11 @@ public class CloudRunReceivingProperties {
 	private Duration clockSkew = Duration.ofSeconds(30);
 
 	/**
+	 * Longest lifetime (exp - iat) of an accepted token, before the clock skew. Google issues ID tokens for one hour.
+	 */
+	private Duration maxTokenLifetime = Duration.ofHours(1);
+
+	/**
 	 * Path patterns that need no token, such as health checks (Cloud Run's probes carry none).
 	 */
 	private List<String> publicPaths = new ArrayList<>(List.of("/actuator/health/**"));
@@ -67,13 +80,31 @@ public class CloudRunReceivingProperties {
 	private boolean trustCloudRunIam = false;
 
 	/**
+	 * Whether trust mode reads this service from the Cloud Run Admin API, in the background and then periodically, to
+	 * refuse tokens with removed signatures if the service skips the invoker IAM check (invokerIamDisabled). Needs
+	 * run.services.get on the service (roles/run.viewer).
+	 */
+	private boolean checkInvokerIam = true;
+
+	/**
+	 * How often trust mode reads the invoker IAM setting again; at least 10s.
+	 */
+	private Duration checkInvokerIamInterval = Duration.ofMinutes(1);
+
+	/**
+	 * Base URL of the Cloud Run Admin API.
+	 */
+	private String cloudRunApiUri = "https://run.googleapis.com";
+
+	/**
 	 * Whether to allow trust-cloud-run-iam where K_SERVICE is not set. For tests only: outside Cloud Run anyone can
 	 * send a token with its signature removed.
 	 */
 	private boolean trustCloudRunIamOutsideCloudRun = false;
 
 	/**
-	 * Whether to enable method security, for @PreAuthorize and @AllowCallers.
+	 * Whether to enable method security, for @PreAuthorize and @AllowCallers. Turned off, startup fails if a bean uses
+	 * @AllowCallers, unless the application enforces it with AllowCallersMethodAuthorization.advisor in its own.
 	 */
 	private boolean methodSecurity = true;
 
@@ -101,6 +132,14 @@ public class CloudRunReceivingProperties {
 
 	public void setAllowedCallers(List<String> allowedCallers) {
 		this.allowedCallers = allowedCallers;
+	}
+
+	public boolean isAllowAnyCaller() {
+		return this.allowAnyCaller;
+	}
+
+	public void setAllowAnyCaller(boolean allowAnyCaller) {
+		this.allowAnyCaller = allowAnyCaller;
 	}
 
 	public String getJwkSetUri() {
@@ -143,6 +182,14 @@ public class CloudRunReceivingProperties {
 		this.clockSkew = clockSkew;
 	}
 
+	public Duration getMaxTokenLifetime() {
+		return this.maxTokenLifetime;
+	}
+
+	public void setMaxTokenLifetime(Duration maxTokenLifetime) {
+		this.maxTokenLifetime = maxTokenLifetime;
+	}
+
 	public List<String> getPublicPaths() {
 		return this.publicPaths;
 	}
@@ -157,6 +204,30 @@ public class CloudRunReceivingProperties {
 
 	public void setTrustCloudRunIam(boolean trustCloudRunIam) {
 		this.trustCloudRunIam = trustCloudRunIam;
+	}
+
+	public boolean isCheckInvokerIam() {
+		return this.checkInvokerIam;
+	}
+
+	public void setCheckInvokerIam(boolean checkInvokerIam) {
+		this.checkInvokerIam = checkInvokerIam;
+	}
+
+	public Duration getCheckInvokerIamInterval() {
+		return this.checkInvokerIamInterval;
+	}
+
+	public void setCheckInvokerIamInterval(Duration checkInvokerIamInterval) {
+		this.checkInvokerIamInterval = checkInvokerIamInterval;
+	}
+
+	public String getCloudRunApiUri() {
+		return this.cloudRunApiUri;
+	}
+
+	public void setCloudRunApiUri(String cloudRunApiUri) {
+		this.cloudRunApiUri = cloudRunApiUri;
 	}
 
 	public boolean isTrustCloudRunIamOutsideCloudRun() {

@@ -4,10 +4,12 @@ import java.util.List;
 
 import dev.cloudrunauth.receiving.AllowCallersMethodAuthorization;
 import dev.cloudrunauth.receiving.CloudRunServerBearerTokenAuthenticationConverter;
+import dev.cloudrunauth.receiving.InvokerIamCheck;
 import dev.cloudrunauth.receiving.ReactiveAllowedCallersAuthorizationManager;
 import dev.cloudrunauth.receiving.ReactiveGoogleIdTokenDecoder;
 import dev.cloudrunauth.receiving.SigningKeyCache;
 import dev.cloudrunauth.receiving.VerifiedTokenCache;
+import dev.cloudrunauth.receiving.autoconfigure.CloudRunReceivingAutoConfiguration.CallerRule;
 import dev.cloudrunauth.receiving.autoconfigure.CloudRunReceivingAutoConfiguration.IdTokenValidation;
 import reactor.core.publisher.Mono;
 
@@ -24,8 +26,9 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Role;
 import org.springframework.core.env.Environment;
-import org.springframework.security.authorization.method.AuthorizationInterceptorsOrder;
-import org.springframework.security.authorization.method.AuthorizationManagerBeforeReactiveMethodInterceptor;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.security.access.AccessDeniedException;
 import org.springframework.security.config.annotation.method.configuration.EnableReactiveMethodSecurity;
 import org.springframework.security.config.web.server.ServerHttpSecurity;
 import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
@@ -38,6 +41,7 @@ import org.springframework.security.web.server.savedrequest.NoOpServerRequestCac
 import org.springframework.security.web.server.util.matcher.OrServerWebExchangeMatcher;
 import org.springframework.security.web.server.util.matcher.PathPatternParserServerWebExchangeMatcher;
 import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatcher;
+import org.springframework.web.server.ServerWebExchange;
 
 /**
  * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration Auto-configuration} of the receiving side of
@@ -59,10 +63,12 @@ public final class CloudRunReceivingReactiveAutoConfiguration {
 	@ConditionalOnMissingBean(ReactiveJwtDecoder.class)
 	ReactiveGoogleIdTokenDecoder reactiveGoogleIdTokenDecoder(SigningKeyCache keys, IdTokenValidation validation,
 			ReceivingSettings settings, CloudRunReceivingProperties properties,
-			ObjectProvider<VerifiedTokenCache> verifiedTokens, VerificationListeners listeners) {
+			ObjectProvider<VerifiedTokenCache> verifiedTokens, ObjectProvider<InvokerIamCheck> invokerIam,
+			VerificationListeners listeners) {
 		return ReactiveGoogleIdTokenDecoder.withSigningKeys(keys)
 			.validator(validation.validator())
 			.trustCloudRunIam(settings.trustCloudRunIam())
+			.invokerIamCheck(invokerIam.getIfAvailable())
 			.keyTimeout(properties.getJwkSetTimeout())
 			.verifiedTokenCache(verifiedTokens.getIfAvailable())
 			.verificationListener(listeners.listener())
@@ -81,8 +87,8 @@ public final class CloudRunReceivingReactiveAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	ReactiveAllowedCallersAuthorizationManager<AuthorizationContext> reactiveAllowedCallersAuthorizationManager(
-			ReceivingSettings settings, VerificationListeners listeners) {
-		return new ReactiveAllowedCallersAuthorizationManager<>(settings.callers(), listeners.listener());
+			CallerRule callers, VerificationListeners listeners) {
+		return new ReactiveAllowedCallersAuthorizationManager<>(callers.callers(), listeners.listener());
 	}
 
 	@Bean
@@ -97,6 +103,7 @@ public final class CloudRunReceivingReactiveAutoConfiguration {
 			exchanges.anyExchange().access(callers);
 		});
 		http.oauth2ResourceServer((resourceServer) -> resourceServer.bearerTokenConverter(bearerTokens)
+			.accessDeniedHandler(CloudRunReceivingReactiveAutoConfiguration::callerNotAllowed)
 			.jwt((jwt) -> jwt.jwtDecoder(decoder)
 				.jwtAuthenticationConverter(new ReactiveJwtAuthenticationConverterAdapter(converter))));
 		http.securityContextRepository(NoOpServerSecurityContextRepository.getInstance());
@@ -106,6 +113,17 @@ public final class CloudRunReceivingReactiveAutoConfiguration {
 		http.httpBasic(ServerHttpSecurity.HttpBasicSpec::disable);
 		http.logout(ServerHttpSecurity.LogoutSpec::disable);
 		return http.build();
+	}
+
+	/**
+	 * Refuse a caller with 403 and a fixed RFC 6750 challenge, rather than Spring's description, which speaks of an
+	 * access token's privileges.
+	 */
+	private static Mono<Void> callerNotAllowed(ServerWebExchange exchange, AccessDeniedException denied) {
+		return Mono.fromRunnable(() -> {
+			exchange.getResponse().setStatusCode(HttpStatus.FORBIDDEN);
+			exchange.getResponse().getHeaders().set(HttpHeaders.WWW_AUTHENTICATE, CallerNotAllowed.CHALLENGE);
+		}).then(exchange.getResponse().setComplete());
 	}
 
 	private static ServerWebExchangeMatcher publicExchanges(List<String> publicPaths) {
@@ -124,11 +142,7 @@ public final class CloudRunReceivingReactiveAutoConfiguration {
 		@Bean
 		@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
 		static Advisor reactiveAllowCallersAuthorizationAdvisor(Environment environment) {
-			AuthorizationManagerBeforeReactiveMethodInterceptor interceptor = new AuthorizationManagerBeforeReactiveMethodInterceptor(
-					AllowCallersMethodAuthorization.pointcut(),
-					new AllowCallersMethodAuthorization(environment).reactiveAuthorizationManager());
-			interceptor.setOrder(AuthorizationInterceptorsOrder.PRE_AUTHORIZE.getOrder() + 1);
-			return interceptor;
+			return AllowCallersMethodAuthorization.reactiveAdvisor(environment);
 		}
 
 		@Configuration(proxyBeanMethods = false)

@@ -3,14 +3,18 @@ package dev.cloudrunauth.receiving.autoconfigure;
 import java.util.List;
 
 import jakarta.servlet.DispatcherType;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 
 import dev.cloudrunauth.receiving.AllowCallersMethodAuthorization;
 import dev.cloudrunauth.receiving.AllowedCallersAuthorizationManager;
 import dev.cloudrunauth.receiving.CallerExpressions;
 import dev.cloudrunauth.receiving.CloudRunBearerTokenResolver;
 import dev.cloudrunauth.receiving.GoogleIdTokenDecoder;
+import dev.cloudrunauth.receiving.InvokerIamCheck;
 import dev.cloudrunauth.receiving.SigningKeyCache;
 import dev.cloudrunauth.receiving.VerifiedTokenCache;
+import dev.cloudrunauth.receiving.autoconfigure.CloudRunReceivingAutoConfiguration.CallerRule;
 import dev.cloudrunauth.receiving.autoconfigure.CloudRunReceivingAutoConfiguration.IdTokenValidation;
 
 import org.springframework.aop.Advisor;
@@ -26,8 +30,8 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Role;
 import org.springframework.core.env.Environment;
-import org.springframework.security.authorization.method.AuthorizationInterceptorsOrder;
-import org.springframework.security.authorization.method.AuthorizationManagerBeforeMethodInterceptor;
+import org.springframework.http.HttpHeaders;
+import org.springframework.security.access.AccessDeniedException;
 import org.springframework.security.config.annotation.method.configuration.EnableMethodSecurity;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
@@ -65,10 +69,12 @@ public final class CloudRunReceivingServletAutoConfiguration {
 	@ConditionalOnMissingBean(JwtDecoder.class)
 	GoogleIdTokenDecoder googleIdTokenDecoder(SigningKeyCache keys, IdTokenValidation validation,
 			ReceivingSettings settings, CloudRunReceivingProperties properties,
-			ObjectProvider<VerifiedTokenCache> verifiedTokens, VerificationListeners listeners) {
+			ObjectProvider<VerifiedTokenCache> verifiedTokens, ObjectProvider<InvokerIamCheck> invokerIam,
+			VerificationListeners listeners) {
 		return GoogleIdTokenDecoder.withSigningKeys(keys)
 			.validator(validation.validator())
 			.trustCloudRunIam(settings.trustCloudRunIam())
+			.invokerIamCheck(invokerIam.getIfAvailable())
 			.keyTimeout(properties.getJwkSetTimeout())
 			.verifiedTokenCache(verifiedTokens.getIfAvailable())
 			.verificationListener(listeners.listener())
@@ -87,8 +93,14 @@ public final class CloudRunReceivingServletAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	AllowedCallersAuthorizationManager<RequestAuthorizationContext> allowedCallersAuthorizationManager(
-			ReceivingSettings settings, VerificationListeners listeners) {
-		return new AllowedCallersAuthorizationManager<>(settings.callers(), listeners.listener());
+			CallerRule callers, VerificationListeners listeners) {
+		return new AllowedCallersAuthorizationManager<>(callers.callers(), listeners.listener());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean(name = "caller")
+	CallerExpressions caller() {
+		return new CallerExpressions();
 	}
 
 	@Bean
@@ -105,6 +117,7 @@ public final class CloudRunReceivingServletAutoConfiguration {
 			requests.anyRequest().access(callers);
 		});
 		http.oauth2ResourceServer((resourceServer) -> resourceServer.bearerTokenResolver(resolver)
+			.accessDeniedHandler(CloudRunReceivingServletAutoConfiguration::callerNotAllowed)
 			.jwt((jwt) -> jwt.decoder(decoder).jwtAuthenticationConverter(converter))
 			.protectedResourceMetadata((metadata) -> metadata
 				.protectedResourceMetadataCustomizer((builder) -> describe(builder, settings))));
@@ -131,6 +144,16 @@ public final class CloudRunReceivingServletAutoConfiguration {
 			.tlsClientCertificateBoundAccessTokens(false);
 	}
 
+	/**
+	 * Refuse a caller with 403 and a fixed RFC 6750 challenge, rather than Spring's description, which speaks of an
+	 * access token's privileges.
+	 */
+	private static void callerNotAllowed(HttpServletRequest request, HttpServletResponse response,
+			AccessDeniedException denied) {
+		response.setStatus(HttpServletResponse.SC_FORBIDDEN);
+		response.setHeader(HttpHeaders.WWW_AUTHENTICATE, CallerNotAllowed.CHALLENGE);
+	}
+
 	private static RequestMatcher publicRequests(List<String> publicPaths,
 			ObjectProvider<PathPatternRequestMatcher.Builder> paths) {
 		if (publicPaths.isEmpty()) {
@@ -147,17 +170,7 @@ public final class CloudRunReceivingServletAutoConfiguration {
 		@Bean
 		@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
 		static Advisor allowCallersAuthorizationAdvisor(Environment environment) {
-			AuthorizationManagerBeforeMethodInterceptor interceptor = new AuthorizationManagerBeforeMethodInterceptor(
-					AllowCallersMethodAuthorization.pointcut(),
-					new AllowCallersMethodAuthorization(environment).authorizationManager());
-			interceptor.setOrder(AuthorizationInterceptorsOrder.PRE_AUTHORIZE.getOrder() + 1);
-			return interceptor;
-		}
-
-		@Bean
-		@ConditionalOnMissingBean(name = "caller")
-		CallerExpressions caller() {
-			return new CallerExpressions();
+			return AllowCallersMethodAuthorization.advisor(environment);
 		}
 
 		@Configuration(proxyBeanMethods = false)

@@ -7,8 +7,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 
-import org.jspecify.annotations.Nullable;
-
 /**
  * Derives a Cloud Run service's URL, {@code https://SERVICE-PROJECT_NUMBER.REGION.run.app}, from {@code K_SERVICE} and
  * the metadata server, which on Cloud Run is local and answers within milliseconds.
@@ -21,8 +19,8 @@ final class CloudRunServiceUrl {
 
 	private final String metadataBaseUrl;
 
-	CloudRunServiceUrl(@Nullable String metadataHost) {
-		this.metadataBaseUrl = "http://" + ((metadataHost != null) ? metadataHost : "metadata.google.internal");
+	CloudRunServiceUrl(String metadataBaseUrl) {
+		this.metadataBaseUrl = metadataBaseUrl;
 	}
 
 	String derive(String service) throws IOException {

@@ -4,13 +4,16 @@ import dev.cloudrunauth.receiving.AllowedCallersAuthorizationManager;
 import dev.cloudrunauth.receiving.CallerExpressions;
 import dev.cloudrunauth.receiving.CloudRunBearerTokenResolver;
 import dev.cloudrunauth.receiving.CloudRunServerBearerTokenAuthenticationConverter;
+import dev.cloudrunauth.ProcessEnvironments;
 import dev.cloudrunauth.receiving.GoogleIdTokenDecoder;
+import dev.cloudrunauth.receiving.InvokerIamCheck;
 import dev.cloudrunauth.receiving.ReactiveGoogleIdTokenDecoder;
 import dev.cloudrunauth.receiving.SigningKeyCache;
 import dev.cloudrunauth.test.emulator.EmulatorEndpoint;
 import dev.cloudrunauth.test.emulator.Fault;
 import dev.cloudrunauth.test.emulator.GoogleIdentityEmulatorExtension;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -26,6 +29,8 @@ import org.springframework.boot.security.oauth2.server.resource.autoconfigure.we
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.context.runner.ReactiveWebApplicationContextRunner;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.webflux.autoconfigure.WebFluxAutoConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -41,9 +46,12 @@ import static dev.cloudrunauth.StartupFailures.assertInvalidProperty;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.Mockito.mock;
 
+@ExtendWith(OutputCaptureExtension.class)
 class CloudRunReceivingAutoConfigurationTests {
 
 	private static final String AUDIENCE = "https://receiving-123456789012.us-central1.run.app";
+
+	private static final String CALLERS = "cloudrun.auth.receiving.allowed-callers=calling@p.iam.gserviceaccount.com";
 
 	@RegisterExtension
 	static final GoogleIdentityEmulatorExtension google = new GoogleIdentityEmulatorExtension();
@@ -135,7 +143,8 @@ class CloudRunReceivingAutoConfigurationTests {
 		this.servlet.withPropertyValues(audience()).withPropertyValues("cloudrun.auth.receiving.method-security=false")
 			.run((context) -> {
 				assertThat(context).doesNotHaveBean("preAuthorizeAuthorizationMethodInterceptor");
-				assertThat(context).doesNotHaveBean("caller");
+				// for the application's own method security
+				assertThat(context).hasBean("caller");
 			});
 	}
 
@@ -168,8 +177,9 @@ class CloudRunReceivingAutoConfigurationTests {
 	@Test
 	void noAudienceOnCloudRunIsDerivedFromTheMetadataServer() {
 		this.servlet
-			.withPropertyValues("K_SERVICE=receiving", "GCE_METADATA_HOST=" + google.emulator().metadataHost(),
-					jwkSetUri())
+			.withInitializer(ProcessEnvironments.with("K_SERVICE", "receiving", "GCE_METADATA_HOST",
+					google.emulator().metadataHost()))
+			.withPropertyValues(CALLERS, jwkSetUri())
 			.run((context) -> assertThat(context.getBean(ReceivingSettings.class).audiences())
 				.containsExactly("https://receiving-123456789012.us-central1.run.app"));
 	}
@@ -178,27 +188,23 @@ class CloudRunReceivingAutoConfigurationTests {
 	void noAudienceOnCloudRunWithAnUnreachableMetadataServerFailsNamingTheProperty() {
 		google.emulator().inject(EmulatorEndpoint.METADATA, Fault.refuseConnections());
 		this.servlet
-			.withPropertyValues("K_SERVICE=receiving", "GCE_METADATA_HOST=" + google.emulator().metadataHost())
+			.withInitializer(ProcessEnvironments.with("K_SERVICE", "receiving", "GCE_METADATA_HOST",
+					google.emulator().metadataHost()))
+			.withPropertyValues(CALLERS)
 			.run((context) -> assertInvalidProperty(context, "cloudrun.auth.receiving.audiences")
 				.hasMessageContaining("metadata server"));
 	}
 
 	@Test
 	void blankAudienceFailsNamingTheProperty() {
-		this.servlet.withPropertyValues("cloudrun.auth.receiving.audiences=" + AUDIENCE + ", ", jwkSetUri())
+		this.servlet.withPropertyValues("cloudrun.auth.receiving.audiences=" + AUDIENCE + ", ", CALLERS, jwkSetUri())
 			.run((context) -> assertInvalidProperty(context, "cloudrun.auth.receiving.audiences"));
-	}
-
-	@Test
-	void callerThatIsNotAnEmailFailsNamingTheProperty() {
-		this.servlet.withPropertyValues(audience()).withPropertyValues("cloudrun.auth.receiving.allowed-callers=calling-service")
-			.run((context) -> assertInvalidProperty(context, "cloudrun.auth.receiving.allowed-callers"));
 	}
 
 	@Test
 	void relativeJwkSetUriFailsNamingTheProperty() {
 		this.servlet
-			.withPropertyValues("cloudrun.auth.receiving.audiences=" + AUDIENCE,
+			.withPropertyValues("cloudrun.auth.receiving.audiences=" + AUDIENCE, CALLERS,
 					"cloudrun.auth.receiving.jwk-set-uri=/oauth2/v3/certs")
 			.run((context) -> assertInvalidProperty(context, "cloudrun.auth.receiving.jwk-set-uri"));
 	}
@@ -223,17 +229,124 @@ class CloudRunReceivingAutoConfigurationTests {
 	}
 
 	@Test
+	void kServiceCountsOnlyFromTheProcessEnvironment() {
+		this.servlet.withPropertyValues(audience())
+			.withPropertyValues("cloudrun.auth.receiving.trust-cloud-run-iam=true", "K_SERVICE=fake")
+			.withSystemProperties("K_SERVICE=fake")
+			.run((context) -> assertInvalidProperty(context, "cloudrun.auth.receiving.trust-cloud-run-iam")
+				.hasMessageContaining("K_SERVICE"));
+	}
+
+	@Test
 	void trustModeStartsOnCloudRunOrWhenForcedForTests() {
-		this.servlet.withPropertyValues(audience()).withPropertyValues("cloudrun.auth.receiving.trust-cloud-run-iam=true", "K_SERVICE=r")
-			.run((context) -> assertThat(context.getBean(ReceivingSettings.class).trustCloudRunIam()).isTrue());
+		this.servlet.withPropertyValues(audience())
+			.withPropertyValues("cloudrun.auth.receiving.trust-cloud-run-iam=true",
+					"cloudrun.auth.receiving.check-invoker-iam=false")
+			.withInitializer(ProcessEnvironments.with("K_SERVICE", "r"))
+			.run((context) -> {
+				assertThat(context.getBean(ReceivingSettings.class).trustCloudRunIam()).isTrue();
+				assertThat(context).doesNotHaveBean(InvokerIamCheck.class);
+			});
 		this.servlet
 			.withPropertyValues(audience()).withPropertyValues("cloudrun.auth.receiving.trust-cloud-run-iam=true",
 					"cloudrun.auth.receiving.trust-cloud-run-iam-outside-cloud-run=true")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThat(context).doesNotHaveBean(InvokerIamCheck.class);
+			});
+	}
+
+	@Test
+	void trustModeOnCloudRunChecksTheInvokerIamSetting() {
+		this.servlet.withPropertyValues(audience())
+			.withPropertyValues("cloudrun.auth.receiving.trust-cloud-run-iam=true",
+					"cloudrun.auth.receiving.cloud-run-api-uri=http://127.0.0.1:9")
+			.withInitializer(ProcessEnvironments.with("K_SERVICE", "receiving", "GCE_METADATA_HOST",
+					google.emulator().metadataHost()))
+			.run((context) -> assertThat(context).hasSingleBean(InvokerIamCheck.class));
+	}
+
+	@Test
+	void verifyModeWithoutAllowedCallersRefusesToStartNamingTheProperty() {
+		this.servlet.withPropertyValues("cloudrun.auth.receiving.audiences=" + AUDIENCE, jwkSetUri())
+			.run((context) -> assertInvalidProperty(context, "cloudrun.auth.receiving.allowed-callers")
+				.hasMessageContaining("any service account of any Google Cloud project")
+				.hasMessageContaining("cloudrun.auth.receiving.allow-any-caller=true"));
+		this.reactive.withPropertyValues("cloudrun.auth.receiving.audiences=" + AUDIENCE, jwkSetUri())
+			.run((context) -> assertInvalidProperty(context, "cloudrun.auth.receiving.allowed-callers"));
+	}
+
+	@Test
+	void allowAnyCallerIsSaidOutLoud(CapturedOutput output) {
+		this.servlet
+			.withPropertyValues("cloudrun.auth.receiving.audiences=" + AUDIENCE, jwkSetUri(),
+					"cloudrun.auth.receiving.allow-any-caller=true")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThat(context.getBean(CloudRunReceivingAutoConfiguration.CallerRule.class).callers())
+					.hasToString("any Google identity");
+				assertThat(output).contains("WARN").contains("allow-any-caller=true: every Google identity");
+			});
+	}
+
+	@Test
+	void allowAnyCallerBesideAllowedCallersRefusesToStart() {
+		this.servlet.withPropertyValues(audience()).withPropertyValues("cloudrun.auth.receiving.allow-any-caller=true")
+			.run((context) -> assertInvalidProperty(context, "cloudrun.auth.receiving.allow-any-caller"));
+	}
+
+	@Test
+	void trustModeMayLeaveTheCallersToCloudRun() {
+		this.servlet
+			.withPropertyValues("cloudrun.auth.receiving.audiences=" + AUDIENCE, jwkSetUri(),
+					"cloudrun.auth.receiving.trust-cloud-run-iam=true",
+					"cloudrun.auth.receiving.trust-cloud-run-iam-outside-cloud-run=true")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				// as the startup line says it
+				assertThat(context.getBean(CloudRunReceivingAutoConfiguration.CallerRule.class).callers())
+					.hasToString("those granted roles/run.invoker");
+			});
+	}
+
+	@Test
+	void allowedCallersMustBeAsciiEmailsOrDomainPatterns() {
+		for (String entry : new String[] { "calling-service", "\u212Aiosk@p.iam.gserviceaccount.com", "*@*.example",
+				"a*@p.example" }) {
+			this.servlet.withPropertyValues("cloudrun.auth.receiving.audiences=" + AUDIENCE, jwkSetUri(),
+					"cloudrun.auth.receiving.allowed-callers=" + entry)
+				.run((context) -> assertInvalidProperty(context, "cloudrun.auth.receiving.allowed-callers")
+					.hasMessageContaining("ASCII email"));
+		}
+		this.servlet.withPropertyValues("cloudrun.auth.receiving.audiences=" + AUDIENCE, jwkSetUri(),
+				"cloudrun.auth.receiving.allowed-callers=*@my-project.iam.gserviceaccount.com,a@b.example")
 			.run((context) -> assertThat(context).hasNotFailed());
 	}
 
+	@Test
+	void aRefetchIntervalUnderOneSecondRefusesToStart() {
+		this.servlet.withPropertyValues(audience())
+			.withPropertyValues("cloudrun.auth.receiving.jwk-set-refetch-interval=0s")
+			.run((context) -> assertInvalidProperty(context, "cloudrun.auth.receiving.jwk-set-refetch-interval")
+				.hasMessageContaining("at least 1s"));
+		this.servlet.withPropertyValues(audience())
+			.withPropertyValues("cloudrun.auth.receiving.jwk-set-refetch-interval=999ms")
+			.run((context) -> assertInvalidProperty(context, "cloudrun.auth.receiving.jwk-set-refetch-interval"));
+	}
+
+	@Test
+	void otherNewDurationsAndUrisAreValidated() {
+		this.servlet.withPropertyValues(audience()).withPropertyValues("cloudrun.auth.receiving.max-token-lifetime=0s")
+			.run((context) -> assertInvalidProperty(context, "cloudrun.auth.receiving.max-token-lifetime"));
+		this.servlet.withPropertyValues(audience())
+			.withPropertyValues("cloudrun.auth.receiving.check-invoker-iam-interval=5s")
+			.run((context) -> assertInvalidProperty(context, "cloudrun.auth.receiving.check-invoker-iam-interval"));
+		this.servlet.withPropertyValues(audience()).withPropertyValues("cloudrun.auth.receiving.cloud-run-api-uri=/v2")
+			.run((context) -> assertInvalidProperty(context, "cloudrun.auth.receiving.cloud-run-api-uri"));
+	}
+
 	private static String[] audience() {
-		return new String[] { "cloudrun.auth.receiving.audiences=" + AUDIENCE, jwkSetUri() };
+		return new String[] { "cloudrun.auth.receiving.audiences=" + AUDIENCE, CALLERS, jwkSetUri() };
 	}
 
 	private static String jwkSetUri() {

@@ -67,6 +67,29 @@ public final class SigningKeys {
 	}
 
 	/**
+	 * Publish new key material under an existing key id, as a careless or hostile key server would: tokens signed
+	 * with the old material no longer verify, and tokens signed from now on with this id use the new one.
+	 * @param keyId the id of a published key
+	 */
+	public synchronized void replace(String keyId) {
+		RSAKey old = this.published.get(keyId);
+		if (old == null) {
+			throw new IllegalArgumentException("No published key with id " + keyId);
+		}
+		RSAKey fresh = generate();
+		try {
+			this.published.put(keyId, new RSAKey.Builder(fresh.toRSAPublicKey()).privateKey(fresh.toRSAPrivateKey())
+				.keyID(keyId)
+				.algorithm(JWSAlgorithm.RS256)
+				.keyUse(KeyUse.SIGNATURE)
+				.build());
+		}
+		catch (com.nimbusds.jose.JOSEException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	/**
 	 * Remove a key from the JWKS. Tokens it signed no longer verify once verifiers have refetched the JWKS.
 	 * @param keyId the id of a published key that is not the signing key
 	 */

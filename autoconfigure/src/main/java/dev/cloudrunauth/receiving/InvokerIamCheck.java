@@ -1,0 +1,291 @@
+package dev.cloudrunauth.receiving;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.text.ParseException;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+
+import com.nimbusds.jose.util.JSONObjectUtils;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
+import org.springframework.util.Assert;
+
+/**
+ * Whether Cloud Run's invoker IAM check is on for this service, which trust mode presumes: only that check replaces a
+ * token's signature with {@code SIGNATURE_REMOVED_BY_GOOGLE} after verifying it, and on a service that skips it
+ * ({@code --no-invoker-iam-check}) anyone can send such a token. Read in the background, and again periodically,
+ * from the Cloud Run Admin API ({@code invokerIamDisabled} of {@code GET /v2/projects/P/locations/R/services/S}) with
+ * the service's own identity from the metadata server, which also gives the project and region.
+ */
+public final class InvokerIamCheck implements AutoCloseable {
+
+	private static final Log logger = LogFactory.getLog(InvokerIamCheck.class);
+
+	private static final String METADATA = "/computeMetadata/v1/";
+
+	private final String service;
+
+	private final URI metadataUri;
+
+	private final URI cloudRunApiUri;
+
+	private final Duration interval;
+
+	private final Duration timeout;
+
+	private final ScheduledExecutorService scheduler;
+
+	private final CompletableFuture<State> firstResult = new CompletableFuture<>();
+
+	private volatile State state = State.CHECKING;
+
+	private volatile @Nullable String problem;
+
+	private @Nullable HttpClient http;
+
+	private @Nullable String servicePath;
+
+	private boolean warned;
+
+	/**
+	 * Create a check; call {@link #start()} to run it.
+	 * @param service the service's name ({@code K_SERVICE})
+	 * @param metadataUri the metadata server, such as {@code http://metadata.google.internal}
+	 * @param cloudRunApiUri the Cloud Run Admin API, such as {@code https://run.googleapis.com}
+	 * @param interval how often to check again
+	 * @param timeout how long each request may take
+	 */
+	public InvokerIamCheck(String service, URI metadataUri, URI cloudRunApiUri, Duration interval, Duration timeout) {
+		Assert.isTrue(service != null && service.matches("[a-z0-9][a-z0-9-]*"), "service must be a Cloud Run service name");
+		Assert.notNull(metadataUri, "metadataUri cannot be null");
+		Assert.notNull(cloudRunApiUri, "cloudRunApiUri cannot be null");
+		Assert.isTrue(interval != null && interval.toMillis() > 0, "interval must be positive");
+		Assert.isTrue(timeout != null && timeout.toMillis() > 0, "timeout must be positive");
+		this.service = service;
+		this.metadataUri = metadataUri;
+		this.cloudRunApiUri = cloudRunApiUri;
+		this.interval = interval;
+		this.timeout = timeout;
+		CustomizableThreadFactory threads = new CustomizableThreadFactory("cloudrun-auth-invoker-iam-");
+		threads.setDaemon(true);
+		ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1, threads);
+		scheduler.setRemoveOnCancelPolicy(true);
+		this.scheduler = scheduler;
+	}
+
+	/**
+	 * Run the first check in the background, then one every interval.
+	 */
+	public void start() {
+		this.scheduler.scheduleWithFixedDelay(this::check, 0, this.interval.toMillis(), TimeUnit.MILLISECONDS);
+	}
+
+	/**
+	 * Return what is known.
+	 * @return the state
+	 */
+	public State state() {
+		return this.state;
+	}
+
+	/**
+	 * Return what went wrong, while the state is {@link State#UNKNOWN}, or what it means, while it is
+	 * {@link State#OFF}.
+	 * @return the description, or {@code null}
+	 */
+	public @Nullable String problem() {
+		return this.problem;
+	}
+
+	/**
+	 * Return the service checked.
+	 * @return the service name
+	 */
+	public String service() {
+		return this.service;
+	}
+
+	/**
+	 * Return the outcome of the first check; already complete once it ran.
+	 * @return the future
+	 */
+	CompletableFuture<State> firstResult() {
+		return this.firstResult;
+	}
+
+	@Override
+	public void close() {
+		this.scheduler.shutdownNow();
+	}
+
+	private void check() {
+		try {
+			HttpResponse<String> response = get(this.cloudRunApiUri.resolve("/v2/" + servicePath()),
+					"Authorization", "Bearer " + accessToken());
+			if (response.statusCode() == 200) {
+				known(Boolean.TRUE.equals(json(response).get("invokerIamDisabled")));
+			}
+			else {
+				unknown("HTTP " + response.statusCode() + " from the Cloud Run Admin API for " + servicePath());
+			}
+		}
+		catch (IOException | RuntimeException ex) {
+			unknown(ex.getClass().getSimpleName() + ": " + ex.getMessage());
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		finally {
+			this.firstResult.complete(this.state);
+		}
+	}
+
+	private void known(boolean disabled) {
+		State previous = this.state;
+		if (disabled) {
+			this.problem = "Cloud Run's invoker IAM check is off for service " + this.service
+					+ " (invokerIamDisabled: true), so anyone can send a token with its signature removed: such tokens "
+					+ "are refused";
+			this.state = State.OFF;
+			if (previous != State.OFF) {
+				logger.error(this.problem + ". Turn the check on (gcloud run services update " + this.service
+						+ " --invoker-iam-check), or verify signatures instead: remove "
+						+ "cloudrun.auth.receiving.trust-cloud-run-iam and name the callers in "
+						+ "cloudrun.auth.receiving.allowed-callers");
+			}
+		}
+		else {
+			this.problem = null;
+			this.state = State.ON;
+			if (previous != State.ON) {
+				logger.info("Cloud Run's invoker IAM check is on for service " + this.service
+						+ ": trusting tokens whose signature it removed");
+			}
+		}
+	}
+
+	private void unknown(String reason) {
+		if (this.state == State.ON || this.state == State.OFF) {
+			// what was read last still stands: a setting does not change because the API cannot be reached
+			logger.debug("Cannot check Cloud Run's invoker IAM setting again (" + reason + "); it was " + this.state);
+			return;
+		}
+		this.problem = reason;
+		this.state = State.UNKNOWN;
+		if (!this.warned) {
+			this.warned = true;
+			logger.warn("Cannot read Cloud Run service " + this.service + " to confirm that its invoker IAM check is on ("
+					+ reason + "); trusting tokens whose signature Cloud Run removed, as configured. Grant this "
+					+ "service's account the permission run.services.get on the service (for example roles/run.viewer) "
+					+ "so that it is confirmed, or set cloudrun.auth.receiving.check-invoker-iam=false");
+		}
+		else {
+			logger.debug("Still cannot read Cloud Run service " + this.service + ": " + reason);
+		}
+	}
+
+	private String servicePath() throws IOException, InterruptedException {
+		if (this.servicePath == null) {
+			String project = metadata("project/project-id");
+			String region = metadata("instance/region");
+			region = region.substring(region.lastIndexOf('/') + 1);
+			if (!project.matches("[a-z0-9][a-z0-9.:-]*") || !region.matches("[a-z0-9-]+")) {
+				throw new IOException("unexpected project '" + project + "' or region '" + region
+						+ "' from the metadata server");
+			}
+			this.servicePath = "projects/" + project + "/locations/" + region + "/services/" + this.service;
+		}
+		return this.servicePath;
+	}
+
+	private String accessToken() throws IOException, InterruptedException {
+		HttpResponse<String> response = get(metadataPath("instance/service-accounts/default/token"), "Metadata-Flavor",
+				"Google");
+		if (response.statusCode() != 200) {
+			throw new IOException("HTTP " + response.statusCode() + " for an access token from the metadata server");
+		}
+		if (!(json(response).get("access_token") instanceof String token) || token.isEmpty()) {
+			throw new IOException("no access token from the metadata server");
+		}
+		return token;
+	}
+
+	private String metadata(String path) throws IOException, InterruptedException {
+		HttpResponse<String> response = get(metadataPath(path), "Metadata-Flavor", "Google");
+		if (response.statusCode() != 200) {
+			throw new IOException("HTTP " + response.statusCode() + " for " + path + " from the metadata server");
+		}
+		return response.body().trim();
+	}
+
+	private URI metadataPath(String path) {
+		return this.metadataUri.resolve(METADATA + path);
+	}
+
+	private HttpResponse<String> get(URI uri, String header, String value) throws IOException, InterruptedException {
+		if (this.http == null) {
+			this.http = HttpClient.newBuilder()
+				.connectTimeout(this.timeout)
+				.followRedirects(HttpClient.Redirect.NEVER)
+				.build();
+		}
+		HttpRequest request = HttpRequest.newBuilder(uri).timeout(this.timeout).header(header, value).GET().build();
+		return this.http.send(request, HttpResponse.BodyHandlers.ofString());
+	}
+
+	/**
+	 * The body parsed as a JSON object; messages never quote it, as the metadata server's answer holds a token.
+	 */
+	private static Map<String, Object> json(HttpResponse<String> response) throws IOException {
+		try {
+			return JSONObjectUtils.parse(response.body());
+		}
+		catch (ParseException ex) {
+			throw new IOException("the answer from " + response.uri() + " is not a JSON object");
+		}
+	}
+
+	@Override
+	public String toString() {
+		return "InvokerIamCheck[service=" + this.service + ", state=" + this.state + "]";
+	}
+
+	/**
+	 * What is known about the invoker IAM check.
+	 */
+	public enum State {
+
+		/**
+		 * The first check is under way.
+		 */
+		CHECKING,
+
+		/**
+		 * The check is on: a token whose signature was removed was verified by Cloud Run.
+		 */
+		ON,
+
+		/**
+		 * The check is off: a token whose signature was removed proves nothing, and is refused.
+		 */
+		OFF,
+
+		/**
+		 * The service could not be read (no permission, not found, unreachable); trust mode goes on as configured.
+		 */
+		UNKNOWN
+
+	}
+
+}
