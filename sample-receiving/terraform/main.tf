@@ -31,16 +31,18 @@ locals {
   env = { for name, value in {
     # true only behind Cloud Run's IAM check, which removes the token's signature after verifying it.
     CLOUDRUN_AUTH_RECEIVING_TRUST_CLOUD_RUN_IAM = tostring(local.trust_mode)
-    # Set in both modes. In verify mode it is the only restriction: any Google account can mint an ID token for any
-    # audience. In trust mode roles/run.invoker already restricts callers, but project Owners and Editors (including
-    # the default compute service account) can invoke every service in the project; this narrows it to the callers.
+    # Set in both modes. In verify mode it is required (the app refuses to start without it): it is the only
+    # restriction, and any Google account can mint an ID token for any audience. In trust mode roles/run.invoker
+    # already restricts callers, but project Owners and Editors (including the default compute service account) can
+    # invoke every service in the project; this narrows it to the callers.
     CLOUDRUN_AUTH_RECEIVING_ALLOWED_CALLERS = join(",", local.callers)
     SAMPLE_REPORT_READERS                   = join(",", var.report_readers)
   } : name => value if value != "" }
 }
 
-# The service's own identity. It needs no project roles: the app only reads its own metadata and, in verify mode,
-# Google's public signing keys. (Cloud Run's service agent pulls the image, not this account.)
+# The service's own identity. It needs no project roles: the app reads its own metadata, Google's public signing keys
+# and, in trust mode, its own service (see reads_itself below). (Cloud Run's service agent pulls the image, not this
+# account.)
 resource "google_service_account" "receiving" {
   account_id   = local.service_account_id
   display_name = "${var.service_name} (Cloud Run)"
@@ -108,6 +110,19 @@ resource "google_cloud_run_v2_service_iam_member" "invoker" {
   name     = google_cloud_run_v2_service.receiving.name
   role     = "roles/run.invoker"
   member   = "serviceAccount:${each.value}"
+}
+
+# In trust mode the app reads its own service from the Cloud Run Admin API, in the background, to confirm that the
+# invoker IAM check it relies on is on (it refuses tokens with removed signatures if the check is found off). That
+# needs run.services.get on this one service; without it the app logs one warning and trusts as configured.
+resource "google_cloud_run_v2_service_iam_member" "reads_itself" {
+  count = local.trust_mode ? 1 : 0
+
+  project  = google_cloud_run_v2_service.receiving.project
+  location = google_cloud_run_v2_service.receiving.location
+  name     = google_cloud_run_v2_service.receiving.name
+  role     = "roles/run.viewer"
+  member   = "serviceAccount:${google_service_account.receiving.email}"
 }
 
 check "service_url_is_served" {

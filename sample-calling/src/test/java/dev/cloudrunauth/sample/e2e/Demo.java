@@ -54,7 +54,8 @@ public final class Demo {
 					+ emulator.jwkSetUri());
 			out.println("Starting the receiving service (accepts its own URL as audience, keys from the emulator) ...");
 			String receiving = services.startReceiving();
-			out.println("  receiving: " + receiving + "   report readers: " + SampleServices.REPORT_READER);
+			out.println("  receiving: " + receiving + "   callers: " + SampleServices.ALLOWED_CALLERS
+					+ "   report readers: " + SampleServices.REPORT_READER);
 			out.println("Starting the calling service (GCE_METADATA_HOST=" + emulator.metadataHost()
 					+ ", as on Cloud Run) ...");
 			String calling = services.startCalling();
@@ -73,6 +74,13 @@ public final class Demo {
 					+ "&audience=https://another-service.example", "metadata").body();
 			check("GET " + receiving + "/hello", "directly, with a token minted for https://another-service.example",
 					getWithToken(receiving + "/hello", otherAudience), 401, (body) -> true);
+			String outsider = emulator.idToken(receiving)
+				.serviceAccount(emulator.serviceAccount(SampleServices.OUTSIDER))
+				.sign();
+			check("GET " + receiving + "/hello",
+					"directly, with a Google-signed token for receiving from " + SampleServices.OUTSIDER
+							+ " (any service account can mint one)",
+					getWithToken(receiving + "/hello", outsider), 403, (body) -> true);
 		}
 		finally {
 			Runtime.getRuntime().removeShutdownHook(cleanup);

@@ -151,6 +151,22 @@ abstract class EndToEndScenarios {
 	}
 
 	@Test
+	void directCallFromAServiceAccountOfAnotherProjectIsRejectedWith403() throws Exception {
+		String token = google.emulator()
+			.idToken(this.receiving)
+			.serviceAccount(google.emulator().serviceAccount(SampleServices.OUTSIDER))
+			.sign();
+		HttpResponse<String> response = this.http.send(
+				HttpRequest.newBuilder(URI.create(this.receiving + "/hello"))
+					.header("Authorization", "Bearer " + token)
+					.build(),
+				HttpResponse.BodyHandlers.ofString());
+		assertThat(response.statusCode()).isEqualTo(403);
+		assertThat(response.headers().firstValue("WWW-Authenticate")).hasValueSatisfying((value) -> assertThat(value)
+			.contains("insufficient_scope", "The caller is not allowed to call this service"));
+	}
+
+	@Test
 	void healthIsPublic() throws Exception {
 		assertThat(get(this.receiving + "/actuator/health").statusCode()).isEqualTo(200);
 	}

@@ -25,6 +25,12 @@ final class SampleServices implements AutoCloseable {
 
 	static final String REPORT_READER = "reader@demo-project.iam.gserviceaccount.com";
 
+	/** Every service account of the demo project may call the receiving service, and no other. */
+	static final String ALLOWED_CALLERS = "*@demo-project.iam.gserviceaccount.com";
+
+	/** A service account of another project, which can mint a Google-signed token for any audience. */
+	static final String OUTSIDER = "attacker@evil-project.iam.gserviceaccount.com";
+
 	private final GoogleIdentityEmulator emulator;
 
 	private final ServiceLauncher launcher;
@@ -65,7 +71,8 @@ final class SampleServices implements AutoCloseable {
 	}
 
 	/**
-	 * Start the receiving service on a free port, its own URL as audience.
+	 * Start the receiving service on a free port, its own URL as audience, the demo project's service accounts as its
+	 * callers.
 	 * @return its URL
 	 */
 	String startReceiving() {
@@ -74,6 +81,7 @@ final class SampleServices implements AutoCloseable {
 		start("sample-receiving", Map.of(),
 				List.of("--server.port=" + port, "--server.address=127.0.0.1",
 						"--cloudrun.auth.receiving.audiences=" + this.receivingUrl,
+						"--cloudrun.auth.receiving.allowed-callers=" + ALLOWED_CALLERS,
 						"--cloudrun.auth.receiving.jwk-set-uri=" + this.emulator.jwkSetUri(),
 						"--sample.report-readers=" + REPORT_READER),
 				List.of());

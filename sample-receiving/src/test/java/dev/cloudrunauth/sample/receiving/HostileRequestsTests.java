@@ -67,7 +67,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "server.address=127.0.0.1", "sample.report-readers=" + HostileRequestsTests.READER,
 				"cloudrun.auth.receiving.allowed-callers=" + HostileRequestsTests.CALLER + ","
-						+ HostileRequestsTests.READER })
+						+ HostileRequestsTests.READER + ",*@" + HostileRequestsTests.PATTERN_DOMAIN })
 class HostileRequestsTests {
 
 	static final String AUDIENCE = "https://receiving-123456789012.us-central1.run.app";
@@ -80,6 +80,12 @@ class HostileRequestsTests {
 
 	/** A Google identity that is not an allowed caller. */
 	static final String STRANGER = "stranger@demo.iam.gserviceaccount.com";
+
+	/** A service account of another project, which can mint a Google-signed token for any audience. */
+	static final String OUTSIDER = "attacker@evil-project.iam.gserviceaccount.com";
+
+	/** Every service account of this project is an allowed caller. */
+	static final String PATTERN_DOMAIN = "kiosk-project.iam.gserviceaccount.com";
 
 	private static final Set<Integer> OK = Set.of(200);
 
@@ -177,6 +183,11 @@ class HostileRequestsTests {
 			List<String> challenges = response.headers("WWW-Authenticate");
 			assertThat(challenges).as("WWW-Authenticate of %s", hostile.name()).isNotEmpty();
 			assertThat(challenges).allSatisfy((challenge) -> assertThat(challenge).startsWith("Bearer"));
+		}
+		if (response.status() == 403) {
+			assertThat(response.headers("WWW-Authenticate")).as("WWW-Authenticate of %s", hostile.name())
+				.containsExactly("Bearer error=\"insufficient_scope\", error_description=\"The caller is not allowed "
+						+ "to call this service\", error_uri=\"https://tools.ietf.org/html/rfc6750#section-3.1\"");
 		}
 		assertThat(response.headers("Set-Cookie")).as("cookies set by a stateless service").isEmpty();
 		assertThat(trapRequests.get()).as("requests to URLs named in tokens").isZero();
@@ -414,11 +425,28 @@ class HostileRequestsTests {
 				(f) -> get("/hello").bearer(f.token().audience(AUDIENCE.replace("a", "\u0430")).sign())));
 		cases.add(new Case("non-ASCII in claims: iss with a zero-width space", UNAUTHORIZED,
 				(f) -> get("/hello").bearer(f.token().issuer("https://accounts.google.com\u200b").sign())));
-		cases.add(new Case("non-ASCII in claims: email with umlaut of a non-allowed caller", FORBIDDEN,
+		// Google's emails are ASCII: anything else is no Google identity (401), never folded into an allowed one
+		cases.add(new Case("non-ASCII in claims: email with umlaut of a non-allowed caller", UNAUTHORIZED,
 				(f) -> get("/hello").bearer(f.token().claim("email", "c\u00e4lling@demo.iam.gserviceaccount.com").sign())));
+		cases.add(new Case("non-ASCII in claims: allowed project spelled with U+212A KELVIN SIGN, which folds to k",
+				UNAUTHORIZED, (f) -> get("/hello").bearer(f.token()
+					.claim("email", "anyone@" + PATTERN_DOMAIN.replace('k', '\u212A'))
+					.sign())));
+		cases.add(new Case("non-ASCII in claims: allowed project spelled with U+0131 dotless i, equal ignoring case",
+				UNAUTHORIZED, (f) -> get("/hello").bearer(f.token()
+					.claim("email", "anyone@" + PATTERN_DOMAIN.replace('i', '\u0131'))
+					.sign())));
+		cases.add(new Case("email with two @: a stranger's address before the allowed domain", UNAUTHORIZED,
+				(f) -> get("/hello").bearer(f.token().claim("email", "x@evil.com@demo.iam.gserviceaccount.com").sign())));
 		// Not the same identity: the allowed-callers check must not trim the token's email into an allowed one
-		cases.add(new Case("email of an allowed caller padded with whitespace and control characters", FORBIDDEN,
+		cases.add(new Case("email of an allowed caller padded with whitespace and control characters", UNAUTHORIZED,
 				(f) -> get("/hello").bearer(f.token().claim("email", "\u0000 " + CALLER + "\t").sign())));
+		cases.add(new Case("email_verified is the string \"true\", not the boolean", UNAUTHORIZED,
+				(f) -> get("/hello").bearer(f.token().claim("email_verified", "true").sign())));
+		cases.add(new Case("valid for ten years (Google issues one hour)", UNAUTHORIZED, (f) -> get("/hello")
+			.bearer(f.token().issuedAt(f.now()).expiresAt(f.now().plusSeconds(10L * 365 * 24 * 3600)).sign())));
+		cases.add(new Case("valid for one hour and one minute past the clock skew", UNAUTHORIZED, (f) -> get("/hello")
+			.bearer(f.token().issuedAt(f.now().minusSeconds(60)).expiresAt(f.now().plusSeconds(3600 + 30)).sign())));
 		// Tomcat may refuse non-ASCII header bytes itself (400) before the token grammar does (401)
 		cases.add(new Case("non-ASCII in the header value: valid token followed by U+00E9 (raw UTF-8)", Set.of(400, 401),
 				(f) -> get("/hello").raw().header("Authorization", "Bearer " + f.secret(f.valid()) + "\u00e9")));
@@ -588,6 +616,23 @@ class HostileRequestsTests {
 					"Bearer " + f.secret(f.token().serviceAccount(ServiceAccount.of(STRANGER)).sign()))));
 		cases.add(new Case("caller not in allowed-callers, reader's email in the sub claim", FORBIDDEN, (f) -> get("/reports")
 			.bearer(f.token().serviceAccount(ServiceAccount.of(STRANGER)).claim("sub", READER).claim("azp", READER).sign())));
+		cases.add(new Case("service account of another project, Google-signed for our audience", FORBIDDEN,
+				(f) -> get("/hello").bearer(f.token().serviceAccount(ServiceAccount.of(OUTSIDER)).sign())));
+		cases.add(new Case("service account of a project whose id ends like an allowed domain pattern", FORBIDDEN,
+				(f) -> get("/hello").bearer(f.token()
+					.serviceAccount(ServiceAccount.of("x@" + PATTERN_DOMAIN + ".evil.com"))
+					.sign())));
+		cases.add(new Case("service account of a project whose id starts like an allowed domain pattern", FORBIDDEN,
+				(f) -> get("/hello").bearer(f.token()
+					.serviceAccount(ServiceAccount.of("x@evil" + PATTERN_DOMAIN))
+					.sign())));
+		cases.add(new Case("control: any service account of the project named by *@" + PATTERN_DOMAIN, OK,
+				(f) -> get("/hello").bearer(f.token()
+					.serviceAccount(ServiceAccount.of("anyone@" + PATTERN_DOMAIN))
+					.sign())));
+		cases.add(new Case("control: same project, domain in upper case", OK, (f) -> get("/hello")
+			.bearer(f.token().serviceAccount(ServiceAccount.of("anyone@" + PATTERN_DOMAIN.toUpperCase(Locale.ROOT)))
+				.sign())));
 
 		return cases.stream();
 	}

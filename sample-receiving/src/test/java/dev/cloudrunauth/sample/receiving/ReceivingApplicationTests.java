@@ -18,7 +18,8 @@ import org.springframework.test.context.DynamicPropertySource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-		properties = { "server.address=127.0.0.1", "sample.report-readers=reader@demo.iam.gserviceaccount.com" })
+		properties = { "server.address=127.0.0.1", "sample.report-readers=reader@demo.iam.gserviceaccount.com",
+				"cloudrun.auth.receiving.allowed-callers=*@demo.iam.gserviceaccount.com" })
 class ReceivingApplicationTests {
 
 	private static final String AUDIENCE = "https://receiving-123456789012.us-central1.run.app";
