@@ -1,9 +1,12 @@
 package dev.cloudrunauth.sample.e2e;
 
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Set;
@@ -164,6 +167,28 @@ abstract class EndToEndScenarios {
 		assertThat(response.statusCode()).isEqualTo(403);
 		assertThat(response.headers().firstValue("WWW-Authenticate")).hasValueSatisfying((value) -> assertThat(value)
 			.contains("insufficient_scope", "The caller is not allowed to call this service"));
+	}
+
+	@Test
+	void aHeaderTheServerCannotParseIsRefusedWithoutItsTokenInTheLog() throws Exception {
+		// Tomcat logs the whole header line of such a request at INFO, unless the starter's default level holds
+		String token = google.emulator().idToken(this.receiving).sign();
+		URI receiving = URI.create(this.receiving);
+		String response;
+		try (Socket socket = new Socket()) {
+			socket.connect(new InetSocketAddress(receiving.getHost(), receiving.getPort()), 5000);
+			socket.setSoTimeout(10_000);
+			socket.getOutputStream()
+				.write(("GET /hello HTTP/1.1\r\nHost: " + receiving.getAuthority() + "\r\nAuthorization: Bearer " + token
+						+ "\u0000\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+			response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+		}
+		assertThat(response).startsWith("HTTP/1.1 400");
+		// a second, well-formed request: once its log lines are out, those of the first one are too
+		assertThat(get(this.receiving + "/hello").statusCode()).isEqualTo(401);
+		Thread.sleep(500);
+		assertThat(String.join("\n", this.services.outputs())).doesNotContain(token.substring(token.indexOf('.') + 1,
+				token.indexOf('.') + 41));
 	}
 
 	@Test
