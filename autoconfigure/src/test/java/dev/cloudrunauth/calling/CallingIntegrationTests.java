@@ -1,5 +1,6 @@
 package dev.cloudrunauth.calling;
 
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -147,6 +148,23 @@ class CallingIntegrationTests {
 			client.get().uri(target.url() + "/apiary").retrieve().toBodilessEntity();
 			assertThat(target.requests().get(0).header("Authorization")).startsWith("Bearer ");
 			assertThat(target.requests().get(1).header("Authorization")).isNull();
+		});
+	}
+
+	@Test
+	void dotSegmentsInAnySpellingThatLeaveTheTargetPathGetNoToken() {
+		metadataServerRunner("cloudrun.auth.calling.targets.receiving.url=" + target.url() + "/api").run((context) -> {
+			RestClient client = context.getBean(RestClient.Builder.class).build();
+			List<String> escaping = List.of("/api/%2e%2e/other", "/api/.%2e/other", "/api/..%2fother", "/api/..;/other");
+			for (String path : escaping) {
+				client.get().uri(URI.create(target.url() + path)).retrieve().toBodilessEntity();
+			}
+			client.get().uri(URI.create(target.url() + "/api/%2e/orders")).retrieve().toBodilessEntity();
+			List<RecordingServer.Request> requests = target.requests();
+			assertThat(requests).hasSize(escaping.size() + 1);
+			assertThat(requests.subList(0, escaping.size()))
+				.allSatisfy((request) -> assertThat(request.header("Authorization")).as(request.path()).isNull());
+			verify(requests.get(escaping.size()).bearerToken("Authorization"));
 		});
 	}
 
