@@ -3,6 +3,7 @@ package dev.cloudrunauth.calling;
 import java.net.URI;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.jspecify.annotations.Nullable;
 
@@ -32,6 +33,8 @@ public final class CallingTarget {
 	private final int port;
 
 	private final String path;
+
+	private final AtomicBoolean ownXServerlessAuthorizationSeen = new AtomicBoolean();
 
 	/**
 	 * Create a target.
@@ -143,6 +146,11 @@ public final class CallingTarget {
 
 	boolean covers(RequestPath path) {
 		return path.isUnder(this.path);
+	}
+
+	boolean firstOwnXServerlessAuthorization() {
+		return !this.ownXServerlessAuthorizationSeen.get()
+				&& this.ownXServerlessAuthorizationSeen.compareAndSet(false, true);
 	}
 
 	int pathLength() {

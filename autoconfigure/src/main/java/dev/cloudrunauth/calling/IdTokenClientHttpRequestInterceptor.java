@@ -2,10 +2,6 @@ package dev.cloudrunauth.calling;
 
 import java.io.IOException;
 
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
-
-import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpRequest;
 import org.springframework.http.client.ClientHttpRequestExecution;
 import org.springframework.http.client.ClientHttpRequestInterceptor;
@@ -20,13 +16,9 @@ import org.springframework.util.Assert;
  */
 public final class IdTokenClientHttpRequestInterceptor implements ClientHttpRequestInterceptor {
 
-	private static final Log logger = LogFactory.getLog(IdTokenClientHttpRequestInterceptor.class);
-
-	private final IdTokenSource source;
-
 	private final CallingTargets targets;
 
-	private final BearerHeaderValues headerValues = new BearerHeaderValues();
+	private final IdTokenHeaders headers;
 
 	/**
 	 * Create an interceptor.
@@ -36,8 +28,8 @@ public final class IdTokenClientHttpRequestInterceptor implements ClientHttpRequ
 	public IdTokenClientHttpRequestInterceptor(IdTokenSource source, CallingTargets targets) {
 		Assert.notNull(source, "source cannot be null");
 		Assert.notNull(targets, "targets cannot be null");
-		this.source = source;
 		this.targets = targets;
+		this.headers = new IdTokenHeaders(source);
 	}
 
 	@Override
@@ -45,26 +37,9 @@ public final class IdTokenClientHttpRequestInterceptor implements ClientHttpRequ
 			throws IOException {
 		CallingTarget target = this.targets.match(request.getURI());
 		if (target != null) {
-			HttpHeaders headers = request.getHeaders();
-			IdTokenHeader header = IdTokenHeaders.choose(target, headers::containsHeader);
-			if (header != null) {
-				headers.set(header.headerName(), this.headerValues.headerValue(target.getAudience(), token(target)));
-			}
-			else if (logger.isDebugEnabled()) {
-				logger.debug("Request to target '" + target.getName() + "' already carries both "
-						+ "Authorization and X-Serverless-Authorization; adding none");
-			}
+			this.headers.addToken(target, request.getHeaders());
 		}
 		return execution.execute(request, body);
-	}
-
-	private String token(CallingTarget target) {
-		try {
-			return this.source.token(target.getAudience());
-		}
-		catch (IdTokenUnavailableException ex) {
-			throw ex.forTarget(target.getName());
-		}
 	}
 
 }
