@@ -10,9 +10,11 @@ import org.springframework.util.Assert;
 
 /**
  * Adds an ID token to each {@code RestClient} or {@code RestTemplate} request to a {@link CallingTargets target};
- * other requests pass unchanged. Auto-configuration adds it to clients built from Spring Boot's builders; add the bean
- * to clients you build by hand, whose request factory should not follow redirects (see
- * {@link CallingTargetsClientHttpRequestFactory}).
+ * other requests pass unchanged. Like every {@code ClientHttpRequestInterceptor}, it makes the client hold each
+ * request's whole body in memory before sending it, whether or not the request is to a target, so auto-configuration
+ * no longer uses it: it adds tokens through {@link CallingTargetsClientHttpRequestFactory}, which streams bodies and
+ * which clients built by hand should use too. Add this to clients that must keep their own request factory, with a
+ * factory that does not follow redirects.
  */
 public final class IdTokenClientHttpRequestInterceptor implements ClientHttpRequestInterceptor {
 

@@ -28,6 +28,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
+import org.springframework.boot.http.client.ClientHttpRequestFactoryBuilder;
+import org.springframework.boot.http.client.HttpClientSettings;
+import org.springframework.boot.http.client.HttpRedirects;
 import org.springframework.boot.restclient.RestTemplateBuilder;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.system.CapturedOutput;
@@ -35,6 +38,8 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.RequestEntity;
+import org.springframework.http.client.ClientHttpRequestFactory;
+import org.springframework.http.client.JdkClientHttpRequestFactory;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
@@ -272,6 +277,24 @@ class CallingIntegrationTests {
 			assertThat(webClient.value()).isEqualTo(302);
 			assertThat(target.requests()).hasSize(3);
 			assertThat(other.requests()).isEmpty();
+		});
+	}
+
+	@Test
+	void requestFactorySetByHandOnBootsBuilderSendsNoTokenUntilWrapped() {
+		metadataServerRunner().run((context) -> {
+			ClientHttpRequestFactory own = new JdkClientHttpRequestFactory();
+			context.getBean(RestClient.Builder.class).requestFactory(own).build().get().uri(target.url() + "/hello")
+				.retrieve().toBodilessEntity();
+			ClientHttpRequestFactory wrapped = new CallingTargetsClientHttpRequestFactory(own,
+					() -> ClientHttpRequestFactoryBuilder.jdk()
+						.build(HttpClientSettings.defaults().withRedirects(HttpRedirects.DONT_FOLLOW)),
+					context.getBean(CallingTargets.class), context.getBean(IdTokenSource.class));
+			context.getBean(RestClient.Builder.class).requestFactory(wrapped).build().get().uri(target.url() + "/hello")
+				.retrieve().toBodilessEntity();
+			assertThat(target.requests()).hasSize(2);
+			assertThat(target.requests().get(0).header("Authorization")).isNull();
+			verify(target.requests().get(1).bearerToken("Authorization"));
 		});
 	}
 
