@@ -3,6 +3,7 @@ package dev.cloudrunauth.calling;
 import java.net.URI;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.jspecify.annotations.Nullable;
 
@@ -10,7 +11,8 @@ import org.springframework.util.Assert;
 
 /**
  * A service that calls are authenticated to: requests with its URL's scheme, host and port, and a path under its
- * URL's path, carry an ID token for its audience.
+ * URL's path however a server resolves dot segments, encoded dots, {@code ;} parameters and repeated slashes (and
+ * without an encoded slash or backslash, unless the URL has no path), carry an ID token for its audience.
  */
 public final class CallingTarget {
 
@@ -31,6 +33,8 @@ public final class CallingTarget {
 	private final int port;
 
 	private final String path;
+
+	private final AtomicBoolean ownXServerlessAuthorizationSeen = new AtomicBoolean();
 
 	/**
 	 * Create a target.
@@ -96,6 +100,11 @@ public final class CallingTarget {
 		if (url.getRawUserInfo() != null) {
 			return "must not have user information";
 		}
+		String path = url.getRawPath();
+		if (path != null && (path.indexOf(';') >= 0 || RequestPath.hasEncodedSeparator(path)
+				|| path.toLowerCase(Locale.ROOT).contains("%2e"))) {
+			return "must not have ';', an encoded dot, slash or backslash in its path: servers resolve them differently";
+		}
 		return null;
 	}
 
@@ -135,12 +144,13 @@ public final class CallingTarget {
 		return this.port == port && this.scheme.equalsIgnoreCase(scheme) && this.host.equalsIgnoreCase(host);
 	}
 
-	boolean covers(String rawPath) {
-		if (this.path.isEmpty()) {
-			return true;
-		}
-		return rawPath.startsWith(this.path)
-				&& (rawPath.length() == this.path.length() || rawPath.charAt(this.path.length()) == '/');
+	boolean covers(RequestPath path) {
+		return path.isUnder(this.path);
+	}
+
+	boolean firstOwnXServerlessAuthorization() {
+		return !this.ownXServerlessAuthorizationSeen.get()
+				&& this.ownXServerlessAuthorizationSeen.compareAndSet(false, true);
 	}
 
 	int pathLength() {

@@ -26,8 +26,8 @@ public final class CallingTargets {
 	/**
 	 * Return the target a request URL is for.
 	 * @param uri the request URL
-	 * @return the target whose scheme, host and port equal the URL's and whose path the URL's path is under, or
-	 * {@code null} if there is none
+	 * @return the target whose scheme, host and port equal the URL's and whose path the URL's path is under however
+	 * a server resolves it (see {@link CallingTarget}), or {@code null} if there is none
 	 */
 	public @Nullable CallingTarget match(URI uri) {
 		if (this.targets.isEmpty()) {
@@ -39,12 +39,12 @@ public final class CallingTargets {
 			return null;
 		}
 		int port = CallingTarget.effectivePort(scheme, uri.getPort());
-		String path = null;
+		RequestPath path = null;
 		CallingTarget match = null;
 		for (CallingTarget target : this.targets) {
 			if (target.sameOrigin(scheme, host, port)) {
 				if (path == null) {
-					path = uri.normalize().getRawPath();
+					path = RequestPath.of(uri.getRawPath());
 				}
 				if (target.covers(path) && (match == null || target.pathLength() > match.pathLength())) {
 					match = target;

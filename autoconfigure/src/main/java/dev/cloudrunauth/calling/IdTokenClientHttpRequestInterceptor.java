@@ -2,10 +2,6 @@ package dev.cloudrunauth.calling;
 
 import java.io.IOException;
 
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
-
-import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpRequest;
 import org.springframework.http.client.ClientHttpRequestExecution;
 import org.springframework.http.client.ClientHttpRequestInterceptor;
@@ -14,19 +10,17 @@ import org.springframework.util.Assert;
 
 /**
  * Adds an ID token to each {@code RestClient} or {@code RestTemplate} request to a {@link CallingTargets target};
- * other requests pass unchanged. Auto-configuration adds it to clients built from Spring Boot's builders; add the bean
- * to clients you build by hand, whose request factory should not follow redirects (see
- * {@link CallingTargetsClientHttpRequestFactory}).
+ * other requests pass unchanged. Like every {@code ClientHttpRequestInterceptor}, it makes the client hold each
+ * request's whole body in memory before sending it, whether or not the request is to a target, so auto-configuration
+ * no longer uses it: it adds tokens through {@link CallingTargetsClientHttpRequestFactory}, which streams bodies and
+ * which clients built by hand should use too. Add this to clients that must keep their own request factory, with a
+ * factory that does not follow redirects.
  */
 public final class IdTokenClientHttpRequestInterceptor implements ClientHttpRequestInterceptor {
 
-	private static final Log logger = LogFactory.getLog(IdTokenClientHttpRequestInterceptor.class);
-
-	private final IdTokenSource source;
-
 	private final CallingTargets targets;
 
-	private final BearerHeaderValues headerValues = new BearerHeaderValues();
+	private final IdTokenHeaders headers;
 
 	/**
 	 * Create an interceptor.
@@ -36,8 +30,8 @@ public final class IdTokenClientHttpRequestInterceptor implements ClientHttpRequ
 	public IdTokenClientHttpRequestInterceptor(IdTokenSource source, CallingTargets targets) {
 		Assert.notNull(source, "source cannot be null");
 		Assert.notNull(targets, "targets cannot be null");
-		this.source = source;
 		this.targets = targets;
+		this.headers = new IdTokenHeaders(source);
 	}
 
 	@Override
@@ -45,26 +39,9 @@ public final class IdTokenClientHttpRequestInterceptor implements ClientHttpRequ
 			throws IOException {
 		CallingTarget target = this.targets.match(request.getURI());
 		if (target != null) {
-			HttpHeaders headers = request.getHeaders();
-			IdTokenHeader header = IdTokenHeaders.choose(target, headers::containsHeader);
-			if (header != null) {
-				headers.set(header.headerName(), this.headerValues.headerValue(target.getAudience(), token(target)));
-			}
-			else if (logger.isDebugEnabled()) {
-				logger.debug("Request to target '" + target.getName() + "' already carries both "
-						+ "Authorization and X-Serverless-Authorization; adding none");
-			}
+			this.headers.addToken(target, request.getHeaders());
 		}
 		return execution.execute(request, body);
-	}
-
-	private String token(CallingTarget target) {
-		try {
-			return this.source.token(target.getAudience());
-		}
-		catch (IdTokenUnavailableException ex) {
-			throw ex.forTarget(target.getName());
-		}
 	}
 
 }

@@ -1,7 +1,5 @@
 package dev.cloudrunauth.calling;
 
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
 import reactor.core.publisher.Mono;
 
 import org.springframework.util.Assert;
@@ -19,13 +17,11 @@ import org.springframework.web.reactive.function.client.ExchangeFunction;
  */
 public final class IdTokenExchangeFilterFunction implements ExchangeFilterFunction {
 
-	private static final Log logger = LogFactory.getLog(IdTokenExchangeFilterFunction.class);
-
 	private final IdTokenSource source;
 
 	private final CallingTargets targets;
 
-	private final BearerHeaderValues headerValues = new BearerHeaderValues();
+	private final IdTokenHeaders headers;
 
 	/**
 	 * Create a filter.
@@ -37,6 +33,7 @@ public final class IdTokenExchangeFilterFunction implements ExchangeFilterFuncti
 		Assert.notNull(targets, "targets cannot be null");
 		this.source = source;
 		this.targets = targets;
+		this.headers = new IdTokenHeaders(source);
 	}
 
 	@Override
@@ -47,17 +44,12 @@ public final class IdTokenExchangeFilterFunction implements ExchangeFilterFuncti
 		}
 		IdTokenHeader header = IdTokenHeaders.choose(target, request.headers()::containsHeader);
 		if (header == null) {
-			if (logger.isDebugEnabled()) {
-				logger.debug("Request to target '" + target.getName() + "' already carries both "
-						+ "Authorization and X-Serverless-Authorization; adding none");
-			}
 			return next.exchange(request);
 		}
 		return Mono.defer(() -> Mono.fromFuture(this.source.tokenAsync(target.getAudience())))
 			.onErrorMap(IdTokenUnavailableException.class, (ex) -> ex.forTarget(target.getName()))
 			.flatMap((token) -> next.exchange(ClientRequest.from(request)
-				.headers((headers) -> headers.set(header.headerName(),
-						this.headerValues.headerValue(target.getAudience(), token)))
+				.headers((headers) -> headers.set(header.headerName(), this.headers.headerValue(target, token)))
 				.build()));
 	}
 

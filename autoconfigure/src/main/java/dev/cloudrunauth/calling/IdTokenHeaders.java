@@ -2,33 +2,93 @@ package dev.cloudrunauth.calling;
 
 import java.util.function.Predicate;
 
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.http.HttpHeaders;
+
 /**
- * Which header carries the token on a request that may already have credentials of its own.
+ * Which header carries the token on a request that may already have credentials of its own, and the header value.
  */
 final class IdTokenHeaders {
 
-	private IdTokenHeaders() {
+	private static final Log logger = LogFactory.getLog(IdTokenHeaders.class);
+
+	private static final String X_SERVERLESS_AUTHORIZATION = IdTokenHeader.X_SERVERLESS_AUTHORIZATION.headerName();
+
+	private final IdTokenSource source;
+
+	private final BearerHeaderValues values = new BearerHeaderValues();
+
+	IdTokenHeaders(IdTokenSource source) {
+		this.source = source;
+	}
+
+	/**
+	 * Add a token to the headers of a request to a target, waiting for one to be minted if none is cached, unless
+	 * {@link #choose} says the request carries its own.
+	 * @param target the target
+	 * @param headers the request's headers, with those the application set
+	 * @throws IdTokenUnavailableException naming the target, if no valid token can be had
+	 */
+	void addToken(CallingTarget target, HttpHeaders headers) {
+		IdTokenHeader header = choose(target, headers::containsHeader);
+		if (header != null) {
+			String token;
+			try {
+				token = this.source.token(target.getAudience());
+			}
+			catch (IdTokenUnavailableException ex) {
+				throw ex.forTarget(target.getName());
+			}
+			headers.set(header.headerName(), headerValue(target, token));
+		}
+	}
+
+	/**
+	 * Return the value of the header that carries a token.
+	 * @param target the target the token is for
+	 * @param token the token
+	 * @return {@code Bearer TOKEN}
+	 */
+	String headerValue(CallingTarget target, String token) {
+		return this.values.headerValue(target.getAudience(), token);
 	}
 
 	/**
 	 * Choose the target's header, except that an {@code Authorization} header the application set itself is kept and
-	 * the token goes in {@code X-Serverless-Authorization}, which Cloud Run checks first.
+	 * the token goes in {@code X-Serverless-Authorization}, which Cloud Run checks first; a request that already has
+	 * {@code X-Serverless-Authorization} (typically forwarded from an incoming request) gets none, because Cloud Run
+	 * would check that one and ignore the token, which is logged once per target.
 	 * @param target the target
 	 * @param present whether the request already has a header
 	 * @return the header for the token, or {@code null} if the request already carries its own
 	 */
 	static @Nullable IdTokenHeader choose(CallingTarget target, Predicate<String> present) {
-		IdTokenHeader preferred = target.getHeader();
-		if (!present.test(preferred.headerName())) {
-			return preferred;
+		if (present.test(X_SERVERLESS_AUTHORIZATION)) {
+			reportOwnXServerlessAuthorization(target);
+			return null;
 		}
-		if (preferred == IdTokenHeader.AUTHORIZATION
-				&& !present.test(IdTokenHeader.X_SERVERLESS_AUTHORIZATION.headerName())) {
+		IdTokenHeader preferred = target.getHeader();
+		if (preferred == IdTokenHeader.AUTHORIZATION && present.test(preferred.headerName())) {
 			return IdTokenHeader.X_SERVERLESS_AUTHORIZATION;
 		}
-		return null;
+		return preferred;
+	}
+
+	private static void reportOwnXServerlessAuthorization(CallingTarget target) {
+		// the value is the application's credential, or another caller's: only the header's name is logged
+		if (target.firstOwnXServerlessAuthorization()) {
+			logger.warn("Call to target '" + target.getName() + "' already carries " + X_SERVERLESS_AUTHORIZATION
+					+ ", which Cloud Run checks instead of any token added, so no ID token was added and that "
+					+ "header decides who is calling; if it was forwarded from an incoming request, remove it to "
+					+ "call as this service (logged once per target)");
+		}
+		else if (logger.isDebugEnabled()) {
+			logger.debug("Call to target '" + target.getName() + "' already carries " + X_SERVERLESS_AUTHORIZATION
+					+ "; adding no ID token");
+		}
 	}
 
 }

@@ -1,5 +1,6 @@
 package dev.cloudrunauth.calling;
 
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -13,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 
 import com.google.auth.oauth2.GoogleCredentials;
 import com.google.auth.oauth2.UserCredentials;
+import dev.cloudrunauth.test.LoggedTokens;
 import dev.cloudrunauth.test.emulator.EmulatorEndpoint;
 import dev.cloudrunauth.test.emulator.Fault;
 import dev.cloudrunauth.test.emulator.GoogleIdentityEmulator;
@@ -22,17 +24,27 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
+import org.springframework.boot.http.client.ClientHttpRequestFactoryBuilder;
+import org.springframework.boot.http.client.HttpClientSettings;
+import org.springframework.boot.http.client.HttpRedirects;
 import org.springframework.boot.restclient.RestTemplateBuilder;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpStatusCode;
+import org.springframework.http.RequestEntity;
+import org.springframework.http.client.ClientHttpRequestFactory;
+import org.springframework.http.client.JdkClientHttpRequestFactory;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 import org.springframework.web.client.RestClient;
+import org.springframework.web.client.RestTemplate;
 import org.springframework.web.reactive.function.client.WebClient;
 import org.springframework.web.service.annotation.GetExchange;
 import org.springframework.web.service.annotation.HttpExchange;
@@ -45,9 +57,16 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  * The calling side end to end: clients built from Spring Boot's builders call loopback servers, with tokens minted by
  * google-auth-library-java against the emulator.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class CallingIntegrationTests {
 
 	private static final String CALLER = "calling@emulator-project.iam.gserviceaccount.com";
+
+	private static final String X_SERVERLESS_AUTHORIZATION = "X-Serverless-Authorization";
+
+	/** A token forwarded from an incoming request, in the shape Cloud Run hands it to the application. */
+	private static final String FORWARDED = "Bearer eyJhbGciOiJSUzI1NiJ9.eyJlbWFpbCI6InVzZXJAZXhhbXBsZS5jb20ifQ"
+			+ ".SIGNATURE_REMOVED_BY_GOOGLE";
 
 	@RegisterExtension
 	static final GoogleIdentityEmulatorExtension google = new GoogleIdentityEmulatorExtension(
@@ -151,6 +170,23 @@ class CallingIntegrationTests {
 	}
 
 	@Test
+	void dotSegmentsInAnySpellingThatLeaveTheTargetPathGetNoToken() {
+		metadataServerRunner("cloudrun.auth.calling.targets.receiving.url=" + target.url() + "/api").run((context) -> {
+			RestClient client = context.getBean(RestClient.Builder.class).build();
+			List<String> escaping = List.of("/api/%2e%2e/other", "/api/.%2e/other", "/api/..%2fother", "/api/..;/other");
+			for (String path : escaping) {
+				client.get().uri(URI.create(target.url() + path)).retrieve().toBodilessEntity();
+			}
+			client.get().uri(URI.create(target.url() + "/api/%2e/orders")).retrieve().toBodilessEntity();
+			List<RecordingServer.Request> requests = target.requests();
+			assertThat(requests).hasSize(escaping.size() + 1);
+			assertThat(requests.subList(0, escaping.size()))
+				.allSatisfy((request) -> assertThat(request.header("Authorization")).as(request.path()).isNull());
+			verify(requests.get(escaping.size()).bearerToken("Authorization"));
+		});
+	}
+
+	@Test
 	void xServerlessAuthorizationModeCarriesTheTokenThere() {
 		metadataServerRunner("cloudrun.auth.calling.header=x-serverless-authorization").run((context) -> {
 			context.getBean(RestClient.Builder.class).build().get().uri(target.url() + "/hello").retrieve()
@@ -176,6 +212,55 @@ class CallingIntegrationTests {
 	}
 
 	@Test
+	void restClientRequestForwardingXServerlessAuthorizationGetsNoTokenAndIsReportedOnce(CapturedOutput output) {
+		metadataServerRunner().run((context) -> {
+			RestClient client = context.getBean(RestClient.Builder.class).build();
+			client.get().uri(target.url() + "/hello").header(X_SERVERLESS_AUTHORIZATION, FORWARDED).retrieve()
+				.toBodilessEntity();
+			client.get().uri(target.url() + "/hello").header(X_SERVERLESS_AUTHORIZATION, FORWARDED)
+				.header("Authorization", "Basic dXNlcjpwYXNz").retrieve().toBodilessEntity();
+		});
+		assertForwardedCredentialsOnly(output, 2);
+		assertThat(target.requests().get(1).headers("Authorization")).containsExactly("Basic dXNlcjpwYXNz");
+	}
+
+	@Test
+	void restTemplateRequestForwardingXServerlessAuthorizationGetsNoTokenAndIsReportedOnce(CapturedOutput output) {
+		metadataServerRunner().run((context) -> {
+			RestTemplate restTemplate = context.getBean(RestTemplateBuilder.class).build();
+			for (int i = 0; i < 2; i++) {
+				restTemplate.exchange(RequestEntity.get(URI.create(target.url() + "/hello"))
+					.header(X_SERVERLESS_AUTHORIZATION, FORWARDED).build(), String.class);
+			}
+		});
+		assertForwardedCredentialsOnly(output, 2);
+	}
+
+	@Test
+	void webClientRequestForwardingXServerlessAuthorizationGetsNoTokenAndIsReportedOnce(CapturedOutput output) {
+		metadataServerRunner().run((context) -> {
+			WebClient client = context.getBean(WebClient.Builder.class).build();
+			for (int i = 0; i < 2; i++) {
+				client.get().uri(target.url() + "/hello").header(X_SERVERLESS_AUTHORIZATION, FORWARDED).retrieve()
+					.toBodilessEntity().block();
+			}
+		});
+		assertForwardedCredentialsOnly(output, 2);
+	}
+
+	@Test
+	void xServerlessAuthorizationModeLeavesAForwardedOneAloneAndReportsItOnce(CapturedOutput output) {
+		metadataServerRunner("cloudrun.auth.calling.header=x-serverless-authorization").run((context) -> {
+			RestClient client = context.getBean(RestClient.Builder.class).build();
+			for (int i = 0; i < 2; i++) {
+				client.get().uri(target.url() + "/hello").header(X_SERVERLESS_AUTHORIZATION, FORWARDED).retrieve()
+					.toBodilessEntity();
+			}
+		});
+		assertForwardedCredentialsOnly(output, 2);
+	}
+
+	@Test
 	void redirectFromATargetToAnotherOriginIsNotFollowedSoTheTokenStaysHome() {
 		target.respond("/moved", 302, Map.of("Location", other.url() + "/stolen"));
 		metadataServerRunner("cloudrun.auth.calling.header=x-serverless-authorization").run((context) -> {
@@ -192,6 +277,24 @@ class CallingIntegrationTests {
 			assertThat(webClient.value()).isEqualTo(302);
 			assertThat(target.requests()).hasSize(3);
 			assertThat(other.requests()).isEmpty();
+		});
+	}
+
+	@Test
+	void requestFactorySetByHandOnBootsBuilderSendsNoTokenUntilWrapped() {
+		metadataServerRunner().run((context) -> {
+			ClientHttpRequestFactory own = new JdkClientHttpRequestFactory();
+			context.getBean(RestClient.Builder.class).requestFactory(own).build().get().uri(target.url() + "/hello")
+				.retrieve().toBodilessEntity();
+			ClientHttpRequestFactory wrapped = new CallingTargetsClientHttpRequestFactory(own,
+					() -> ClientHttpRequestFactoryBuilder.jdk()
+						.build(HttpClientSettings.defaults().withRedirects(HttpRedirects.DONT_FOLLOW)),
+					context.getBean(CallingTargets.class), context.getBean(IdTokenSource.class));
+			context.getBean(RestClient.Builder.class).requestFactory(wrapped).build().get().uri(target.url() + "/hello")
+				.retrieve().toBodilessEntity();
+			assertThat(target.requests()).hasSize(2);
+			assertThat(target.requests().get(0).header("Authorization")).isNull();
+			verify(target.requests().get(1).bearerToken("Authorization"));
 		});
 	}
 
@@ -391,6 +494,20 @@ class CallingIntegrationTests {
 				});
 			assertThat(target.requests()).isEmpty();
 		});
+	}
+
+	private void assertForwardedCredentialsOnly(CapturedOutput output, int calls) {
+		// header values stay out of assertion messages: they may be minted tokens
+		assertThat(target.requests()).hasSize(calls).allSatisfy((request) -> {
+			assertThat(request.headers(X_SERVERLESS_AUTHORIZATION).equals(List.of(FORWARDED)))
+				.as("only the forwarded X-Serverless-Authorization in %s", request).isTrue();
+			assertThat(request.headers("Authorization").stream().anyMatch((value) -> value.startsWith("Bearer ")))
+				.as("a bearer token in Authorization of %s", request).isFalse();
+		});
+		assertThat(google.emulator().idTokensMinted()).isZero();
+		assertThat(IdTokenHeadersTests.warnings(output, "receiving")).isEqualTo(1);
+		assertThat(output.getAll()).doesNotContain(FORWARDED.substring("Bearer ".length()));
+		assertThat(LoggedTokens.find(output.getAll())).isEmpty();
 	}
 
 	private ApplicationContextRunner metadataServerRunner(String... properties) {

@@ -59,6 +59,54 @@ class CallingTargetsTests {
 	}
 
 	@Test
+	void percentEncodedDotSegmentsCannotEscapeTheTargetPath() {
+		assertThat(match("https://api.example.com/v1/%2e%2e/v2")).isNull();
+		assertThat(match("https://api.example.com/v1/%2E%2E/v2")).isNull();
+		assertThat(match("https://api.example.com/v1/.%2e/v2")).isNull();
+		assertThat(match("https://api.example.com/v1/%2e./v2")).isNull();
+		assertThat(match("https://api.example.com/v1/orders/%2e%2e/%2e%2e/v2")).isNull();
+		assertThat(match("https://api.example.com/v1/%2e%2e")).isNull();
+		assertThat(match("https://api.example.com/v1/%2e/orders")).isEqualTo(this.api);
+	}
+
+	@Test
+	void dotSegmentsWithPathParametersCannotEscapeTheTargetPath() {
+		assertThat(match("https://api.example.com/v1/..;/v2")).isNull();
+		assertThat(match("https://api.example.com/v1/..;jsessionid=x/v2")).isNull();
+		assertThat(match("https://api.example.com/v1/.%2e;x/v2")).isNull();
+		assertThat(match("https://api.example.com/v1/admin/..;/users")).isEqualTo(this.api);
+		assertThat(match("https://api.example.com/v1/orders;v=2")).isEqualTo(this.api);
+	}
+
+	@Test
+	void encodedSlashesAndBackslashesGetNoTokenUnderATargetPath() throws Exception {
+		assertThat(match("https://api.example.com/v1/..%2fv2")).isNull();
+		assertThat(match("https://api.example.com/v1/..%2Fv2")).isNull();
+		assertThat(match("https://api.example.com/v1/orders%2f1")).isNull();
+		assertThat(match("https://api.example.com/v1/..%5cv2")).isNull();
+		assertThat(match("https://api.example.com/v1/..%5Cv2")).isNull();
+		assertThat(this.targets.match(new URI("https", "api.example.com", "/v1/..\\v2", null))).isNull();
+	}
+
+	@Test
+	void encodedSlashesAndBackslashesStillMatchATargetWithoutPath() {
+		assertThat(match("https://receiving-123.us-central1.run.app/a%2fb")).isEqualTo(this.receiving);
+		assertThat(match("https://receiving-123.us-central1.run.app/a%5Cb")).isEqualTo(this.receiving);
+		assertThat(match("https://receiving-123.us-central1.run.app/%2e%2e/x")).isEqualTo(this.receiving);
+	}
+
+	@Test
+	void pathThatServersResolveDifferentlyMatchesOnlyATargetThatEveryResolutionIsUnder() {
+		// decoded or not, with or without ;parameters, with or without merged slashes
+		assertThat(match("https://api.example.com/v2/%2e%2e/v1/orders")).isNull();
+		assertThat(match("https://api.example.com/v1;x/orders")).isNull();
+		assertThat(match("https://api.example.com/v1//../v2")).isNull();
+		assertThat(match("https://api.example.com/v1/admin//../users")).isEqualTo(this.api);
+		assertThat(match("https://api.example.com/v1/admin/x//../../users")).isEqualTo(this.api);
+		assertThat(match("https://api.example.com/v1//orders")).isEqualTo(this.api);
+	}
+
+	@Test
 	void longestTargetPathWins() {
 		assertThat(match("https://api.example.com/v1/admin/users")).isEqualTo(this.apiAdmin);
 		assertThat(match("https://api.example.com/v1/administrators")).isEqualTo(this.api);
@@ -103,6 +151,14 @@ class CallingTargetsTests {
 		assertThat(CallingTarget.problemWith(URI.create("https://user@receiving.run.app"))).isNotNull();
 		assertThat(CallingTarget.problemWith(URI.create("https://receiving.run.app/api"))).isNull();
 		assertThatIllegalArgumentException().isThrownBy(() -> target("bad", "receiving.run.app"));
+	}
+
+	@Test
+	void targetUrlWhosePathServersResolveDifferentlyIsRejected() {
+		assertThat(CallingTarget.problemWith(URI.create("https://receiving.run.app/a%2Fb"))).isNotNull();
+		assertThat(CallingTarget.problemWith(URI.create("https://receiving.run.app/a%5cb"))).isNotNull();
+		assertThat(CallingTarget.problemWith(URI.create("https://receiving.run.app/a%2e%2e/b"))).isNotNull();
+		assertThat(CallingTarget.problemWith(URI.create("https://receiving.run.app/a;b"))).isNotNull();
 	}
 
 	private CallingTarget match(String uri) {

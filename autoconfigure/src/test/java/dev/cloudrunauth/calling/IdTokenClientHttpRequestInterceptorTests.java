@@ -48,6 +48,15 @@ class IdTokenClientHttpRequestInterceptorTests {
 	}
 
 	@Test
+	void forwardedXServerlessAuthorizationDecidesAndNoTokenIsAdded() throws Exception {
+		MockClientHttpRequest request = request("/hello");
+		request.getHeaders().set("X-Serverless-Authorization", "Bearer forwarded");
+		interceptor(IdTokenHeader.AUTHORIZATION, "t").intercept(request, new byte[0], this.execution);
+		assertThat(request.getHeaders().get("X-Serverless-Authorization")).containsExactly("Bearer forwarded");
+		assertThat(request.getHeaders().containsHeader("Authorization")).isFalse();
+	}
+
+	@Test
 	void existingXServerlessAuthorizationIsNotReplacedInThatMode() throws Exception {
 		MockClientHttpRequest request = request("/hello");
 		request.getHeaders().set("X-Serverless-Authorization", "Bearer own");

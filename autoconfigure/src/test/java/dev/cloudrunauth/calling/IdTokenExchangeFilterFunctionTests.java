@@ -55,6 +55,17 @@ class IdTokenExchangeFilterFunctionTests {
 	}
 
 	@Test
+	void forwardedXServerlessAuthorizationDecidesAndNoTokenIsAskedFor() {
+		ClientRequest request = ClientRequest.create(HttpMethod.GET, TARGET.resolve("/hello"))
+			.header("X-Serverless-Authorization", "Bearer forwarded")
+			.build();
+		CompletableFuture<ClientResponse> response = this.filter.filter(request, this.next).toFuture();
+		assertThat(this.source.asked).isFalse();
+		assertThat(response).isCompleted();
+		assertThat(this.sent.get()).isSameAs(request);
+	}
+
+	@Test
 	void failureToGetATokenFailsTheExchangeNamingTheTargetAndSendsNothing() {
 		CompletableFuture<ClientResponse> response = this.filter
 			.filter(request(TARGET.resolve("/hello")), this.next)

@@ -1,6 +1,7 @@
 package dev.cloudrunauth.calling;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -17,8 +18,8 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 
 /**
- * An HTTP server on 127.0.0.1 that records the requests it gets and answers 200 {@code ok}, or what it was told to
- * answer for a path.
+ * An HTTP server on 127.0.0.1 that records the requests it gets (the body's length, not the body) and answers 200
+ * {@code ok}, or what it was told to answer for a path.
  */
 final class RecordingServer implements AutoCloseable {
 
@@ -79,9 +80,10 @@ final class RecordingServer implements AutoCloseable {
 		try (exchange) {
 			Map<String, List<String>> headers = new LinkedHashMap<>();
 			exchange.getRequestHeaders().forEach((name, values) -> headers.put(name.toLowerCase(), List.copyOf(values)));
+			java.time.Instant receivedAt = java.time.Instant.now();
+			long bodyLength = exchange.getRequestBody().transferTo(OutputStream.nullOutputStream());
 			this.requests.add(new Request(exchange.getRequestMethod(), exchange.getRequestURI().getPath(), headers,
-					java.time.Instant.now()));
-			exchange.getRequestBody().readAllBytes();
+					receivedAt, bodyLength));
 			Response response = this.responses.get(exchange.getRequestURI().getPath());
 			if (response != null) {
 				response.headers().forEach(exchange.getResponseHeaders()::set);
@@ -100,7 +102,8 @@ final class RecordingServer implements AutoCloseable {
 		this.server.stop(0);
 	}
 
-	record Request(String method, String path, Map<String, List<String>> headers, java.time.Instant receivedAt) {
+	record Request(String method, String path, Map<String, List<String>> headers, java.time.Instant receivedAt,
+			long bodyLength) {
 
 		String header(String name) {
 			List<String> values = this.headers.get(name.toLowerCase());

@@ -20,8 +20,6 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.http.client.autoconfigure.ClientHttpRequestFactoryBuilderCustomizer;
 import org.springframework.boot.http.client.autoconfigure.reactive.ClientHttpConnectorBuilderCustomizer;
-import org.springframework.boot.restclient.RestClientCustomizer;
-import org.springframework.boot.restclient.RestTemplateCustomizer;
 import org.springframework.boot.webclient.WebClientCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -30,8 +28,9 @@ import org.springframework.web.reactive.function.client.ExchangeFilterFunction;
 
 /**
  * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration Auto-configuration} of the calling side: an
- * {@link IdTokenSource} and the interceptor and filter that add its tokens to every {@code RestClient},
- * {@code RestTemplate} and {@code WebClient} call to a configured target.
+ * {@link IdTokenSource}, the request factory and filter that add its tokens to every {@code RestClient},
+ * {@code RestTemplate} and {@code WebClient} call to a configured target, and an interceptor for clients built by
+ * hand.
  *
  * @see CloudRunCallingProperties
  */
@@ -69,42 +68,16 @@ public final class CloudRunCallingAutoConfiguration {
 			return new IdTokenClientHttpRequestInterceptor(source, targets);
 		}
 
-		@Configuration(proxyBeanMethods = false)
-		@ConditionalOnClass(RestClientCustomizer.class)
-		static class RestClientCustomizerConfiguration {
+	}
 
-			@Bean
-			RestClientCustomizer idTokenRestClientCustomizer(IdTokenClientHttpRequestInterceptor interceptor,
-					CallingTargets targets) {
-				return (builder) -> {
-					if (!targets.isEmpty()) {
-						builder.requestInterceptor(interceptor);
-					}
-				};
-			}
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(ClientHttpRequestFactoryBuilderCustomizer.class)
+	static class RequestFactoryConfiguration {
 
-			@Bean
-			RestTemplateCustomizer idTokenRestTemplateCustomizer(IdTokenClientHttpRequestInterceptor interceptor,
-					CallingTargets targets) {
-				return (restTemplate) -> {
-					if (!targets.isEmpty()) {
-						restTemplate.getInterceptors().add(interceptor);
-					}
-				};
-			}
-
-		}
-
-		@Configuration(proxyBeanMethods = false)
-		@ConditionalOnClass(ClientHttpRequestFactoryBuilderCustomizer.class)
-		static class RequestFactoryConfiguration {
-
-			@Bean
-			NonRedirectingTargetsRequestFactoryBuilderCustomizer idTokenRequestFactoryBuilderCustomizer(
-					CallingTargets targets) {
-				return new NonRedirectingTargetsRequestFactoryBuilderCustomizer(targets);
-			}
-
+		@Bean
+		CallingTargetsRequestFactoryBuilderCustomizer idTokenRequestFactoryBuilderCustomizer(CallingTargets targets,
+				IdTokenSource source) {
+			return new CallingTargetsRequestFactoryBuilderCustomizer(targets, source);
 		}
 
 	}

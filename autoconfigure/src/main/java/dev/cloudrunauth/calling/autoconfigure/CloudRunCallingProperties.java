@@ -23,7 +23,8 @@ public class CloudRunCallingProperties {
 
 	/**
 	 * Header that carries the ID token, unless a target names its own. When a request already has an Authorization
-	 * header of its own, the token goes in X-Serverless-Authorization instead.
+	 * header of its own, the token goes in X-Serverless-Authorization instead; a request that already has
+	 * X-Serverless-Authorization gets no token.
 	 */
 	private IdTokenHeader header = IdTokenHeader.AUTHORIZATION;
 

@@ -20,6 +20,7 @@ import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.http.client.autoconfigure.ClientHttpRequestFactoryBuilderCustomizer;
+import org.springframework.boot.http.client.autoconfigure.reactive.ClientHttpConnectorBuilderCustomizer;
 import org.springframework.boot.restclient.RestClientCustomizer;
 import org.springframework.boot.restclient.RestTemplateCustomizer;
 import org.springframework.boot.webclient.WebClientCustomizer;
@@ -48,10 +49,18 @@ class CloudRunCallingAutoConfigurationTests {
 				assertThat(context).hasSingleBean(CallingTargets.class);
 				assertThat(context).hasSingleBean(IdTokenClientHttpRequestInterceptor.class);
 				assertThat(context).hasSingleBean(IdTokenExchangeFilterFunction.class);
-				assertThat(context).hasSingleBean(RestClientCustomizer.class);
-				assertThat(context).hasSingleBean(RestTemplateCustomizer.class);
 				assertThat(context).hasSingleBean(WebClientCustomizer.class);
 				assertThat(context).hasSingleBean(ClientHttpRequestFactoryBuilderCustomizer.class);
+				assertThat(context).hasSingleBean(ClientHttpConnectorBuilderCustomizer.class);
+			});
+	}
+
+	@Test
+	void restClientsAndRestTemplatesGetTokensFromTheirRequestFactoryNotFromAnInterceptor() {
+		this.runner.withPropertyValues("cloudrun.auth.calling.targets.receiving.url=https://receiving-1.a.run.app")
+			.run((context) -> {
+				assertThat(context).doesNotHaveBean(RestClientCustomizer.class);
+				assertThat(context).doesNotHaveBean(RestTemplateCustomizer.class);
 			});
 	}
 
@@ -102,7 +111,8 @@ class CloudRunCallingAutoConfigurationTests {
 		this.runner.withPropertyValues("cloudrun.auth.calling.enabled=false").run((context) -> {
 			assertThat(context).doesNotHaveBean(IdTokenSource.class);
 			assertThat(context).doesNotHaveBean(CallingTargets.class);
-			assertThat(context).doesNotHaveBean(RestClientCustomizer.class);
+			assertThat(context).doesNotHaveBean(ClientHttpRequestFactoryBuilderCustomizer.class);
+			assertThat(context).doesNotHaveBean(WebClientCustomizer.class);
 		});
 	}
 
@@ -122,11 +132,12 @@ class CloudRunCallingAutoConfigurationTests {
 	}
 
 	@Test
-	void withoutSpringBootRestClientSupportThereAreNoRestClientCustomizers() {
-		this.runner.withClassLoader(new FilteredClassLoader(RestClientCustomizer.class)).run((context) -> {
-			assertThat(context).hasSingleBean(IdTokenClientHttpRequestInterceptor.class);
-			assertThat(context).doesNotHaveBean(RestClientCustomizer.class);
-		});
+	void withoutSpringBootHttpClientSupportThereIsOnlyTheInterceptorForClientsBuiltByHand() {
+		this.runner.withClassLoader(new FilteredClassLoader(ClientHttpRequestFactoryBuilderCustomizer.class))
+			.run((context) -> {
+				assertThat(context).hasSingleBean(IdTokenClientHttpRequestInterceptor.class);
+				assertThat(context).doesNotHaveBean(ClientHttpRequestFactoryBuilderCustomizer.class);
+			});
 	}
 
 	@Test

@@ -2,6 +2,7 @@ package dev.cloudrunauth.calling.autoconfigure;
 
 import dev.cloudrunauth.calling.CallingTargets;
 import dev.cloudrunauth.calling.CallingTargetsClientHttpRequestFactory;
+import dev.cloudrunauth.calling.IdTokenSource;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.http.client.ClientHttpRequestFactoryBuilder;
@@ -12,22 +13,25 @@ import org.springframework.core.Ordered;
 import org.springframework.http.client.ClientHttpRequestFactory;
 
 /**
- * Makes the request factories of Spring Boot's {@code RestClient} and {@code RestTemplate} builders send calls to
- * targets through a variant of themselves that does not follow redirects. Runs after other customizers, which may
- * expect the builder's own type.
+ * Makes the request factories of Spring Boot's {@code RestClient} and {@code RestTemplate} builders add ID tokens to
+ * calls to targets and send them through a variant of themselves that does not follow redirects. Runs after other
+ * customizers, which may expect the builder's own type.
  */
-final class NonRedirectingTargetsRequestFactoryBuilderCustomizer
+final class CallingTargetsRequestFactoryBuilderCustomizer
 		implements ClientHttpRequestFactoryBuilderCustomizer<ClientHttpRequestFactoryBuilder<?>>, Ordered {
 
 	private final CallingTargets targets;
 
-	NonRedirectingTargetsRequestFactoryBuilderCustomizer(CallingTargets targets) {
+	private final IdTokenSource source;
+
+	CallingTargetsRequestFactoryBuilderCustomizer(CallingTargets targets, IdTokenSource source) {
 		this.targets = targets;
+		this.source = source;
 	}
 
 	@Override
 	public ClientHttpRequestFactoryBuilder<?> customize(ClientHttpRequestFactoryBuilder<?> builder) {
-		return this.targets.isEmpty() ? builder : new Builder(builder, this.targets);
+		return this.targets.isEmpty() ? builder : new Builder(builder, this.targets, this.source);
 	}
 
 	@Override
@@ -35,15 +39,15 @@ final class NonRedirectingTargetsRequestFactoryBuilderCustomizer
 		return Ordered.LOWEST_PRECEDENCE;
 	}
 
-	private record Builder(ClientHttpRequestFactoryBuilder<?> delegate,
-			CallingTargets targets) implements ClientHttpRequestFactoryBuilder<ClientHttpRequestFactory> {
+	private record Builder(ClientHttpRequestFactoryBuilder<?> delegate, CallingTargets targets,
+			IdTokenSource source) implements ClientHttpRequestFactoryBuilder<ClientHttpRequestFactory> {
 
 		@Override
 		public ClientHttpRequestFactory build(@Nullable HttpClientSettings settings) {
 			HttpClientSettings nonRedirecting = ((settings != null) ? settings : HttpClientSettings.defaults())
 				.withRedirects(HttpRedirects.DONT_FOLLOW);
 			return new CallingTargetsClientHttpRequestFactory(this.delegate.build(settings),
-					() -> this.delegate.build(nonRedirecting), this.targets);
+					() -> this.delegate.build(nonRedirecting), this.targets, this.source);
 		}
 
 	}
