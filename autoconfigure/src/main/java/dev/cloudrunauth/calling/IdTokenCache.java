@@ -298,10 +298,11 @@ final class IdTokenCache implements AutoCloseable {
 			entry.failure = failure;
 			this.statistics.failures.increment();
 			notify(entry.audience, started, ex);
-			entry.inFlight.compareAndSet(mint, null);
-			mint.completeExceptionally(ex);
+			// logged before the callers waiting for this mint are told, so that what they report follows the log
 			logger.warn("Cannot mint ID token for audience '" + entry.audience + "' from "
 					+ this.minter.describeCredentials() + " (attempt " + failure.consecutive + "): " + failure.message());
+			entry.inFlight.compareAndSet(mint, null);
+			mint.completeExceptionally(ex);
 			CachedIdToken current = entry.token;
 			if (current != null && failure.nextAttemptAt < current.usableUntil) {
 				schedule(entry, failure.nextAttemptAt - this.clock.millis(), () -> startMint(entry));

@@ -349,10 +349,16 @@ public final class SigningKeyCache implements AutoCloseable {
 			Throwable cause = (failure != null && failure.getCause() != null) ? failure.getCause() : failure;
 			this.lastError = describe(cause);
 			long retry = Math.min(MAX_RETRY_DELAY.toMillis(), 1000L << Math.min(failures - 1, 16));
-			logger.warn("Cannot fetch signing keys from " + this.jwkSetUri + " (attempt " + failures + "): "
-					+ this.lastError + (this.keys.loaded() ? "; the " + this.keys.byId.size()
-							+ " keys already known stay in use" : "") + "; retrying in " + retry + " ms");
-			schedule(retry);
+			if (this.scheduler.isShutdown()) {
+				// closed while fetching: the failure is the executor refusing work, not the endpoint
+				logger.debug("Fetch of signing keys ended by close: " + this.lastError);
+			}
+			else {
+				logger.warn("Cannot fetch signing keys from " + this.jwkSetUri + " (attempt " + failures + "): "
+						+ this.lastError + (this.keys.loaded() ? "; the " + this.keys.byId.size()
+								+ " keys already known stay in use" : "") + "; retrying in " + retry + " ms");
+				schedule(retry);
+			}
 		}
 		this.inFlight.compareAndSet(fetch, null);
 		if (fetched != null) {
