@@ -57,7 +57,7 @@ final class JwksUnderLoad {
 					Duration.ofSeconds(5), Clock.systemUTC());
 			GoogleIdTokenDecoder decoder = GoogleIdTokenDecoder.withSigningKeys(keys)
 				.validator(IdTokenValidators.createDefault(List.of("https://accounts.google.com"), List.of(AUDIENCE),
-						Duration.ofSeconds(30), List.of()))
+						Duration.ofSeconds(30), Duration.ofHours(1), List.of()))
 				.build();
 			Map<String, LongAdder> rejections = new ConcurrentHashMap<>();
 			List<Long> fetchTimes = new ArrayList<>();

@@ -16,6 +16,7 @@ import dev.cloudrunauth.benchmarks.support.Report;
 import dev.cloudrunauth.benchmarks.support.RetainedSize;
 import dev.cloudrunauth.benchmarks.support.Stats;
 import dev.cloudrunauth.calling.GoogleIdTokenSource;
+import dev.cloudrunauth.receiving.AllowedCallers;
 import dev.cloudrunauth.receiving.GoogleIdTokenDecoder;
 import dev.cloudrunauth.receiving.IdTokenValidators;
 import dev.cloudrunauth.receiving.SigningKeyCache;
@@ -126,10 +127,11 @@ final class MemoryFootprint {
 		try {
 			for (int run = 0; run < 2; run++) {
 				int n = (run == 0) ? BOUND : 2 * BOUND;
-				VerifiedTokenCache cache = new VerifiedTokenCache(BOUND, Duration.ofSeconds(30), Clock.systemUTC());
+				VerifiedTokenCache cache = new VerifiedTokenCache(BOUND, Duration.ofSeconds(30), AllowedCallers.anyCaller(),
+						Clock.systemUTC());
 				GoogleIdTokenDecoder decoder = GoogleIdTokenDecoder.withSigningKeys(keys)
 					.validator(IdTokenValidators.createDefault(List.of("https://accounts.google.com"),
-							List.of(audience), Duration.ofSeconds(30), List.of()))
+							List.of(audience), Duration.ofSeconds(30), Duration.ofHours(1), List.of()))
 					.verifiedTokenCache(cache)
 					.build();
 				long empty = GraphLayout.parseInstance(cache).totalSize();

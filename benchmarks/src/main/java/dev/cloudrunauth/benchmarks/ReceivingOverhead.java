@@ -100,6 +100,7 @@ final class ReceivingOverhead {
 						"spring.main.banner-mode", "off", "cloudrun.auth.calling.enabled", "false");
 				Map<String, Object> secured = new LinkedHashMap<>(common);
 				secured.put("cloudrun.auth.receiving.audiences", AUDIENCE);
+				secured.put("cloudrun.auth.receiving.allowed-callers", emulator.metadataServiceAccount().email());
 				secured.put("cloudrun.auth.receiving.jwk-set-uri", emulator.jwkSetUri());
 				apps.put("secured", start(secured));
 				Map<String, Object> noCache = new LinkedHashMap<>(secured);

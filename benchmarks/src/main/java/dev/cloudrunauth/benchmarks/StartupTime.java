@@ -195,6 +195,7 @@ final class StartupTime {
 
 	private static List<String> starterArguments(GoogleIdentityEmulator emulator) {
 		return List.of("--cloudrun.auth.receiving.audiences=https://startup-123456789012.us-central1.run.app",
+				"--cloudrun.auth.receiving.allowed-callers=*@startup-project.iam.gserviceaccount.com",
 				"--cloudrun.auth.receiving.jwk-set-uri=" + emulator.jwkSetUri(),
 				"--cloudrun.auth.calling.targets.backend.url=https://backend-123456789012.us-central1.run.app");
 	}

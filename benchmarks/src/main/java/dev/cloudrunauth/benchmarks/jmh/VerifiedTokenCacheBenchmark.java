@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import dev.cloudrunauth.receiving.AllowedCallers;
 import dev.cloudrunauth.receiving.GoogleIdTokenDecoder;
 import dev.cloudrunauth.receiving.IdTokenValidators;
 import dev.cloudrunauth.receiving.SigningKeyCache;
@@ -61,8 +62,8 @@ public class VerifiedTokenCacheBenchmark {
 			throw new IllegalStateException("keys not loaded");
 		}
 		var validator = IdTokenValidators.createDefault(List.of("https://accounts.google.com", "accounts.google.com"),
-				List.of(AUDIENCE), Duration.ofSeconds(30), List.of());
-		this.cache = new VerifiedTokenCache(1000, Duration.ofSeconds(30), Clock.systemUTC());
+				List.of(AUDIENCE), Duration.ofSeconds(30), Duration.ofHours(1), List.of());
+		this.cache = new VerifiedTokenCache(1000, Duration.ofSeconds(30), AllowedCallers.anyCaller(), Clock.systemUTC());
 		this.withCache = GoogleIdTokenDecoder.withSigningKeys(this.keys)
 			.validator(validator)
 			.verifiedTokenCache(this.cache)
