@@ -24,6 +24,12 @@ public enum EmulatorEndpoint {
 	/**
 	 * Google's signing keys as a JWK Set ({@code /oauth2/v3/certs}).
 	 */
-	JWKS
+	JWKS,
+
+	/**
+	 * Cloud Run Admin API v2 ({@code GET /v2/projects/PROJECT/locations/REGION/services/NAME}), which a service reads
+	 * to learn whether Cloud Run's invoker IAM check is on.
+	 */
+	CLOUD_RUN_ADMIN
 
 }

@@ -24,6 +24,7 @@ import com.google.auth.http.HttpTransportFactory;
  * {@code accounts.google.com/o/oauth2/token}: the OAuth token endpoint</li>
  * <li>{@code iamcredentials.googleapis.com}: IAM Credentials</li>
  * <li>{@code www.googleapis.com/oauth2/v3/certs}: the JWKS</li>
+ * <li>{@code run.googleapis.com}: the Cloud Run Admin API</li>
  * <li>{@code 127.0.0.1} and {@code localhost}: unchanged</li>
  * </ul>
  */
@@ -58,6 +59,7 @@ public final class EmulatorHttpTransportFactory implements HttpTransportFactory 
 			case "metadata.google.internal", "169.254.169.254" -> EmulatorEndpoint.METADATA;
 			case "oauth2.googleapis.com" -> EmulatorEndpoint.OAUTH_TOKEN;
 			case "iamcredentials.googleapis.com" -> EmulatorEndpoint.IAM_CREDENTIALS;
+			case "run.googleapis.com" -> EmulatorEndpoint.CLOUD_RUN_ADMIN;
 			case "accounts.google.com" -> path.equals("/o/oauth2/token") ? EmulatorEndpoint.OAUTH_TOKEN : null;
 			case "www.googleapis.com" -> path.equals("/oauth2/v4/token") ? EmulatorEndpoint.OAUTH_TOKEN
 					: path.equals("/oauth2/v3/certs") ? EmulatorEndpoint.JWKS : null;

@@ -29,12 +29,14 @@ import org.jspecify.annotations.Nullable;
 /**
  * A local stand-in for Google's identity infrastructure that google-auth-library-java and Spring Security talk to over
  * real HTTP on 127.0.0.1: the metadata server, the OAuth 2.0 token endpoint of service account key files, the IAM
- * Credentials API and the JWKS of Google's signing keys. Each endpoint listens on its own port.
+ * Credentials API, the JWKS of Google's signing keys and the Cloud Run Admin API's {@code services.get}. Each endpoint
+ * listens on its own port.
  * <p>
  * Point google-auth-library at it with the environment variable {@code GCE_METADATA_HOST=}{@link #metadataHost()}
  * (metadata server), with a key file from {@link #writeServiceAccountKey(ServiceAccount, Path)} (its {@code token_uri}
  * is the emulator), or with {@code EmulatorHttpTransportFactory} (any credential, including impersonation through IAM
- * Credentials). Point a verifier at {@link #jwkSetUri()}.
+ * Credentials). Point a verifier at {@link #jwkSetUri()}, and a client of the Cloud Run Admin API at
+ * {@link #cloudRunApiUri()}.
  */
 public final class GoogleIdentityEmulator implements AutoCloseable {
 
@@ -71,6 +73,8 @@ public final class GoogleIdentityEmulator implements AutoCloseable {
 
 	private final ExecutorService executor;
 
+	private final Instant startedAt;
+
 	private volatile ServiceAccount metadataServiceAccount;
 
 	private volatile Duration tokenLifetime;
@@ -79,8 +83,13 @@ public final class GoogleIdentityEmulator implements AutoCloseable {
 
 	private volatile Duration jwksMaxAge;
 
+	private volatile boolean invokerIamDisabled;
+
+	private volatile boolean cloudRunAdminPermissionDenied;
+
 	private GoogleIdentityEmulator(Builder builder) {
 		this.clock = builder.clock;
+		this.startedAt = this.clock.instant();
 		this.projectId = builder.projectId;
 		this.projectNumber = builder.projectNumber;
 		this.region = builder.region;
@@ -99,6 +108,8 @@ public final class GoogleIdentityEmulator implements AutoCloseable {
 				new IamCredentialsHandler(this), this.executor));
 		this.servers.put(EmulatorEndpoint.JWKS,
 				new EndpointServer(EmulatorEndpoint.JWKS, new JwksHandler(this), this.executor));
+		this.servers.put(EmulatorEndpoint.CLOUD_RUN_ADMIN, new EndpointServer(EmulatorEndpoint.CLOUD_RUN_ADMIN,
+				new CloudRunAdminHandler(this), this.executor));
 	}
 
 	/**
@@ -180,6 +191,15 @@ public final class GoogleIdentityEmulator implements AutoCloseable {
 	 */
 	public String jwkSetUri() {
 		return "http://127.0.0.1:" + port(EmulatorEndpoint.JWKS) + "/oauth2/v3/certs";
+	}
+
+	/**
+	 * Return the base URL of the Cloud Run Admin API, the emulator's {@code https://run.googleapis.com}: it serves
+	 * {@code GET /v2/projects/PROJECT/locations/REGION/services/NAME}.
+	 * @return {@code http://127.0.0.1:PORT}
+	 */
+	public String cloudRunApiUri() {
+		return "http://127.0.0.1:" + port(EmulatorEndpoint.CLOUD_RUN_ADMIN);
 	}
 
 	/**
@@ -342,6 +362,34 @@ public final class GoogleIdentityEmulator implements AutoCloseable {
 		return this.jwksMaxAge;
 	}
 
+	/**
+	 * Change whether the Cloud Run services the Admin API describes have Cloud Run's invoker IAM check turned off
+	 * ({@code --no-invoker-iam-check}): when {@code true} they carry {@code "invokerIamDisabled": true}, otherwise the
+	 * field is absent, as proto3 JSON leaves out a false field. Default {@code false}; {@link #reset()} keeps it.
+	 * @param disabled whether the invoker IAM check is off
+	 */
+	public void setInvokerIamDisabled(boolean disabled) {
+		this.invokerIamDisabled = disabled;
+	}
+
+	boolean invokerIamDisabled() {
+		return this.invokerIamDisabled;
+	}
+
+	/**
+	 * Change whether the Cloud Run Admin API refuses to describe services, as for a caller without
+	 * {@code run.services.get}: when {@code true} it answers 403 {@code PERMISSION_DENIED} to any authenticated
+	 * request. Default {@code false}; {@link #reset()} keeps it.
+	 * @param denied whether {@code run.services.get} is denied
+	 */
+	public void setCloudRunAdminPermissionDenied(boolean denied) {
+		this.cloudRunAdminPermissionDenied = denied;
+	}
+
+	boolean cloudRunAdminPermissionDenied() {
+		return this.cloudRunAdminPermissionDenied;
+	}
+
 	// Faults and counters
 
 	/**
@@ -413,7 +461,8 @@ public final class GoogleIdentityEmulator implements AutoCloseable {
 	}
 
 	/**
-	 * Clear all faults and counters; identities, keys and settings stay.
+	 * Clear all faults and counters; identities, keys and settings stay, among them the Cloud Run Admin API's
+	 * ({@link #setInvokerIamDisabled(boolean)}, {@link #setCloudRunAdminPermissionDenied(boolean)}).
 	 */
 	public void reset() {
 		clearFaults();
@@ -515,6 +564,10 @@ public final class GoogleIdentityEmulator implements AutoCloseable {
 		return this.clock;
 	}
 
+	Instant startedAt() {
+		return this.startedAt;
+	}
+
 	private static String privateKeyPem(RSAKey key) {
 		try {
 			String body = Base64.getMimeEncoder(64, new byte[] { '\n' })
@@ -569,13 +622,14 @@ public final class GoogleIdentityEmulator implements AutoCloseable {
 
 		/**
 		 * Listen on fixed ports: the metadata server on {@code port}, the OAuth token endpoint on {@code port + 1},
-		 * IAM Credentials on {@code port + 2} and the JWKS on {@code port + 3}. The default, 0, picks free ports.
+		 * IAM Credentials on {@code port + 2}, the JWKS on {@code port + 3} and the Cloud Run Admin API on
+		 * {@code port + 4}. The default, 0, picks free ports.
 		 * @param port the metadata server's port, or 0
 		 * @return this builder
 		 */
 		public Builder port(int port) {
-			if (port < 0 || port > 65532) {
-				throw new IllegalArgumentException("port must be between 0 and 65532, got " + port);
+			if (port < 0 || port > 65531) {
+				throw new IllegalArgumentException("port must be between 0 and 65531, got " + port);
 			}
 			this.port = port;
 			return this;

@@ -20,12 +20,17 @@ public final class GoogleIdentityEmulatorMain {
 	public static void main(String[] args) throws Exception {
 		GoogleIdentityEmulator.Builder builder = GoogleIdentityEmulator.builder();
 		Path keyFile = null;
+		boolean invokerIamDisabled = false;
 		try {
 			for (int i = 0; i < args.length; i++) {
 				String option = args[i];
 				if (option.equals("--help") || option.equals("-h")) {
 					usage(System.out);
 					return;
+				}
+				if (option.equals("--invoker-iam-disabled")) {
+					invokerIamDisabled = true;
+					continue;
 				}
 				if (i + 1 >= args.length) {
 					throw new IllegalArgumentException("Missing value for " + option);
@@ -50,6 +55,7 @@ public final class GoogleIdentityEmulatorMain {
 			System.exit(2);
 		}
 		GoogleIdentityEmulator emulator = builder.start();
+		emulator.setInvokerIamDisabled(invokerIamDisabled);
 		CountDownLatch stopped = new CountDownLatch(1);
 		Runtime.getRuntime().addShutdownHook(new Thread(() -> {
 			emulator.close();
@@ -59,7 +65,7 @@ public final class GoogleIdentityEmulatorMain {
 		if (keyFile != null) {
 			writeKey(emulator, keyFile);
 		}
-		printBanner(emulator, keyFile);
+		printBanner(emulator, keyFile, invokerIamDisabled);
 		stopped.await();
 	}
 
@@ -67,7 +73,8 @@ public final class GoogleIdentityEmulatorMain {
 		emulator.writeServiceAccountKey(emulator.metadataServiceAccount(), keyFile);
 	}
 
-	private static void printBanner(GoogleIdentityEmulator emulator, @Nullable Path keyFile) {
+	private static void printBanner(GoogleIdentityEmulator emulator, @Nullable Path keyFile,
+			boolean invokerIamDisabled) {
 		ServiceAccount account = emulator.metadataServiceAccount();
 		PrintStream out = System.out;
 		out.println("Google identity emulator listening on 127.0.0.1");
@@ -75,6 +82,8 @@ public final class GoogleIdentityEmulatorMain {
 		out.println("  OAuth token:      " + emulator.tokenUri());
 		out.println("  IAM Credentials:  " + emulator.iamCredentialsUri());
 		out.println("  JWKS:             " + emulator.jwkSetUri());
+		out.println("  Cloud Run Admin:  " + emulator.cloudRunApiUri() + " (invokerIamDisabled "
+				+ invokerIamDisabled + ")");
 		out.println("  service account:  " + account.email() + " (" + account.uniqueId() + ")");
 		out.println("  project:          " + emulator.projectId() + " (" + emulator.projectNumber() + "), region "
 				+ emulator.region());
@@ -93,14 +102,16 @@ public final class GoogleIdentityEmulatorMain {
 		out.println("""
 				usage: java -jar cloudrun-auth-spring-boot-test-VERSION-emulator.jar [options]
 				  --port N                 metadata server on N, OAuth token on N+1, IAM Credentials on N+2,
-				                           JWKS on N+3 (default 0: free ports)
+				                           JWKS on N+3, Cloud Run Admin API on N+4 (default 0: free ports)
 				  --service-account EMAIL  identity of the metadata server (default PROJECT_NUMBER-compute@...)
 				  --project-id ID          (default emulator-project)
 				  --project-number N       (default 123456789012)
 				  --region REGION          (default us-central1)
 				  --token-lifetime SECS    lifetime of minted tokens (default 3600)
 				  --issuer HTTPS|BARE      https://accounts.google.com or accounts.google.com (default HTTPS)
-				  --write-key FILE         write a service account key for that identity whose token_uri is this emulator""");
+				  --write-key FILE         write a service account key for that identity whose token_uri is this emulator
+				  --invoker-iam-disabled   the Cloud Run Admin API describes services with invokerIamDisabled: true
+				                           (--no-invoker-iam-check); by default the field is absent""");
 	}
 
 }

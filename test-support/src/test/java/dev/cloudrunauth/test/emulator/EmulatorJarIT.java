@@ -6,12 +6,16 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import com.nimbusds.jose.crypto.RSASSAVerifier;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.util.JSONObjectUtils;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import dev.cloudrunauth.test.JavaProcess;
@@ -30,8 +34,7 @@ class EmulatorJarIT {
 
 	@Test
 	void standaloneEmulatorServesAVerifiableTokenAndStopsCleanly() throws Exception {
-		Path jar = Path.of(System.getProperty("emulator.jar", "target/cloudrun-auth-spring-boot-test-emulator.jar"));
-		try (JavaProcess.Running emulator = JavaProcess.jar(jar)
+		try (JavaProcess.Running emulator = JavaProcess.jar(jar())
 			.arguments("--port", "0", "--service-account", "calling@demo.iam.gserviceaccount.com")
 			.start()) {
 			emulator.awaitOutput(Pattern.compile("Press Ctrl-C to stop\\."), Duration.ofSeconds(30));
@@ -68,11 +71,53 @@ class EmulatorJarIT {
 	}
 
 	@Test
+	void cloudRunAdminApiAcceptsTheMetadataServersAccessTokenAndInvokerIamDisabledFlagSetsTheField() throws Exception {
+		for (boolean disabled : new boolean[] { false, true }) {
+			List<String> arguments = new ArrayList<>(List.of("--port", "0"));
+			if (disabled) {
+				arguments.add("--invoker-iam-disabled");
+			}
+			try (JavaProcess.Running emulator = JavaProcess.jar(jar()).arguments(arguments.toArray(String[]::new))
+				.start()) {
+				emulator.awaitOutput(Pattern.compile("Press Ctrl-C to stop\\."), Duration.ofSeconds(30));
+				String metadata = emulator
+					.awaitOutput(Pattern.compile("metadata server: +(http://\\S+)"), Duration.ZERO)
+					.group(1);
+				String cloudRun = emulator
+					.awaitOutput(Pattern.compile("Cloud Run Admin: +(http://\\S+)"), Duration.ZERO)
+					.group(1);
+				HttpResponse<String> token = this.http.send(HttpRequest
+					.newBuilder(URI.create(metadata + "/computeMetadata/v1/instance/service-accounts/default/token"))
+					.header("Metadata-Flavor", "Google")
+					.build(), HttpResponse.BodyHandlers.ofString());
+				String accessToken = (String) JSONObjectUtils.parse(token.body()).get("access_token");
+				HttpResponse<String> service = this.http.send(HttpRequest
+					.newBuilder(URI.create(
+							cloudRun + "/v2/projects/emulator-project/locations/us-central1/services/receiving"))
+					.header("Authorization", "Bearer " + accessToken)
+					.build(), HttpResponse.BodyHandlers.ofString());
+				assertThat(service.statusCode()).isEqualTo(200);
+				Map<String, Object> body = JSONObjectUtils.parse(service.body());
+				assertThat(body).containsEntry("uri", "https://receiving-123456789012.us-central1.run.app");
+				if (disabled) {
+					assertThat(body).containsEntry("invokerIamDisabled", true);
+				}
+				else {
+					assertThat(body).doesNotContainKey("invokerIamDisabled");
+				}
+			}
+		}
+	}
+
+	@Test
 	void unknownOptionExitsWithUsage() {
-		Path jar = Path.of(System.getProperty("emulator.jar", "target/cloudrun-auth-spring-boot-test-emulator.jar"));
-		JavaProcess.Completed run = JavaProcess.jar(jar).arguments("--bogus", "1").run(Duration.ofSeconds(30));
+		JavaProcess.Completed run = JavaProcess.jar(jar()).arguments("--bogus", "1").run(Duration.ofSeconds(30));
 		assertThat(run.exitCode()).isEqualTo(2);
 		assertThat(run.output()).contains("Unknown option --bogus").contains("usage:");
+	}
+
+	private static Path jar() {
+		return Path.of(System.getProperty("emulator.jar", "target/cloudrun-auth-spring-boot-test-emulator.jar"));
 	}
 
 }
