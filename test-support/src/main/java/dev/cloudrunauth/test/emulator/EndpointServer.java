@@ -2,6 +2,7 @@ package dev.cloudrunauth.test.emulator;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -87,6 +88,9 @@ final class EndpointServer {
 			server.start();
 			this.server = server;
 			this.port = server.getAddress().getPort();
+		}
+		catch (BindException ex) {
+			throw new PortInUseException(port, this.endpoint, ex);
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException("Cannot listen on 127.0.0.1:" + port + " for " + this.endpoint, ex);

@@ -54,7 +54,17 @@ public final class GoogleIdentityEmulatorMain {
 			usage(System.err);
 			System.exit(2);
 		}
-		GoogleIdentityEmulator emulator = builder.start();
+		GoogleIdentityEmulator emulator;
+		try {
+			emulator = builder.start();
+		}
+		catch (PortInUseException ex) {
+			System.err.println("error: port " + ex.port() + " (" + label(ex.endpoint()) + ") is already in use on "
+					+ "127.0.0.1; stop what listens there, choose another --port (the emulator takes N to N+4), "
+					+ "or use --port 0 for free ports");
+			System.exit(1);
+			return;
+		}
 		emulator.setInvokerIamDisabled(invokerIamDisabled);
 		CountDownLatch stopped = new CountDownLatch(1);
 		Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -98,11 +108,22 @@ public final class GoogleIdentityEmulatorMain {
 		out.flush();
 	}
 
+	private static String label(EmulatorEndpoint endpoint) {
+		return switch (endpoint) {
+			case METADATA -> "metadata server";
+			case OAUTH_TOKEN -> "OAuth token endpoint";
+			case IAM_CREDENTIALS -> "IAM Credentials";
+			case JWKS -> "JWKS";
+			case CLOUD_RUN_ADMIN -> "Cloud Run Admin API";
+		};
+	}
+
 	private static void usage(PrintStream out) {
 		out.println("""
 				usage: java -jar cloudrun-auth-spring-boot-test-VERSION-emulator.jar [options]
 				  --port N                 metadata server on N, OAuth token on N+1, IAM Credentials on N+2,
-				                           JWKS on N+3, Cloud Run Admin API on N+4 (default 0: free ports)
+				                           JWKS on N+3, Cloud Run Admin API on N+4 (default 0: free ports,
+				                           printed at start)
 				  --service-account EMAIL  identity of the metadata server (default PROJECT_NUMBER-compute@...)
 				  --project-id ID          (default emulator-project)
 				  --project-number N       (default 123456789012)

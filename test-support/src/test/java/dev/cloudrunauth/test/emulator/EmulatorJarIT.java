@@ -1,14 +1,18 @@
 package dev.cloudrunauth.test.emulator;
 
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -20,6 +24,7 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import dev.cloudrunauth.test.JavaProcess;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -29,6 +34,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 class EmulatorJarIT {
 
 	private static final String AUDIENCE = "https://receiving-123456789012.us-central1.run.app";
+
+	private static final Pattern PRINTED_PORT = Pattern.compile("^  [A-Za-z ]+: +http://127\\.0\\.0\\.1:(\\d+)",
+			Pattern.MULTILINE);
 
 	private final HttpClient http = HttpClient.newHttpClient();
 
@@ -41,6 +49,10 @@ class EmulatorJarIT {
 			Matcher metadata = emulator.awaitOutput(Pattern.compile("export GCE_METADATA_HOST=(127\\.0\\.0\\.1:\\d+)"),
 					Duration.ZERO);
 			Matcher jwks = emulator.awaitOutput(Pattern.compile("JWKS: +(http://\\S+)"), Duration.ZERO);
+			assertThat(printedPorts(emulator.output())).as("--port 0: five free ports, printed")
+				.hasSize(5)
+				.doesNotHaveDuplicates()
+				.allSatisfy((port) -> assertThat(port).isPositive());
 
 			HttpResponse<String> token = this.http.send(HttpRequest
 				.newBuilder(URI.create("http://" + metadata.group(1)
@@ -110,6 +122,41 @@ class EmulatorJarIT {
 	}
 
 	@Test
+	void busyPortIsOneLineOnStandardErrorNamingThePortAndTheWayOutWithoutAStackTrace(@TempDir Path dir)
+			throws Exception {
+		try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+			int port = taken.getLocalPort();
+			Path stdout = dir.resolve("stdout");
+			Path stderr = dir.resolve("stderr");
+			String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+			ProcessBuilder builder = new ProcessBuilder(java, "-jar", jar().toAbsolutePath().toString(), "--port",
+					String.valueOf(port))
+				.redirectOutput(stdout.toFile())
+				.redirectError(stderr.toFile());
+			// the JVM itself would report these on standard error
+			builder.environment()
+				.keySet()
+				.removeAll(List.of("JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "_JAVA_OPTIONS"));
+			Process process = builder.start();
+			try {
+				assertThat(process.waitFor(30, TimeUnit.SECONDS)).as("exited").isTrue();
+			}
+			finally {
+				process.destroyForcibly();
+			}
+			List<String> errors = Files.readAllLines(stderr);
+			assertThat(process.exitValue()).isNotZero();
+			assertThat(errors).as("standard error").hasSize(1);
+			assertThat(errors.get(0)).contains("port " + port)
+				.contains("metadata server")
+				.contains("already in use")
+				.contains("--port 0")
+				.doesNotContain("Exception");
+			assertThat(Files.readString(stdout)).isEmpty();
+		}
+	}
+
+	@Test
 	void unknownOptionExitsWithUsage() {
 		JavaProcess.Completed run = JavaProcess.jar(jar()).arguments("--bogus", "1").run(Duration.ofSeconds(30));
 		assertThat(run.exitCode()).isEqualTo(2);
@@ -118,6 +165,15 @@ class EmulatorJarIT {
 
 	private static Path jar() {
 		return Path.of(System.getProperty("emulator.jar", "target/cloudrun-auth-spring-boot-test-emulator.jar"));
+	}
+
+	private static List<Integer> printedPorts(String output) {
+		List<Integer> ports = new ArrayList<>();
+		Matcher matcher = PRINTED_PORT.matcher(output);
+		while (matcher.find()) {
+			ports.add(Integer.parseInt(matcher.group(1)));
+		}
+		return ports;
 	}
 
 }
