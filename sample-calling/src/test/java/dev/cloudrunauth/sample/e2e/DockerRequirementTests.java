@@ -23,7 +23,7 @@ class DockerRequirementTests {
 	@Test
 	void withoutDockerEachScenarioIsReportedSkippedWithTheReasonAndNothingIsStarted() {
 		EngineExecutionResults results = runWithoutDocker(false);
-		assertThat(SCENARIOS).isEqualTo(9);
+		assertThat(SCENARIOS).isPositive();
 		results.testEvents().assertStatistics((stats) -> stats.skipped(SCENARIOS).started(0));
 		assertThat(results.testEvents().skipped().stream().map(Event::getPayload))
 			.allSatisfy((reason) -> assertThat(reason).hasValueSatisfying(
