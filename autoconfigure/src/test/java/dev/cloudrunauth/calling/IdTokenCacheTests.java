@@ -152,7 +152,7 @@ class IdTokenCacheTests {
 					"[token removed]").doesNotContain("eyJhbGciOiJSUzI1NiJ9"));
 		assertThat(this.cache.status("https://a.example").lastFailure()).contains("[token removed]")
 			.doesNotContain("eyJhbGciOiJSUzI1NiJ9");
-		// the mint thread logs the failure just after handing it to the caller
+		// logged on the mint thread
 		await().atMost(Duration.ofSeconds(5))
 			.untilAsserted(() -> assertThat(output.getAll())
 				.contains("Cannot mint ID token for audience 'https://a.example'"));
