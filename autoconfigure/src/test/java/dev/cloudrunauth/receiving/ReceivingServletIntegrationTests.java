@@ -45,6 +45,7 @@ import org.springframework.web.bind.annotation.RestController;
 
 import static dev.cloudrunauth.StartupFailures.assertInvalidProperty;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.springframework.security.test.web.servlet.setup.SecurityMockMvcConfigurers.springSecurity;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.content;
@@ -331,6 +332,31 @@ class ReceivingServletIntegrationTests {
 				.andExpect(status().isUnauthorized());
 			perform(mvc, get("/hello"), fromRetired).andExpect(status().isUnauthorized());
 		}, "cloudrun.auth.receiving.jwk-set-refetch-interval=1s");
+	}
+
+	@Test
+	void aKeyPublishedRightAfterStartupVerifiesTheFirstTokenSignedWithIt() {
+		GoogleIdentityEmulator emulator = google.emulator();
+		runner().run((context) -> {
+			SigningKeyCache keys = context.getBean(SigningKeyCache.class);
+			await().until(keys::keysLoaded);
+			emulator.keys().rotate();
+			perform(mockMvc(context), get("/hello"), token()).andExpect(status().isOk());
+		});
+	}
+
+	@Test
+	void aKeyPublishedRightAfterAJwksOutageEndsVerifiesTheFirstTokenSignedWithIt() {
+		GoogleIdentityEmulator emulator = google.emulator();
+		emulator.inject(EmulatorEndpoint.JWKS, Fault.httpStatus(503));
+		runner().run((context) -> {
+			SigningKeyCache keys = context.getBean(SigningKeyCache.class);
+			await().until(() -> keys.failedFetches() >= 2);
+			emulator.clearFault(EmulatorEndpoint.JWKS);
+			await().atMost(Duration.ofSeconds(10)).until(keys::keysLoaded);
+			emulator.keys().rotate();
+			perform(mockMvc(context), get("/hello"), token()).andExpect(status().isOk());
+		});
 	}
 
 	@Test
