@@ -2,22 +2,12 @@ package dev.cloudrunauth.receiving;
 
 import java.util.function.Consumer;
 
-import dev.cloudrunauth.receiving.autoconfigure.CloudRunReceivingAutoConfiguration;
-import dev.cloudrunauth.receiving.autoconfigure.CloudRunReceivingReactiveAutoConfiguration;
 import dev.cloudrunauth.test.emulator.GoogleIdentityEmulatorExtension;
 import dev.cloudrunauth.test.emulator.ServiceAccount;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import reactor.core.publisher.Mono;
 
-import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.security.autoconfigure.ReactiveUserDetailsServiceAutoConfiguration;
-import org.springframework.boot.security.autoconfigure.web.reactive.ReactiveWebSecurityAutoConfiguration;
-import org.springframework.boot.security.oauth2.server.resource.autoconfigure.reactive.ReactiveOAuth2ResourceServerAutoConfiguration;
-import org.springframework.boot.security.oauth2.server.resource.autoconfigure.web.reactive.ReactiveOAuth2ResourceServerWebSecurityAutoConfiguration;
-import org.springframework.boot.test.context.runner.ReactiveWebApplicationContextRunner;
-import org.springframework.boot.webflux.autoconfigure.HttpHandlerAutoConfiguration;
-import org.springframework.boot.webflux.autoconfigure.WebFluxAutoConfiguration;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 import org.springframework.security.core.Authentication;
@@ -27,7 +17,6 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.springframework.security.test.web.reactive.server.SecurityMockServerConfigurers.springSecurity;
 
 /**
  * Caller rules in a WebFlux application whose controllers share handlers through an abstract base class and name
@@ -84,22 +73,12 @@ class CallerRulesReactiveApplicationTests {
 	}
 
 	private static void run(Consumer<WebTestClient> callback) {
-		new ReactiveWebApplicationContextRunner()
-			.withConfiguration(AutoConfigurations.of(CloudRunReceivingAutoConfiguration.class,
-					CloudRunReceivingReactiveAutoConfiguration.class, ReactiveWebSecurityAutoConfiguration.class,
-					ReactiveUserDetailsServiceAutoConfiguration.class, ReactiveOAuth2ResourceServerAutoConfiguration.class,
-					ReactiveOAuth2ResourceServerWebSecurityAutoConfiguration.class, WebFluxAutoConfiguration.class,
-					HttpHandlerAutoConfiguration.class))
+		ReceivingContexts.reactive(google.emulator(), AUDIENCE)
 			.withUserConfiguration(Controllers.class)
-			.withPropertyValues("cloudrun.auth.receiving.audiences=" + AUDIENCE,
-					"cloudrun.auth.receiving.allowed-callers=" + A + "," + B + "," + ADMIN,
-					"cloudrun.auth.receiving.jwk-set-uri=" + google.emulator().jwkSetUri())
+			.withPropertyValues("cloudrun.auth.receiving.allowed-callers=" + A + "," + B + "," + ADMIN)
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
-				callback.accept(WebTestClient.bindToApplicationContext(context)
-					.apply(springSecurity())
-					.configureClient()
-					.build());
+				callback.accept(ReceivingContexts.webTestClient(context));
 			});
 	}
 

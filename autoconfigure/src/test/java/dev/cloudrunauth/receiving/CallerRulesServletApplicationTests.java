@@ -1,26 +1,14 @@
 package dev.cloudrunauth.receiving;
 
 import java.util.Base64;
-import java.util.function.Consumer;
 
-import dev.cloudrunauth.receiving.autoconfigure.CloudRunReceivingAutoConfiguration;
-import dev.cloudrunauth.receiving.autoconfigure.CloudRunReceivingServletAutoConfiguration;
 import dev.cloudrunauth.test.emulator.GoogleIdentityEmulatorExtension;
 import dev.cloudrunauth.test.emulator.ServiceAccount;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.aop.Advisor;
-import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.http.converter.autoconfigure.HttpMessageConvertersAutoConfiguration;
-import org.springframework.boot.security.autoconfigure.SecurityAutoConfiguration;
-import org.springframework.boot.security.autoconfigure.UserDetailsServiceAutoConfiguration;
-import org.springframework.boot.security.autoconfigure.web.servlet.ServletWebSecurityAutoConfiguration;
-import org.springframework.boot.security.oauth2.server.resource.autoconfigure.OAuth2ResourceServerAutoConfiguration;
-import org.springframework.boot.security.oauth2.server.resource.autoconfigure.web.OAuth2ResourceServerWebSecurityAutoConfiguration;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
-import org.springframework.boot.webmvc.autoconfigure.DispatcherServletAutoConfiguration;
-import org.springframework.boot.webmvc.autoconfigure.WebMvcAutoConfiguration;
 import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -45,11 +33,9 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.springframework.security.test.web.servlet.setup.SecurityMockMvcConfigurers.springSecurity;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.header;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
-import static org.springframework.test.web.servlet.setup.MockMvcBuilders.webAppContextSetup;
 
 /**
  * Caller rules in a servlet application shaped like users' applications: controllers that share handlers through an
@@ -168,23 +154,15 @@ class CallerRulesServletApplicationTests {
 		System.arraycopy(configurations, 0, all, 1, configurations.length);
 		runner(all).withPropertyValues(properties).run((context) -> {
 			assertThat(context).hasNotFailed();
-			callback.run(webAppContextSetup(context).apply(springSecurity()).build());
+			callback.run(ReceivingContexts.mockMvc(context));
 		});
 	}
 
 	private static WebApplicationContextRunner runner(Class<?>... configurations) {
-		return new WebApplicationContextRunner()
-			.withConfiguration(AutoConfigurations.of(CloudRunReceivingAutoConfiguration.class,
-					CloudRunReceivingServletAutoConfiguration.class, SecurityAutoConfiguration.class,
-					ServletWebSecurityAutoConfiguration.class, UserDetailsServiceAutoConfiguration.class,
-					OAuth2ResourceServerAutoConfiguration.class, OAuth2ResourceServerWebSecurityAutoConfiguration.class,
-					WebMvcAutoConfiguration.class, DispatcherServletAutoConfiguration.class,
-					HttpMessageConvertersAutoConfiguration.class))
+		return ReceivingContexts.servlet(google.emulator(), AUDIENCE)
 			.withUserConfiguration(configurations)
-			.withPropertyValues("cloudrun.auth.receiving.audiences=" + AUDIENCE,
-					"cloudrun.auth.receiving.allowed-callers=" + A + "," + B + "," + ADMIN
-							+ ",*@ours.iam.gserviceaccount.com",
-					"test.admins=" + ADMIN, "cloudrun.auth.receiving.jwk-set-uri=" + google.emulator().jwkSetUri());
+			.withPropertyValues("cloudrun.auth.receiving.allowed-callers=" + A + "," + B + "," + ADMIN
+					+ ",*@ours.iam.gserviceaccount.com", "test.admins=" + ADMIN);
 	}
 
 	private static ResultActions call(MockMvc mvc, String path, String caller) throws Exception {

@@ -3,8 +3,6 @@ package dev.cloudrunauth.receiving;
 import java.time.Instant;
 import java.util.function.Consumer;
 
-import dev.cloudrunauth.receiving.autoconfigure.CloudRunReceivingAutoConfiguration;
-import dev.cloudrunauth.receiving.autoconfigure.CloudRunReceivingReactiveAutoConfiguration;
 import dev.cloudrunauth.test.emulator.EmulatorEndpoint;
 import dev.cloudrunauth.test.emulator.Fault;
 import dev.cloudrunauth.test.emulator.GoogleIdentityEmulatorExtension;
@@ -14,14 +12,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import reactor.core.publisher.Mono;
 
-import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.security.autoconfigure.ReactiveUserDetailsServiceAutoConfiguration;
-import org.springframework.boot.security.autoconfigure.web.reactive.ReactiveWebSecurityAutoConfiguration;
-import org.springframework.boot.security.oauth2.server.resource.autoconfigure.reactive.ReactiveOAuth2ResourceServerAutoConfiguration;
-import org.springframework.boot.security.oauth2.server.resource.autoconfigure.web.reactive.ReactiveOAuth2ResourceServerWebSecurityAutoConfiguration;
-import org.springframework.boot.test.context.runner.ReactiveWebApplicationContextRunner;
-import org.springframework.boot.webflux.autoconfigure.HttpHandlerAutoConfiguration;
-import org.springframework.boot.webflux.autoconfigure.WebFluxAutoConfiguration;
 import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.security.core.Authentication;
 import org.springframework.test.web.reactive.server.WebTestClient;
@@ -29,7 +19,6 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.springframework.security.test.web.reactive.server.SecurityMockServerConfigurers.springSecurity;
 
 /**
  * The receiving side of a WebFlux application end to end.
@@ -164,23 +153,13 @@ class ReceivingReactiveIntegrationTests {
 	}
 
 	private void run(Consumer<WebTestClient> callback, String... properties) {
-		new ReactiveWebApplicationContextRunner()
-			.withConfiguration(AutoConfigurations.of(CloudRunReceivingAutoConfiguration.class,
-					CloudRunReceivingReactiveAutoConfiguration.class, ReactiveWebSecurityAutoConfiguration.class,
-					ReactiveUserDetailsServiceAutoConfiguration.class, ReactiveOAuth2ResourceServerAutoConfiguration.class,
-					ReactiveOAuth2ResourceServerWebSecurityAutoConfiguration.class, WebFluxAutoConfiguration.class,
-					HttpHandlerAutoConfiguration.class))
+		ReceivingContexts.reactive(google.emulator(), AUDIENCE)
 			.withUserConfiguration(TestController.class)
-			.withPropertyValues("cloudrun.auth.receiving.audiences=" + AUDIENCE,
-					"cloudrun.auth.receiving.allowed-callers=" + CALLER + "," + READER,
-					"cloudrun.auth.receiving.jwk-set-uri=" + google.emulator().jwkSetUri())
+			.withPropertyValues("cloudrun.auth.receiving.allowed-callers=" + CALLER + "," + READER)
 			.withPropertyValues(properties)
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
-				callback.accept(WebTestClient.bindToApplicationContext(context)
-					.apply(springSecurity())
-					.configureClient()
-					.build());
+				callback.accept(ReceivingContexts.webTestClient(context));
 			});
 	}
 

@@ -10,8 +10,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
-import dev.cloudrunauth.receiving.autoconfigure.CloudRunReceivingAutoConfiguration;
-import dev.cloudrunauth.receiving.autoconfigure.CloudRunReceivingServletAutoConfiguration;
 import dev.cloudrunauth.test.emulator.EmulatorEndpoint;
 import dev.cloudrunauth.test.emulator.Fault;
 import dev.cloudrunauth.test.emulator.GoogleIdentityEmulator;
@@ -21,17 +19,8 @@ import dev.cloudrunauth.test.emulator.ServiceAccount;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.http.converter.autoconfigure.HttpMessageConvertersAutoConfiguration;
-import org.springframework.boot.security.autoconfigure.SecurityAutoConfiguration;
-import org.springframework.boot.security.autoconfigure.UserDetailsServiceAutoConfiguration;
-import org.springframework.boot.security.autoconfigure.web.servlet.ServletWebSecurityAutoConfiguration;
-import org.springframework.boot.security.oauth2.server.resource.autoconfigure.OAuth2ResourceServerAutoConfiguration;
-import org.springframework.boot.security.oauth2.server.resource.autoconfigure.web.OAuth2ResourceServerWebSecurityAutoConfiguration;
 import org.springframework.boot.test.context.assertj.AssertableWebApplicationContext;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
-import org.springframework.boot.webmvc.autoconfigure.DispatcherServletAutoConfiguration;
-import org.springframework.boot.webmvc.autoconfigure.WebMvcAutoConfiguration;
 import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
@@ -39,14 +28,12 @@ import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.test.web.servlet.ResultActions;
 import org.springframework.test.web.servlet.request.MockHttpServletRequestBuilder;
-import org.springframework.test.web.servlet.setup.MockMvcBuilders;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 import static dev.cloudrunauth.StartupFailures.assertInvalidProperty;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static org.springframework.security.test.web.servlet.setup.SecurityMockMvcConfigurers.springSecurity;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.content;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.header;
@@ -545,22 +532,14 @@ class ReceivingServletIntegrationTests {
 	}
 
 	static WebApplicationContextRunner runner() {
-		return new WebApplicationContextRunner()
-			.withConfiguration(AutoConfigurations.of(CloudRunReceivingAutoConfiguration.class,
-					CloudRunReceivingServletAutoConfiguration.class, SecurityAutoConfiguration.class,
-					ServletWebSecurityAutoConfiguration.class, UserDetailsServiceAutoConfiguration.class,
-					OAuth2ResourceServerAutoConfiguration.class, OAuth2ResourceServerWebSecurityAutoConfiguration.class,
-					WebMvcAutoConfiguration.class, DispatcherServletAutoConfiguration.class,
-					HttpMessageConvertersAutoConfiguration.class))
+		return ReceivingContexts.servlet(google.emulator(), AUDIENCE + ",https://push.example/endpoint")
 			.withUserConfiguration(TestController.class)
-			.withPropertyValues("cloudrun.auth.receiving.audiences=" + AUDIENCE + ",https://push.example/endpoint",
-					"cloudrun.auth.receiving.allowed-callers=" + CALLER + "," + READER,
-					"test.auditors=nobody@p.iam.gserviceaccount.com",
-					"cloudrun.auth.receiving.jwk-set-uri=" + google.emulator().jwkSetUri());
+			.withPropertyValues("cloudrun.auth.receiving.allowed-callers=" + CALLER + "," + READER,
+					"test.auditors=nobody@p.iam.gserviceaccount.com");
 	}
 
 	static MockMvc mockMvc(AssertableWebApplicationContext context) {
-		return MockMvcBuilders.webAppContextSetup(context).apply(springSecurity()).build();
+		return ReceivingContexts.mockMvc(context);
 	}
 
 	@FunctionalInterface

@@ -1,13 +1,9 @@
 package dev.cloudrunauth.receiving;
 
 import java.time.Duration;
-import java.util.function.Consumer;
 
 import dev.cloudrunauth.ProcessEnvironments;
 import dev.cloudrunauth.actuate.CloudRunReceivingHealthIndicator;
-import dev.cloudrunauth.receiving.autoconfigure.CloudRunReceivingAutoConfiguration;
-import dev.cloudrunauth.receiving.autoconfigure.CloudRunReceivingReactiveAutoConfiguration;
-import dev.cloudrunauth.receiving.autoconfigure.CloudRunReceivingServletAutoConfiguration;
 import dev.cloudrunauth.test.emulator.EmulatorEndpoint;
 import dev.cloudrunauth.test.emulator.Fault;
 import dev.cloudrunauth.test.emulator.GoogleIdentityEmulator;
@@ -18,28 +14,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.health.contributor.Health;
-import org.springframework.boot.http.converter.autoconfigure.HttpMessageConvertersAutoConfiguration;
-import org.springframework.boot.security.autoconfigure.SecurityAutoConfiguration;
-import org.springframework.boot.security.autoconfigure.UserDetailsServiceAutoConfiguration;
-import org.springframework.boot.security.autoconfigure.web.servlet.ServletWebSecurityAutoConfiguration;
-import org.springframework.boot.security.oauth2.server.resource.autoconfigure.OAuth2ResourceServerAutoConfiguration;
-import org.springframework.boot.security.oauth2.server.resource.autoconfigure.web.OAuth2ResourceServerWebSecurityAutoConfiguration;
 import org.springframework.boot.health.contributor.Status;
-import org.springframework.boot.security.autoconfigure.ReactiveUserDetailsServiceAutoConfiguration;
-import org.springframework.boot.security.autoconfigure.web.reactive.ReactiveWebSecurityAutoConfiguration;
-import org.springframework.boot.security.oauth2.server.resource.autoconfigure.reactive.ReactiveOAuth2ResourceServerAutoConfiguration;
-import org.springframework.boot.security.oauth2.server.resource.autoconfigure.web.reactive.ReactiveOAuth2ResourceServerWebSecurityAutoConfiguration;
 import org.springframework.boot.test.context.assertj.AssertableWebApplicationContext;
-import org.springframework.boot.test.context.runner.ReactiveWebApplicationContextRunner;
-import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
-import org.springframework.boot.webflux.autoconfigure.HttpHandlerAutoConfiguration;
-import org.springframework.boot.webflux.autoconfigure.WebFluxAutoConfiguration;
-import org.springframework.boot.webmvc.autoconfigure.DispatcherServletAutoConfiguration;
-import org.springframework.boot.webmvc.autoconfigure.WebMvcAutoConfiguration;
 import org.springframework.context.ApplicationContextInitializer;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.security.core.Authentication;
@@ -51,7 +30,6 @@ import org.springframework.web.bind.annotation.RestController;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static org.springframework.security.test.web.reactive.server.SecurityMockServerConfigurers.springSecurity;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.header;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
@@ -178,21 +156,13 @@ class TrustModeInvokerIamTests {
 	void aReactiveApplicationRefusesStrippedTokensWhileTheCheckIsOffToo() {
 		google.emulator().setInvokerIamDisabled(true);
 		google.emulator().inject(EmulatorEndpoint.CLOUD_RUN_ADMIN, Fault.delay(Duration.ofMillis(500)));
-		new ReactiveWebApplicationContextRunner()
-			.withConfiguration(AutoConfigurations.of(CloudRunReceivingAutoConfiguration.class,
-					CloudRunReceivingReactiveAutoConfiguration.class, ReactiveWebSecurityAutoConfiguration.class,
-					ReactiveUserDetailsServiceAutoConfiguration.class, ReactiveOAuth2ResourceServerAutoConfiguration.class,
-					ReactiveOAuth2ResourceServerWebSecurityAutoConfiguration.class, WebFluxAutoConfiguration.class,
-					HttpHandlerAutoConfiguration.class))
+		ReceivingContexts.reactive(google.emulator(), ReceivingServletIntegrationTests.AUDIENCE)
 			.withUserConfiguration(ReceivingReactiveIntegrationTests.TestController.class)
 			.withInitializer(cloudRun())
 			.withPropertyValues(properties())
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
-				WebTestClient client = WebTestClient.bindToApplicationContext(context)
-					.apply(springSecurity())
-					.configureClient()
-					.build();
+				WebTestClient client = ReceivingContexts.webTestClient(context);
 				client.get().uri("/hello").header("Authorization", "Bearer " + stripped(CALLER)).exchange()
 					.expectStatus().isUnauthorized()
 					.expectHeader().value("WWW-Authenticate", (value) -> assertThat(value)
@@ -201,28 +171,20 @@ class TrustModeInvokerIamTests {
 	}
 
 	private static void run(ContextCallback callback, String... properties) {
-		new WebApplicationContextRunner()
-			.withConfiguration(AutoConfigurations.of(CloudRunReceivingAutoConfiguration.class,
-					CloudRunReceivingServletAutoConfiguration.class, SecurityAutoConfiguration.class,
-					ServletWebSecurityAutoConfiguration.class, UserDetailsServiceAutoConfiguration.class,
-					OAuth2ResourceServerAutoConfiguration.class, OAuth2ResourceServerWebSecurityAutoConfiguration.class,
-					WebMvcAutoConfiguration.class, DispatcherServletAutoConfiguration.class,
-					HttpMessageConvertersAutoConfiguration.class))
+		ReceivingContexts.servlet(google.emulator(), ReceivingServletIntegrationTests.AUDIENCE)
 			.withUserConfiguration(HelloController.class)
 			.withInitializer(cloudRun())
 			.withPropertyValues(properties())
 			.withPropertyValues(properties)
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
-				callback.run(context, ReceivingServletIntegrationTests.mockMvc(context));
+				callback.run(context, ReceivingContexts.mockMvc(context));
 			});
 	}
 
 	private static String[] properties() {
 		GoogleIdentityEmulator emulator = google.emulator();
-		return new String[] { "cloudrun.auth.receiving.audiences=" + ReceivingServletIntegrationTests.AUDIENCE,
-				"cloudrun.auth.receiving.jwk-set-uri=" + emulator.jwkSetUri(),
-				"cloudrun.auth.receiving.trust-cloud-run-iam=true",
+		return new String[] { "cloudrun.auth.receiving.trust-cloud-run-iam=true",
 				"cloudrun.auth.receiving.cloud-run-api-uri=" + emulator.cloudRunApiUri() };
 	}
 
