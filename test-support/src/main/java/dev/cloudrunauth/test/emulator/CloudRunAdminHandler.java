@@ -30,18 +30,14 @@ final class CloudRunAdminHandler implements HttpHandler {
 	public void handle(HttpExchange exchange) throws IOException {
 		Matcher matcher = PATH.matcher(exchange.getRequestURI().getRawPath());
 		if (!matcher.matches()) {
-			error(exchange, 404, "NOT_FOUND", "No such method: " + exchange.getRequestURI().getPath());
+			Exchanges.apiError(exchange, 404, "NOT_FOUND", "No such method: " + exchange.getRequestURI().getPath());
 			return;
 		}
 		if (!"GET".equals(exchange.getRequestMethod())) {
-			error(exchange, 405, "METHOD_NOT_ALLOWED", "GET required");
+			Exchanges.apiError(exchange, 405, "METHOD_NOT_ALLOWED", "GET required");
 			return;
 		}
-		String bearer = Exchanges.bearerToken(exchange);
-		if (bearer == null || this.emulator.accessTokenOwner(bearer) == null) {
-			exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"https://accounts.google.com/\"");
-			error(exchange, 401, "UNAUTHENTICATED", "Request had invalid authentication credentials. "
-					+ "Expected OAuth 2 access token, login cookie or other valid authentication credential.");
+		if (Exchanges.apiCaller(exchange, this.emulator) == null) {
 			return;
 		}
 		String project = matcher.group(1);
@@ -50,14 +46,14 @@ final class CloudRunAdminHandler implements HttpHandler {
 		String resource = "projects/" + project + "/locations/" + region + "/services/" + service;
 		// IAM is checked on the name before the resource is looked up, hence "(or resource may not exist)"
 		if (this.emulator.cloudRunAdminPermissionDenied()) {
-			error(exchange, 403, "PERMISSION_DENIED",
+			Exchanges.apiError(exchange, 403, "PERMISSION_DENIED",
 					"Permission 'run.services.get' denied on resource '" + resource + "' (or resource may not exist).");
 			return;
 		}
 		boolean ownProject = project.equals(this.emulator.projectId()) || project.equals(this.emulator.projectNumber());
 		if (!ownProject || !region.equals(this.emulator.region())) {
-			error(exchange, 404, "NOT_FOUND", "Resource '" + service + "' of kind 'SERVICE' in region '" + region
-					+ "' in project '" + project + "' does not exist.");
+			Exchanges.apiError(exchange, 404, "NOT_FOUND", "Resource '" + service + "' of kind 'SERVICE' in region '"
+					+ region + "' in project '" + project + "' does not exist.");
 			return;
 		}
 		Exchanges.json(exchange, 200, service(service));
@@ -84,10 +80,6 @@ final class CloudRunAdminHandler implements HttpHandler {
 			body.put("invokerIamDisabled", true);
 		}
 		return body;
-	}
-
-	private static void error(HttpExchange exchange, int code, String status, String message) throws IOException {
-		Exchanges.json(exchange, code, Exchanges.googleApiError(code, status, message));
 	}
 
 }

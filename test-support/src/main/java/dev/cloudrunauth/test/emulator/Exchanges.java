@@ -59,6 +59,28 @@ final class Exchanges {
 		return authorization.substring(7).trim();
 	}
 
+	/**
+	 * Return the service account whose access token, issued by the emulator, authorizes a request to a Google API;
+	 * otherwise answer 401 as Google's APIs do.
+	 */
+	static @Nullable ServiceAccount apiCaller(HttpExchange exchange, GoogleIdentityEmulator emulator) throws IOException {
+		String bearer = bearerToken(exchange);
+		ServiceAccount caller = (bearer != null) ? emulator.accessTokenOwner(bearer) : null;
+		if (caller == null) {
+			exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"https://accounts.google.com/\"");
+			apiError(exchange, 401, "UNAUTHENTICATED", "Request had invalid authentication credentials. "
+					+ "Expected OAuth 2 access token, login cookie or other valid authentication credential.");
+		}
+		return caller;
+	}
+
+	/**
+	 * Answer with the error body of Google's JSON APIs.
+	 */
+	static void apiError(HttpExchange exchange, int code, String status, String message) throws IOException {
+		json(exchange, code, googleApiError(code, status, message));
+	}
+
 	static void text(HttpExchange exchange, int status, String body) throws IOException {
 		send(exchange, status, "application/text", body);
 	}

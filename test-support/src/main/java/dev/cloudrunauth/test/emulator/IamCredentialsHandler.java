@@ -34,30 +34,27 @@ final class IamCredentialsHandler implements HttpHandler {
 	public void handle(HttpExchange exchange) throws IOException {
 		Matcher matcher = PATH.matcher(exchange.getRequestURI().getRawPath());
 		if (!matcher.matches()) {
-			error(exchange, 404, "NOT_FOUND", "No such method: " + exchange.getRequestURI().getPath());
+			Exchanges.apiError(exchange, 404, "NOT_FOUND", "No such method: " + exchange.getRequestURI().getPath());
 			return;
 		}
 		if (!"POST".equals(exchange.getRequestMethod())) {
-			error(exchange, 405, "METHOD_NOT_ALLOWED", "POST required");
+			Exchanges.apiError(exchange, 405, "METHOD_NOT_ALLOWED", "POST required");
 			return;
 		}
-		String bearer = Exchanges.bearerToken(exchange);
-		ServiceAccount caller = (bearer != null) ? this.emulator.accessTokenOwner(bearer) : null;
+		ServiceAccount caller = Exchanges.apiCaller(exchange, this.emulator);
 		if (caller == null) {
-			error(exchange, 401, "UNAUTHENTICATED", "Request had invalid authentication credentials. "
-					+ "Expected OAuth 2 access token, login cookie or other valid authentication credential.");
 			return;
 		}
 		String email = URLDecoder.decode(matcher.group(2), StandardCharsets.UTF_8);
 		ServiceAccount target = this.emulator.knownServiceAccount(email);
 		if (target == null) {
-			error(exchange, 404, "NOT_FOUND", "Not found; Gaia id not found for email " + email);
+			Exchanges.apiError(exchange, 404, "NOT_FOUND", "Not found; Gaia id not found for email " + email);
 			return;
 		}
 		boolean idToken = matcher.group(3).equals("generateIdToken");
 		if (!this.emulator.mayImpersonate(caller, target)) {
 			String permission = idToken ? "iam.serviceAccounts.getOpenIdToken" : "iam.serviceAccounts.getAccessToken";
-			error(exchange, 403, "PERMISSION_DENIED",
+			Exchanges.apiError(exchange, 403, "PERMISSION_DENIED",
 					"Permission '" + permission + "' denied on resource (or it may not exist).");
 			return;
 		}
@@ -66,7 +63,7 @@ final class IamCredentialsHandler implements HttpHandler {
 			request = JSONObjectUtils.parse(Exchanges.body(exchange));
 		}
 		catch (ParseException ex) {
-			error(exchange, 400, "INVALID_ARGUMENT", "Invalid JSON payload received.");
+			Exchanges.apiError(exchange, 400, "INVALID_ARGUMENT", "Invalid JSON payload received.");
 			return;
 		}
 		if (idToken) {
@@ -80,7 +77,8 @@ final class IamCredentialsHandler implements HttpHandler {
 	private void generateIdToken(HttpExchange exchange, ServiceAccount target, Map<String, Object> request)
 			throws IOException {
 		if (!(request.get("audience") instanceof String audience) || audience.isEmpty()) {
-			error(exchange, 400, "INVALID_ARGUMENT", "Invalid value for audience: must be a non-empty string.");
+			Exchanges.apiError(exchange, 400, "INVALID_ARGUMENT",
+					"Invalid value for audience: must be a non-empty string.");
 			return;
 		}
 		boolean includeEmail = Boolean.TRUE.equals(request.get("includeEmail"));
@@ -90,7 +88,7 @@ final class IamCredentialsHandler implements HttpHandler {
 	private void generateAccessToken(HttpExchange exchange, ServiceAccount target, Map<String, Object> request)
 			throws IOException {
 		if (!(request.get("scope") instanceof java.util.List<?> scope) || scope.isEmpty()) {
-			error(exchange, 400, "INVALID_ARGUMENT", "Scope required.");
+			Exchanges.apiError(exchange, 400, "INVALID_ARGUMENT", "Scope required.");
 			return;
 		}
 		GoogleIdentityEmulator.AccessToken token = this.emulator.issueAccessToken(target);
@@ -100,10 +98,6 @@ final class IamCredentialsHandler implements HttpHandler {
 		body.put("accessToken", token.value());
 		body.put("expireTime", expireTime.toString());
 		Exchanges.json(exchange, 200, body);
-	}
-
-	private static void error(HttpExchange exchange, int code, String status, String message) throws IOException {
-		Exchanges.json(exchange, code, Exchanges.googleApiError(code, status, message));
 	}
 
 }
