@@ -53,7 +53,7 @@ public final class GoogleIdTokenSource implements IdTokenSource, AutoCloseable {
 	 * @param audience the audience
 	 * @return the status
 	 */
-	public IdTokenStatus status(String audience) {
+	IdTokenStatus status(String audience) {
 		return this.cache.status(audience);
 	}
 
@@ -231,7 +231,7 @@ public final class GoogleIdTokenSource implements IdTokenSource, AutoCloseable {
 		 * @param mintListener the listener
 		 * @return this builder
 		 */
-		public Builder mintListener(IdTokenMintListener mintListener) {
+		Builder mintListener(IdTokenMintListener mintListener) {
 			Assert.notNull(mintListener, "mintListener cannot be null");
 			this.mintListener = mintListener;
 			return this;

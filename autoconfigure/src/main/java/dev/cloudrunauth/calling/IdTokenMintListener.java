@@ -8,7 +8,7 @@ import org.jspecify.annotations.Nullable;
  * Told about every attempt to mint an ID token, for metrics.
  */
 @FunctionalInterface
-public interface IdTokenMintListener {
+interface IdTokenMintListener {
 
 	/**
 	 * Called after an attempt to mint a token.

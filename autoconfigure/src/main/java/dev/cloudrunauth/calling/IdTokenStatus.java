@@ -13,7 +13,7 @@ import org.jspecify.annotations.Nullable;
  * @param lastFailure why the last mint failed, or {@code null} if it succeeded
  * @param lastFailureAt when the last mint failed, or {@code null}
  */
-public record IdTokenStatus(String audience, boolean valid, @Nullable Instant expiresAt, @Nullable String lastFailure,
+record IdTokenStatus(String audience, boolean valid, @Nullable Instant expiresAt, @Nullable String lastFailure,
 		@Nullable Instant lastFailureAt) {
 
 	/**

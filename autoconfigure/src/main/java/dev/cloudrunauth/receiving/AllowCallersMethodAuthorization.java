@@ -41,7 +41,7 @@ import org.springframework.util.StringUtils;
  * {@code @Bean static Advisor allowCallers(Environment environment)} returning {@link #advisor(PropertyResolver)} (or
  * {@link #reactiveAdvisor(PropertyResolver)}).
  */
-public final class AllowCallersMethodAuthorization {
+final class AllowCallersMethodAuthorization {
 
 	private static final Pointcut POINTCUT = Pointcuts.union(new AnnotationMatchingPointcut(AllowCallers.class, true),
 			new AnnotationMatchingPointcut(null, AllowCallers.class, true));

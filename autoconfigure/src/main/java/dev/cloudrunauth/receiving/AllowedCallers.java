@@ -62,7 +62,7 @@ public final class AllowedCallers {
 	 * @param invokerIam the check of the invoker IAM setting, or {@code null} if it is not checked
 	 * @return the allowed callers
 	 */
-	public static AllowedCallers runInvokers(@Nullable InvokerIamCheck invokerIam) {
+	static AllowedCallers runInvokers(@Nullable InvokerIamCheck invokerIam) {
 		return new AllowedCallers(List.of(), Rule.RUN_INVOKERS, invokerIam);
 	}
 

@@ -44,7 +44,7 @@ public final class AllowedCallersAuthorizationManager<T> implements Authorizatio
 	 * @param callers the allowed callers
 	 * @param listener the listener
 	 */
-	public AllowedCallersAuthorizationManager(AllowedCallers callers, VerificationListener listener) {
+	AllowedCallersAuthorizationManager(AllowedCallers callers, VerificationListener listener) {
 		Assert.notNull(callers, "callers cannot be null");
 		Assert.notNull(listener, "listener cannot be null");
 		this.callers = callers;

@@ -13,7 +13,7 @@ import org.springframework.util.Assert;
  * Validates that {@code aud} names at least one of this service's audiences: its URL, custom audiences, or the push
  * endpoints and target URLs that Google's own senders use as audience.
  */
-public final class AudienceValidator implements OAuth2TokenValidator<Jwt> {
+final class AudienceValidator implements OAuth2TokenValidator<Jwt> {
 
 	private final Set<String> audiences;
 

@@ -15,7 +15,7 @@ import org.springframework.util.Assert;
  * malformed header is rejected with 401. Requests to public paths are not authenticated, so a stale token cannot
  * make a public endpoint fail.
  */
-public final class CloudRunBearerTokenResolver implements BearerTokenResolver {
+final class CloudRunBearerTokenResolver implements BearerTokenResolver {
 
 	private RequestMatcher publicRequests = (request) -> false;
 

@@ -24,7 +24,7 @@ import org.springframework.util.PatternMatchUtils;
  * pass Cloud Run's IAM check with its own token in {@code x-serverless-authorization} and name anyone in an unsigned
  * one in {@code authorization}, which Cloud Run passes through untouched.
  */
-public final class CloudRunGrpcAuthenticationExtractor implements GrpcAuthenticationExtractor {
+final class CloudRunGrpcAuthenticationExtractor implements GrpcAuthenticationExtractor {
 
 	private static final Metadata.Key<String> X_SERVERLESS_AUTHORIZATION = Metadata.Key
 		.of(BearerTokenHeaders.X_SERVERLESS_AUTHORIZATION, Metadata.ASCII_STRING_MARSHALLER);

@@ -15,7 +15,7 @@ import org.springframework.web.server.ServerWebExchange;
 /**
  * Reactive counterpart of {@link CloudRunBearerTokenResolver}.
  */
-public final class CloudRunServerBearerTokenAuthenticationConverter implements ServerAuthenticationConverter {
+final class CloudRunServerBearerTokenAuthenticationConverter implements ServerAuthenticationConverter {
 
 	private ServerWebExchangeMatcher publicExchanges = (exchange) -> ServerWebExchangeMatcher.MatchResult.notMatch();
 

@@ -32,7 +32,7 @@ public final class GoogleIdTokenDecoder implements JwtDecoder {
 	 * @param keys the signing keys
 	 * @return a builder
 	 */
-	public static Builder withSigningKeys(SigningKeyCache keys) {
+	static Builder withSigningKeys(SigningKeyCache keys) {
 		return new Builder(keys);
 	}
 

@@ -61,7 +61,7 @@ abstract class IdTokenDecoderBuilder<B extends IdTokenDecoderBuilder<B>> {
 	 * @param invokerIam the check, or {@code null} to trust without checking
 	 * @return this builder
 	 */
-	public B invokerIamCheck(@Nullable InvokerIamCheck invokerIam) {
+	B invokerIamCheck(@Nullable InvokerIamCheck invokerIam) {
 		this.invokerIam = invokerIam;
 		return self();
 	}
@@ -83,7 +83,7 @@ abstract class IdTokenDecoderBuilder<B extends IdTokenDecoderBuilder<B>> {
 	 * @param verifiedTokens the cache, or {@code null} to verify every time
 	 * @return this builder
 	 */
-	public B verifiedTokenCache(@Nullable VerifiedTokenCache verifiedTokens) {
+	B verifiedTokenCache(@Nullable VerifiedTokenCache verifiedTokens) {
 		this.verifiedTokens = verifiedTokens;
 		return self();
 	}
@@ -93,7 +93,7 @@ abstract class IdTokenDecoderBuilder<B extends IdTokenDecoderBuilder<B>> {
 	 * @param listener the listener
 	 * @return this builder
 	 */
-	public B verificationListener(VerificationListener listener) {
+	B verificationListener(VerificationListener listener) {
 		Assert.notNull(listener, "listener cannot be null");
 		this.listener = listener;
 		return self();

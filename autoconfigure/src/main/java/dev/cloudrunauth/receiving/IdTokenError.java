@@ -7,7 +7,7 @@ import org.springframework.security.oauth2.core.OAuth2TokenValidatorResult;
 /**
  * An {@code invalid_token} error that says which {@link RejectionReason} it is.
  */
-public final class IdTokenError extends OAuth2Error {
+final class IdTokenError extends OAuth2Error {
 
 	private static final String ERROR_URI = "https://tools.ietf.org/html/rfc6750#section-3.1";
 

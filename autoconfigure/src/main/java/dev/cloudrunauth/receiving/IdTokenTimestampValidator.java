@@ -17,7 +17,7 @@ import org.springframework.util.Assert;
  * {@code JwtTimestampValidator} accepts tokens without {@code exp} by default and looks neither at {@code iat} nor at
  * the lifetime.
  */
-public final class IdTokenTimestampValidator implements OAuth2TokenValidator<Jwt> {
+final class IdTokenTimestampValidator implements OAuth2TokenValidator<Jwt> {
 
 	private final Duration clockSkew;
 

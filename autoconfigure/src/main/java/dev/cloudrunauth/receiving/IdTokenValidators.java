@@ -12,7 +12,7 @@ import org.springframework.security.oauth2.jwt.Jwt;
 /**
  * The claim validation of Google ID tokens, composed from small validators.
  */
-public final class IdTokenValidators {
+final class IdTokenValidators {
 
 	private IdTokenValidators() {
 	}

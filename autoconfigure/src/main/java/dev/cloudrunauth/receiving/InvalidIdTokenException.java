@@ -8,7 +8,7 @@ import org.springframework.security.oauth2.jwt.BadJwtException;
  * Thrown when an ID token is rejected. Its message, which Spring Security sends as the {@code error_description} of
  * a 401 response, is the reason's description and never contains any part of the token.
  */
-public class InvalidIdTokenException extends BadJwtException {
+class InvalidIdTokenException extends BadJwtException {
 
 	private final RejectionReason reason;
 

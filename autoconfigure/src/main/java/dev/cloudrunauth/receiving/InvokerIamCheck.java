@@ -28,7 +28,7 @@ import org.springframework.util.Assert;
  * from the Cloud Run Admin API ({@code invokerIamDisabled} of {@code GET /v2/projects/P/locations/R/services/S}) with
  * the service's own identity from the metadata server, which also gives the project and region.
  */
-public final class InvokerIamCheck implements AutoCloseable {
+final class InvokerIamCheck implements AutoCloseable {
 
 	private static final Log logger = LogFactory.getLog(InvokerIamCheck.class);
 

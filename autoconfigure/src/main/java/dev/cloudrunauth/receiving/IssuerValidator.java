@@ -14,7 +14,7 @@ import org.springframework.util.Assert;
  * and as {@code accounts.google.com}, which Spring Security's single-issuer {@code JwtIssuerValidator} cannot accept
  * together.
  */
-public final class IssuerValidator implements OAuth2TokenValidator<Jwt> {
+final class IssuerValidator implements OAuth2TokenValidator<Jwt> {
 
 	private final Set<String> issuers;
 

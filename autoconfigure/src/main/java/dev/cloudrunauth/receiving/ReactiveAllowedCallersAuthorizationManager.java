@@ -36,7 +36,7 @@ public final class ReactiveAllowedCallersAuthorizationManager<T> implements Reac
 	 * @param callers the allowed callers
 	 * @param listener the listener
 	 */
-	public ReactiveAllowedCallersAuthorizationManager(AllowedCallers callers, VerificationListener listener) {
+	ReactiveAllowedCallersAuthorizationManager(AllowedCallers callers, VerificationListener listener) {
 		Assert.notNull(callers, "callers cannot be null");
 		Assert.notNull(listener, "listener cannot be null");
 		this.callers = callers;

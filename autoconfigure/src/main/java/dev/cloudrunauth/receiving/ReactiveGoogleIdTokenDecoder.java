@@ -27,7 +27,7 @@ public final class ReactiveGoogleIdTokenDecoder implements ReactiveJwtDecoder {
 	 * @param keys the signing keys
 	 * @return a builder
 	 */
-	public static Builder withSigningKeys(SigningKeyCache keys) {
+	static Builder withSigningKeys(SigningKeyCache keys) {
 		return new Builder(keys);
 	}
 

@@ -5,7 +5,7 @@ import java.util.Locale;
 /**
  * Why an ID token was rejected.
  */
-public enum RejectionReason {
+enum RejectionReason {
 
 	/**
 	 * Not a well-formed JWS compact serialization, or claims of the wrong type.

@@ -42,7 +42,7 @@ import org.springframework.util.Assert;
  * {@code refetchInterval}, so that forged key ids cause at most one fetch per interval while a key published just
  * after a scheduled fetch or a retry is found at once. When the endpoint fails, the keys already known stay in use.
  */
-public final class SigningKeyCache implements AutoCloseable {
+final class SigningKeyCache implements AutoCloseable {
 
 	private static final Log logger = LogFactory.getLog(SigningKeyCache.class);
 

@@ -4,7 +4,7 @@ package dev.cloudrunauth.receiving;
  * Told about every token verification and caller check, for metrics. Called on the request path: implementations
  * must be cheap and must not block.
  */
-public interface VerificationListener {
+interface VerificationListener {
 
 	/**
 	 * A listener that does nothing.

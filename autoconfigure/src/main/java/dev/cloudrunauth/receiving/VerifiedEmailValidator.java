@@ -11,7 +11,7 @@ import org.springframework.util.StringUtils;
  * boolean {@code true}, as Google issues them (not the string {@code "true"}). Service account tokens carry both when
  * minted with {@code format=full} (metadata server) or {@code includeEmail} (impersonation).
  */
-public final class VerifiedEmailValidator implements OAuth2TokenValidator<Jwt> {
+final class VerifiedEmailValidator implements OAuth2TokenValidator<Jwt> {
 
 	@Override
 	public OAuth2TokenValidatorResult validate(Jwt jwt) {

@@ -26,7 +26,7 @@ import org.springframework.util.Assert;
  * whose signature Cloud Run removed are not stored: they are checked against its invoker IAM setting every time.
  * Bounded: beyond {@code maxSize} entries, expired ones and then the least recently used ones are evicted.
  */
-public final class VerifiedTokenCache {
+final class VerifiedTokenCache {
 
 	private final int maxSize;
 

@@ -1,7 +1,6 @@
 package dev.cloudrunauth.calling;
 
-import dev.cloudrunauth.calling.autoconfigure.CloudRunCallingAutoConfiguration;
-
+ 
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;

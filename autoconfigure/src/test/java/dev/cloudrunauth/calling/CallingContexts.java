@@ -2,8 +2,7 @@ package dev.cloudrunauth.calling;
 
 import com.google.auth.oauth2.ComputeEngineCredentials;
 import com.google.auth.oauth2.GoogleCredentials;
-import dev.cloudrunauth.calling.autoconfigure.CloudRunCallingAutoConfiguration;
-import dev.cloudrunauth.test.emulator.EmulatorHttpTransportFactory;
+ import dev.cloudrunauth.test.emulator.EmulatorHttpTransportFactory;
 import dev.cloudrunauth.test.emulator.GoogleIdentityEmulator;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;

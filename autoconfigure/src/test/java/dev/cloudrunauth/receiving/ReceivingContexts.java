@@ -1,9 +1,6 @@
 package dev.cloudrunauth.receiving;
 
-import dev.cloudrunauth.receiving.autoconfigure.CloudRunReceivingAutoConfiguration;
-import dev.cloudrunauth.receiving.autoconfigure.CloudRunReceivingReactiveAutoConfiguration;
-import dev.cloudrunauth.receiving.autoconfigure.CloudRunReceivingServletAutoConfiguration;
-import dev.cloudrunauth.test.emulator.GoogleIdentityEmulator;
+   import dev.cloudrunauth.test.emulator.GoogleIdentityEmulator;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.http.converter.autoconfigure.HttpMessageConvertersAutoConfiguration;

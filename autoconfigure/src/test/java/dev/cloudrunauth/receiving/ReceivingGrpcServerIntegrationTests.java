@@ -9,10 +9,7 @@ import java.time.Instant;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
-import dev.cloudrunauth.receiving.autoconfigure.CloudRunReceivingAutoConfiguration;
-import dev.cloudrunauth.receiving.autoconfigure.CloudRunReceivingGrpcServerAutoConfiguration;
-import dev.cloudrunauth.receiving.autoconfigure.CloudRunReceivingServletAutoConfiguration;
-import dev.cloudrunauth.test.emulator.GoogleIdentityEmulatorExtension;
+   import dev.cloudrunauth.test.emulator.GoogleIdentityEmulatorExtension;
 import dev.cloudrunauth.test.emulator.IdTokenBuilder;
 import dev.cloudrunauth.test.emulator.ServiceAccount;
 import io.grpc.BindableService;

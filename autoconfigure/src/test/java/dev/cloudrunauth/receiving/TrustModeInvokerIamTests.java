@@ -3,8 +3,7 @@ package dev.cloudrunauth.receiving;
 import java.time.Duration;
 
 import dev.cloudrunauth.ProcessEnvironments;
-import dev.cloudrunauth.actuate.CloudRunReceivingHealthIndicator;
-import dev.cloudrunauth.test.emulator.EmulatorEndpoint;
+ import dev.cloudrunauth.test.emulator.EmulatorEndpoint;
 import dev.cloudrunauth.test.emulator.Fault;
 import dev.cloudrunauth.test.emulator.GoogleIdentityEmulator;
 import dev.cloudrunauth.test.emulator.GoogleIdentityEmulatorExtension;

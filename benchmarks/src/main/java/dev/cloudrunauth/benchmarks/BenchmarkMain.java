@@ -18,6 +18,9 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 
+import dev.cloudrunauth.receiving.JwksUnderLoad;
+import dev.cloudrunauth.receiving.MemoryFootprint;
+import dev.cloudrunauth.receiving.ReceivingOverhead;
 import dev.cloudrunauth.benchmarks.jmh.JmhRounds;
 import dev.cloudrunauth.benchmarks.support.Console;
 import dev.cloudrunauth.benchmarks.support.Report;

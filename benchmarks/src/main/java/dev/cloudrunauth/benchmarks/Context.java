@@ -9,7 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * What the measurements share: where logs go, the class path of the web app without the starter, and figures one
  * section hands to another.
  */
-final class Context {
+public final class Context {
 
 	private final Path logDirectory;
 
@@ -25,23 +25,23 @@ final class Context {
 		this.classes = classes;
 	}
 
-	Path logDirectory() {
+	public Path logDirectory() {
 		return this.logDirectory;
 	}
 
-	List<String> withoutStarterClasspath() {
+	public List<String> withoutStarterClasspath() {
 		return this.withoutStarterClasspath;
 	}
 
-	Path classes() {
+	public Path classes() {
 		return this.classes;
 	}
 
-	void put(String name, double value) {
+	public void put(String name, double value) {
 		this.values.put(name, value);
 	}
 
-	Double get(String name) {
+	public Double get(String name) {
 		return this.values.get(name);
 	}
 

@@ -73,10 +73,10 @@ final class StartupTime {
 			bare.add(0, context.classes().toString());
 			String bareClasspath = String.join(File.pathSeparator, bare);
 			String exclude = "--spring.autoconfigure.exclude="
-					+ "dev.cloudrunauth.receiving.autoconfigure.CloudRunReceivingAutoConfiguration,"
-					+ "dev.cloudrunauth.receiving.autoconfigure.CloudRunReceivingServletAutoConfiguration,"
-					+ "dev.cloudrunauth.receiving.autoconfigure.CloudRunReceivingReactiveAutoConfiguration,"
-					+ "dev.cloudrunauth.calling.autoconfigure.CloudRunCallingAutoConfiguration";
+					+ "dev.cloudrunauth.receiving.CloudRunReceivingAutoConfiguration,"
+					+ "dev.cloudrunauth.receiving.CloudRunReceivingServletAutoConfiguration,"
+					+ "dev.cloudrunauth.receiving.CloudRunReceivingReactiveAutoConfiguration,"
+					+ "dev.cloudrunauth.calling.CloudRunCallingAutoConfiguration";
 			Map<String, Child> children = new LinkedHashMap<>();
 			children.put(WITHOUT, new Child(java, bareClasspath, normal, gcloud, List.of()));
 			children.put(WITH, new Child(java, fullClasspath, normal, gcloud, starterArguments(normal)));

@@ -3,7 +3,7 @@ package dev.cloudrunauth.benchmarks;
 import java.util.List;
 
 import dev.cloudrunauth.benchmarks.jmh.JmhRounds;
-import dev.cloudrunauth.benchmarks.jmh.VerifiedTokenCacheBenchmark;
+import dev.cloudrunauth.receiving.VerifiedTokenCacheBenchmark;
 import dev.cloudrunauth.benchmarks.support.Report;
 import dev.cloudrunauth.benchmarks.support.Rounds;
 import dev.cloudrunauth.benchmarks.support.Stats;

@@ -9,7 +9,6 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Function;
 
-import dev.cloudrunauth.receiving.InvokerIamCheck;
 import dev.cloudrunauth.test.emulator.GoogleIdentityEmulator;
 import dev.cloudrunauth.test.emulator.GoogleIdentityEmulatorExtension;
 import dev.cloudrunauth.test.emulator.ServiceAccount;
@@ -18,6 +17,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.ApplicationContextInitializer;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -52,7 +53,15 @@ abstract class TrustModeHostileRequests {
 	int port;
 
 	@Autowired
-	InvokerIamCheck invokerIam;
+	@Qualifier("cloudRunReceivingHealthIndicator")
+	HealthIndicator receivingHealth;
+
+	/**
+	 * What the receiving health contributor knows of the invoker IAM check: checking, on, off or unknown.
+	 */
+	String invokerIamCheck() {
+		return (String) this.receivingHealth.health(true).getDetails().get("invokerIamCheck");
+	}
 
 	@DynamicPropertySource
 	static void emulator(DynamicPropertyRegistry registry) {

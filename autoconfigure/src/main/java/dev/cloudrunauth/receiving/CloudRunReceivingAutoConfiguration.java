@@ -1,0 +1,124 @@
+package dev.cloudrunauth.receiving;
+
+import java.net.URI;
+import java.time.Clock;
+
+      
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
+import org.springframework.core.env.Environment;
+import org.springframework.security.oauth2.core.OAuth2TokenValidator;
+import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.security.oauth2.jwt.JwtDecoder;
+import org.springframework.security.oauth2.server.resource.authentication.BearerTokenAuthenticationToken;
+import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationConverter;
+
+/**
+ * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration Auto-configuration} of what the servlet and
+ * reactive receiving sides share: the validated settings, who may call, Google's signing keys, the claim validation,
+ * the caller's email as principal name, and, in trust mode on Cloud Run, the check of the invoker IAM setting.
+ *
+ * @see CloudRunReceivingProperties
+ */
+@AutoConfiguration(beforeName = {
+		"org.springframework.boot.security.oauth2.server.resource.autoconfigure.OAuth2ResourceServerAutoConfiguration",
+		"org.springframework.boot.security.oauth2.server.resource.autoconfigure.reactive.ReactiveOAuth2ResourceServerAutoConfiguration" })
+@ConditionalOnClass({ JwtDecoder.class, BearerTokenAuthenticationToken.class })
+@ConditionalOnWebApplication
+@ConditionalOnCloudRunReceivingEnabled
+@EnableConfigurationProperties(CloudRunReceivingProperties.class)
+public final class CloudRunReceivingAutoConfiguration {
+
+	@Bean
+	ReceivingSettings cloudRunReceivingSettings(CloudRunReceivingProperties properties, Environment environment) {
+		ReceivingSettings settings = ReceivingSettings.of(properties, environment);
+		settings.logSummary();
+		return settings;
+	}
+
+	@Bean(initMethod = "start")
+	@ConditionalOnMissingBean
+	@Conditional(OnInvokerIamCheckCondition.class)
+	InvokerIamCheck invokerIamCheck(ReceivingSettings settings, CloudRunReceivingProperties properties) {
+		return new InvokerIamCheck(settings.service(), URI.create(settings.metadataUri()),
+				URI.create(properties.getCloudRunApiUri().trim()), properties.getCheckInvokerIamInterval(),
+				properties.getJwkSetTimeout());
+	}
+
+	@Bean
+	CallerRule cloudRunCallerRule(ReceivingSettings settings, ObjectProvider<InvokerIamCheck> invokerIam) {
+		return new CallerRule(settings.callers(invokerIam.getIfAvailable()));
+	}
+
+	@Bean(initMethod = "start")
+	@ConditionalOnMissingBean
+	SigningKeyCache signingKeyCache(ReceivingSettings settings, CloudRunReceivingProperties properties) {
+		return new SigningKeyCache(settings.jwkSetUri(), properties.getJwkSetRefetchInterval(),
+				properties.getJwkSetTimeout(), Clock.systemUTC());
+	}
+
+	@Bean
+	IdTokenValidation cloudRunIdTokenValidation(ReceivingSettings settings,
+			ObjectProvider<OAuth2TokenValidator<Jwt>> additionalValidators) {
+		return new IdTokenValidation(IdTokenValidators.createDefault(settings.issuers(), settings.audiences(),
+				settings.clockSkew(), settings.maxTokenLifetime(), additionalValidators.orderedStream().toList()));
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	@ConditionalOnBooleanProperty(name = "cloudrun.auth.receiving.verified-tokens.enabled", matchIfMissing = true)
+	VerifiedTokenCache verifiedTokenCache(CloudRunReceivingProperties properties, ReceivingSettings settings,
+			CallerRule callers) {
+		int maxSize = properties.getVerifiedTokens().getMaxSize();
+		if (maxSize < 1) {
+			throw new InvalidConfigurationPropertyValueException("cloudrun.auth.receiving.verified-tokens.max-size",
+					maxSize, "Must be at least 1; set cloudrun.auth.receiving.verified-tokens.enabled=false instead");
+		}
+		return new VerifiedTokenCache(maxSize, settings.clockSkew(), callers.callers(), Clock.systemUTC());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	JwtAuthenticationConverter jwtAuthenticationConverter() {
+		JwtAuthenticationConverter converter = new JwtAuthenticationConverter();
+		converter.setPrincipalClaimName("email");
+		return converter;
+	}
+
+	@Bean
+	VerificationListeners cloudRunVerificationListeners(ObjectProvider<VerificationListener> listeners) {
+		return new VerificationListeners(listeners.orderedStream().toList());
+	}
+
+	@Bean
+	AllowCallersStartupCheck cloudRunAllowCallersStartupCheck(ConfigurableListableBeanFactory beanFactory,
+			Environment environment) {
+		return new AllowCallersStartupCheck(beanFactory, environment);
+	}
+
+	/**
+	 * The claim validation, kept out of the {@code OAuth2TokenValidator} beans that are added to it.
+	 *
+	 * @param validator the validator
+	 */
+	record IdTokenValidation(OAuth2TokenValidator<Jwt> validator) {
+	}
+
+	/**
+	 * Who may call at all ({@code allowed-callers}), kept out of any {@link AllowedCallers} an application defines.
+	 *
+	 * @param callers the allowed callers
+	 */
+	record CallerRule(AllowedCallers callers) {
+	}
+
+}

@@ -1,0 +1,20 @@
+package dev.cloudrunauth.receiving;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+
+/**
+ * Matches unless {@code cloudrun.auth.receiving.enabled} is {@code false}.
+ */
+@Retention(RetentionPolicy.RUNTIME)
+@Target({ ElementType.TYPE, ElementType.METHOD })
+@Documented
+@ConditionalOnBooleanProperty(name = "cloudrun.auth.receiving.enabled", matchIfMissing = true)
+@interface ConditionalOnCloudRunReceivingEnabled {
+
+}

@@ -1,0 +1,40 @@
+package dev.cloudrunauth.receiving;
+
+import java.util.Map;
+
+import org.springframework.boot.EnvironmentPostProcessor;
+import org.springframework.boot.SpringApplication;
+import org.springframework.core.Ordered;
+import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.env.MapPropertySource;
+
+/**
+ * Logging defaults that keep tokens out of the server's log. Tomcat logs, at INFO, the whole header line of a request
+ * whose headers it cannot parse (a NUL byte after the token, say), which quotes an {@code Authorization} header with
+ * its token; its level is the only lever, so {@code org.apache.coyote.http11.Http11Processor} logs from WARN. Added as
+ * the lowest-precedence property source: any {@code logging.level} the application sets wins (on other servers the
+ * level names a logger nobody uses).
+ */
+class ReceivingLoggingDefaults implements EnvironmentPostProcessor, Ordered {
+
+	static final String TOMCAT_HEADER_LOGGER = "logging.level.org.apache.coyote.http11.Http11Processor";
+
+	private static final String SOURCE_NAME = "cloudrunAuthLoggingDefaults";
+
+	@Override
+	public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
+		if (!environment.getProperty("cloudrun.auth.receiving.enabled", Boolean.class, true)
+				|| environment.getPropertySources().contains(SOURCE_NAME)) {
+			return;
+		}
+		environment.getPropertySources()
+			.addLast(new MapPropertySource(SOURCE_NAME, Map.of(TOMCAT_HEADER_LOGGER, "WARN")));
+	}
+
+	@Override
+	public int getOrder() {
+		// after the config data, so that cloudrun.auth.receiving.enabled from application.yml counts
+		return Ordered.LOWEST_PRECEDENCE;
+	}
+
+}

@@ -1,0 +1,374 @@
+package dev.cloudrunauth.receiving;
+
+    import dev.cloudrunauth.ProcessEnvironments;
+    import dev.cloudrunauth.test.emulator.EmulatorEndpoint;
+import dev.cloudrunauth.test.emulator.Fault;
+import dev.cloudrunauth.test.emulator.GoogleIdentityEmulatorExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.security.autoconfigure.ReactiveUserDetailsServiceAutoConfiguration;
+import org.springframework.boot.security.autoconfigure.SecurityAutoConfiguration;
+import org.springframework.boot.security.autoconfigure.UserDetailsServiceAutoConfiguration;
+import org.springframework.boot.security.autoconfigure.web.reactive.ReactiveWebSecurityAutoConfiguration;
+import org.springframework.boot.security.autoconfigure.web.servlet.ServletWebSecurityAutoConfiguration;
+import org.springframework.boot.security.oauth2.server.resource.autoconfigure.OAuth2ResourceServerAutoConfiguration;
+import org.springframework.boot.security.oauth2.server.resource.autoconfigure.reactive.ReactiveOAuth2ResourceServerAutoConfiguration;
+import org.springframework.boot.security.oauth2.server.resource.autoconfigure.web.OAuth2ResourceServerWebSecurityAutoConfiguration;
+import org.springframework.boot.security.oauth2.server.resource.autoconfigure.web.reactive.ReactiveOAuth2ResourceServerWebSecurityAutoConfiguration;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.context.runner.ReactiveWebApplicationContextRunner;
+import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.boot.webflux.autoconfigure.WebFluxAutoConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.security.config.annotation.method.configuration.EnableMethodSecurity;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.oauth2.jwt.JwtDecoder;
+import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationConverter;
+import org.springframework.security.oauth2.server.resource.web.BearerTokenResolver;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.server.SecurityWebFilterChain;
+
+import static dev.cloudrunauth.StartupFailures.assertInvalidProperty;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.Mockito.mock;
+
+@ExtendWith(OutputCaptureExtension.class)
+class CloudRunReceivingAutoConfigurationTests {
+
+	private static final String AUDIENCE = "https://receiving-123456789012.us-central1.run.app";
+
+	private static final String CALLERS = "cloudrun.auth.receiving.allowed-callers=calling@p.iam.gserviceaccount.com";
+
+	@RegisterExtension
+	static final GoogleIdentityEmulatorExtension google = new GoogleIdentityEmulatorExtension();
+
+	private final WebApplicationContextRunner servlet = new WebApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(CloudRunReceivingAutoConfiguration.class,
+				CloudRunReceivingServletAutoConfiguration.class, SecurityAutoConfiguration.class,
+				ServletWebSecurityAutoConfiguration.class, UserDetailsServiceAutoConfiguration.class,
+				OAuth2ResourceServerAutoConfiguration.class, OAuth2ResourceServerWebSecurityAutoConfiguration.class));
+
+	private final ReactiveWebApplicationContextRunner reactive = new ReactiveWebApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(CloudRunReceivingAutoConfiguration.class,
+				CloudRunReceivingReactiveAutoConfiguration.class, ReactiveWebSecurityAutoConfiguration.class,
+				ReactiveUserDetailsServiceAutoConfiguration.class, ReactiveOAuth2ResourceServerAutoConfiguration.class,
+				ReactiveOAuth2ResourceServerWebSecurityAutoConfiguration.class, WebFluxAutoConfiguration.class));
+
+	@Test
+	void servletApplicationGetsDecoderResolverConverterAndFilterChain() {
+		this.servlet.withPropertyValues(audience()).run((context) -> {
+			assertThat(context).hasSingleBean(GoogleIdTokenDecoder.class);
+			assertThat(context).getBean(BearerTokenResolver.class).isInstanceOf(CloudRunBearerTokenResolver.class);
+			assertThat(context).hasSingleBean(SecurityFilterChain.class);
+			assertThat(context).hasBean("cloudRunReceivingSecurityFilterChain");
+			assertThat(context).hasSingleBean(AllowedCallersAuthorizationManager.class);
+			assertThat(context).hasSingleBean(SigningKeyCache.class);
+			assertThat(context).hasBean("caller").getBean("caller").isInstanceOf(CallerExpressions.class);
+			assertThat(context).hasBean("preAuthorizeAuthorizationMethodInterceptor");
+			assertThat(context).doesNotHaveBean(org.springframework.security.core.userdetails.UserDetailsService.class);
+		});
+	}
+
+	@Test
+	void principalIsTheEmailClaim() {
+		this.servlet.withPropertyValues(audience()).run((context) -> {
+			JwtAuthenticationConverter converter = context.getBean(JwtAuthenticationConverter.class);
+			org.springframework.security.oauth2.jwt.Jwt jwt = org.springframework.security.oauth2.jwt.Jwt
+				.withTokenValue("t")
+				.header("alg", "RS256")
+				.claim("sub", "1234")
+				.claim("email", "caller@p.iam.gserviceaccount.com")
+				.build();
+			assertThat(converter.convert(jwt).getName()).isEqualTo("caller@p.iam.gserviceaccount.com");
+		});
+	}
+
+	@Test
+	void reactiveApplicationGetsDecoderConverterAndFilterChain() {
+		this.reactive.withPropertyValues(audience()).run((context) -> {
+			assertThat(context).hasSingleBean(ReactiveGoogleIdTokenDecoder.class);
+			assertThat(context).hasSingleBean(CloudRunServerBearerTokenAuthenticationConverter.class);
+			assertThat(context).hasSingleBean(SecurityWebFilterChain.class);
+			assertThat(context).doesNotHaveBean(GoogleIdTokenDecoder.class);
+			assertThat(context).hasBean("preAuthorizeAuthorizationMethodInterceptor");
+		});
+	}
+
+	@Test
+	void startingMakesNoBlockingRequestAndFetchesKeysInTheBackground() {
+		google.emulator().inject(EmulatorEndpoint.JWKS, Fault.delay(java.time.Duration.ofSeconds(3)));
+		long start = System.nanoTime();
+		this.servlet.withPropertyValues(audience()).run((context) -> {
+			assertThat(context).hasNotFailed();
+			assertThat(java.time.Duration.ofNanos(System.nanoTime() - start)).isLessThan(java.time.Duration.ofSeconds(3));
+			assertThat(google.emulator().requests(EmulatorEndpoint.METADATA)).isZero();
+		});
+	}
+
+	@Test
+	void backsOffFromUserDecoderResolverAndFilterChain() {
+		this.servlet.withPropertyValues(audience()).withUserConfiguration(UserSecurity.class).run((context) -> {
+			assertThat(context).getBean(JwtDecoder.class).isSameAs(context.getBean("userDecoder"));
+			assertThat(context).getBean(BearerTokenResolver.class).isSameAs(context.getBean("userResolver"));
+			assertThat(context).getBean(SecurityFilterChain.class).isSameAs(context.getBean("userChain"));
+			assertThat(context).doesNotHaveBean("cloudRunReceivingSecurityFilterChain");
+		});
+	}
+
+	@Test
+	void applicationsOwnMethodSecurityIsKept() {
+		this.servlet.withPropertyValues(audience()).withUserConfiguration(UserMethodSecurity.class).run((context) -> {
+			assertThat(context).hasNotFailed();
+			assertThat(context).hasBean("preAuthorizeAuthorizationMethodInterceptor");
+			assertThat(context).hasBean("securedAuthorizationMethodInterceptor");
+		});
+	}
+
+	@Test
+	void methodSecurityCanBeOptedOutOf() {
+		this.servlet.withPropertyValues(audience()).withPropertyValues("cloudrun.auth.receiving.method-security=false")
+			.run((context) -> {
+				assertThat(context).doesNotHaveBean("preAuthorizeAuthorizationMethodInterceptor");
+				// for the application's own method security
+				assertThat(context).hasBean("caller");
+			});
+	}
+
+	@Test
+	void disabledReceivingSideConfiguresNothing() {
+		this.servlet.withPropertyValues("cloudrun.auth.receiving.enabled=false").run((context) -> {
+			assertThat(context).hasNotFailed();
+			assertThat(context).doesNotHaveBean(GoogleIdTokenDecoder.class);
+			assertThat(context).doesNotHaveBean(SigningKeyCache.class);
+		});
+	}
+
+	@Test
+	void nonWebApplicationIsLeftAlone() {
+		new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(CloudRunReceivingAutoConfiguration.class,
+					CloudRunReceivingServletAutoConfiguration.class))
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThat(context).doesNotHaveBean(SigningKeyCache.class);
+			});
+	}
+
+	@Test
+	void noAudienceOffCloudRunFailsNamingTheProperty() {
+		this.servlet.run((context) -> assertInvalidProperty(context, "cloudrun.auth.receiving.audiences")
+			.hasMessageContaining("replayed"));
+	}
+
+	@Test
+	void noAudienceOnCloudRunIsDerivedFromTheMetadataServer() {
+		this.servlet
+			.withInitializer(ProcessEnvironments.with("K_SERVICE", "receiving", "GCE_METADATA_HOST",
+					google.emulator().metadataHost()))
+			.withPropertyValues(CALLERS, jwkSetUri())
+			.run((context) -> assertThat(context.getBean(ReceivingSettings.class).audiences())
+				.containsExactly("https://receiving-123456789012.us-central1.run.app"));
+	}
+
+	@Test
+	void noAudienceOnCloudRunWithAnUnreachableMetadataServerFailsNamingTheProperty() {
+		google.emulator().inject(EmulatorEndpoint.METADATA, Fault.refuseConnections());
+		this.servlet
+			.withInitializer(ProcessEnvironments.with("K_SERVICE", "receiving", "GCE_METADATA_HOST",
+					google.emulator().metadataHost()))
+			.withPropertyValues(CALLERS)
+			.run((context) -> assertInvalidProperty(context, "cloudrun.auth.receiving.audiences")
+				.hasMessageContaining("metadata server"));
+	}
+
+	@Test
+	void blankAudienceFailsNamingTheProperty() {
+		this.servlet.withPropertyValues("cloudrun.auth.receiving.audiences=" + AUDIENCE + ", ", CALLERS, jwkSetUri())
+			.run((context) -> assertInvalidProperty(context, "cloudrun.auth.receiving.audiences"));
+	}
+
+	@Test
+	void relativeJwkSetUriFailsNamingTheProperty() {
+		this.servlet
+			.withPropertyValues("cloudrun.auth.receiving.audiences=" + AUDIENCE, CALLERS,
+					"cloudrun.auth.receiving.jwk-set-uri=/oauth2/v3/certs")
+			.run((context) -> assertInvalidProperty(context, "cloudrun.auth.receiving.jwk-set-uri"));
+	}
+
+	@Test
+	void publicPathWithoutLeadingSlashFailsNamingTheProperty() {
+		this.servlet.withPropertyValues(audience()).withPropertyValues("cloudrun.auth.receiving.public-paths=actuator/health")
+			.run((context) -> assertInvalidProperty(context, "cloudrun.auth.receiving.public-paths"));
+	}
+
+	@Test
+	void emptyIssuersFailNamingTheProperty() {
+		this.servlet.withPropertyValues(audience()).withPropertyValues("cloudrun.auth.receiving.issuers=")
+			.run((context) -> assertInvalidProperty(context, "cloudrun.auth.receiving.issuers"));
+	}
+
+	@Test
+	void trustModeRefusesToStartOffCloudRun() {
+		this.servlet.withPropertyValues(audience()).withPropertyValues("cloudrun.auth.receiving.trust-cloud-run-iam=true")
+			.run((context) -> assertInvalidProperty(context, "cloudrun.auth.receiving.trust-cloud-run-iam")
+				.hasMessageContaining("K_SERVICE"));
+	}
+
+	@Test
+	void kServiceCountsOnlyFromTheProcessEnvironment() {
+		this.servlet.withPropertyValues(audience())
+			.withPropertyValues("cloudrun.auth.receiving.trust-cloud-run-iam=true", "K_SERVICE=fake")
+			.withSystemProperties("K_SERVICE=fake")
+			.run((context) -> assertInvalidProperty(context, "cloudrun.auth.receiving.trust-cloud-run-iam")
+				.hasMessageContaining("K_SERVICE"));
+	}
+
+	@Test
+	void trustModeStartsOnCloudRunOrWhenForcedForTests() {
+		this.servlet.withPropertyValues(audience())
+			.withPropertyValues("cloudrun.auth.receiving.trust-cloud-run-iam=true",
+					"cloudrun.auth.receiving.check-invoker-iam=false")
+			.withInitializer(ProcessEnvironments.with("K_SERVICE", "r"))
+			.run((context) -> {
+				assertThat(context.getBean(ReceivingSettings.class).trustCloudRunIam()).isTrue();
+				assertThat(context).doesNotHaveBean(InvokerIamCheck.class);
+			});
+		this.servlet
+			.withPropertyValues(audience()).withPropertyValues("cloudrun.auth.receiving.trust-cloud-run-iam=true",
+					"cloudrun.auth.receiving.trust-cloud-run-iam-outside-cloud-run=true")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThat(context).doesNotHaveBean(InvokerIamCheck.class);
+			});
+	}
+
+	@Test
+	void trustModeOnCloudRunChecksTheInvokerIamSetting() {
+		this.servlet.withPropertyValues(audience())
+			.withPropertyValues("cloudrun.auth.receiving.trust-cloud-run-iam=true",
+					"cloudrun.auth.receiving.cloud-run-api-uri=http://127.0.0.1:9")
+			.withInitializer(ProcessEnvironments.with("K_SERVICE", "receiving", "GCE_METADATA_HOST",
+					google.emulator().metadataHost()))
+			.run((context) -> assertThat(context).hasSingleBean(InvokerIamCheck.class));
+	}
+
+	@Test
+	void verifyModeWithoutAllowedCallersRefusesToStartNamingTheProperty() {
+		this.servlet.withPropertyValues("cloudrun.auth.receiving.audiences=" + AUDIENCE, jwkSetUri())
+			.run((context) -> assertInvalidProperty(context, "cloudrun.auth.receiving.allowed-callers")
+				.hasMessageContaining("any service account of any Google Cloud project")
+				.hasMessageContaining("cloudrun.auth.receiving.allow-any-caller=true"));
+		this.reactive.withPropertyValues("cloudrun.auth.receiving.audiences=" + AUDIENCE, jwkSetUri())
+			.run((context) -> assertInvalidProperty(context, "cloudrun.auth.receiving.allowed-callers"));
+	}
+
+	@Test
+	void allowAnyCallerIsSaidOutLoud(CapturedOutput output) {
+		this.servlet
+			.withPropertyValues("cloudrun.auth.receiving.audiences=" + AUDIENCE, jwkSetUri(),
+					"cloudrun.auth.receiving.allow-any-caller=true")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThat(context.getBean(CloudRunReceivingAutoConfiguration.CallerRule.class).callers())
+					.hasToString("any Google identity");
+				assertThat(output).contains("WARN").contains("allow-any-caller=true: every Google identity");
+			});
+	}
+
+	@Test
+	void allowAnyCallerBesideAllowedCallersRefusesToStart() {
+		this.servlet.withPropertyValues(audience()).withPropertyValues("cloudrun.auth.receiving.allow-any-caller=true")
+			.run((context) -> assertInvalidProperty(context, "cloudrun.auth.receiving.allow-any-caller"));
+	}
+
+	@Test
+	void trustModeMayLeaveTheCallersToCloudRun() {
+		this.servlet
+			.withPropertyValues("cloudrun.auth.receiving.audiences=" + AUDIENCE, jwkSetUri(),
+					"cloudrun.auth.receiving.trust-cloud-run-iam=true",
+					"cloudrun.auth.receiving.trust-cloud-run-iam-outside-cloud-run=true")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				// as the startup line says it
+				assertThat(context.getBean(CloudRunReceivingAutoConfiguration.CallerRule.class).callers())
+					.hasToString("those granted roles/run.invoker");
+			});
+	}
+
+	@Test
+	void allowedCallersMustBeAsciiEmailsOrDomainPatterns() {
+		for (String entry : new String[] { "calling-service", "\u212Aiosk@p.iam.gserviceaccount.com", "*@*.example",
+				"a*@p.example" }) {
+			this.servlet.withPropertyValues("cloudrun.auth.receiving.audiences=" + AUDIENCE, jwkSetUri(),
+					"cloudrun.auth.receiving.allowed-callers=" + entry)
+				.run((context) -> assertInvalidProperty(context, "cloudrun.auth.receiving.allowed-callers")
+					.hasMessageContaining("ASCII email"));
+		}
+		this.servlet.withPropertyValues("cloudrun.auth.receiving.audiences=" + AUDIENCE, jwkSetUri(),
+				"cloudrun.auth.receiving.allowed-callers=*@my-project.iam.gserviceaccount.com,a@b.example")
+			.run((context) -> assertThat(context).hasNotFailed());
+	}
+
+	@Test
+	void aRefetchIntervalUnderOneSecondRefusesToStart() {
+		this.servlet.withPropertyValues(audience())
+			.withPropertyValues("cloudrun.auth.receiving.jwk-set-refetch-interval=0s")
+			.run((context) -> assertInvalidProperty(context, "cloudrun.auth.receiving.jwk-set-refetch-interval")
+				.hasMessageContaining("at least 1s"));
+		this.servlet.withPropertyValues(audience())
+			.withPropertyValues("cloudrun.auth.receiving.jwk-set-refetch-interval=999ms")
+			.run((context) -> assertInvalidProperty(context, "cloudrun.auth.receiving.jwk-set-refetch-interval"));
+	}
+
+	@Test
+	void otherNewDurationsAndUrisAreValidated() {
+		this.servlet.withPropertyValues(audience()).withPropertyValues("cloudrun.auth.receiving.max-token-lifetime=0s")
+			.run((context) -> assertInvalidProperty(context, "cloudrun.auth.receiving.max-token-lifetime"));
+		this.servlet.withPropertyValues(audience())
+			.withPropertyValues("cloudrun.auth.receiving.check-invoker-iam-interval=5s")
+			.run((context) -> assertInvalidProperty(context, "cloudrun.auth.receiving.check-invoker-iam-interval"));
+		this.servlet.withPropertyValues(audience()).withPropertyValues("cloudrun.auth.receiving.cloud-run-api-uri=/v2")
+			.run((context) -> assertInvalidProperty(context, "cloudrun.auth.receiving.cloud-run-api-uri"));
+	}
+
+	private static String[] audience() {
+		return new String[] { "cloudrun.auth.receiving.audiences=" + AUDIENCE, CALLERS, jwkSetUri() };
+	}
+
+	private static String jwkSetUri() {
+		return "cloudrun.auth.receiving.jwk-set-uri=" + google.emulator().jwkSetUri();
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class UserSecurity {
+
+		@Bean
+		JwtDecoder userDecoder() {
+			return mock(JwtDecoder.class);
+		}
+
+		@Bean
+		BearerTokenResolver userResolver() {
+			return (request) -> null;
+		}
+
+		@Bean
+		SecurityFilterChain userChain(HttpSecurity http) {
+			return http.authorizeHttpRequests((requests) -> requests.anyRequest().permitAll()).build();
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@EnableMethodSecurity(securedEnabled = true)
+	static class UserMethodSecurity {
+
+	}
+
+}
