@@ -262,7 +262,7 @@ public class CloudRunReceivingProperties {
 		private boolean enabled = true;
 
 		/**
-		 * Most tokens remembered; about 3 KB each.
+		 * Most tokens remembered; about 2.5 KB each.
 		 */
 		private int maxSize = 1000;
 

@@ -213,7 +213,7 @@ class HostileRequestsTests {
 				(f) -> get("/actuator/health").bearer("garbage.garbage.garbage")));
 		cases.add(new Case("control: report reader on /reports", OK,
 				(f) -> get("/reports").bearer(f.token().serviceAccount(ServiceAccount.of(READER)).sign())));
-		cases.add(new Case("control: allowed caller's email in upper case (README: compared ignoring case)", OK,
+		cases.add(new Case("control: allowed caller's email in upper case (docs/receiving.md: compared ignoring case)", OK,
 				(f) -> get("/hello").bearer(f.token().claim("email", CALLER.toUpperCase(Locale.ROOT)).sign())));
 
 		// Token classes
@@ -580,7 +580,7 @@ class HostileRequestsTests {
 				(f) -> get("/hello").method("POST").form("a=b").bearer(f.valid())));
 		cases.add(new Case("TRACE /hello without a token", Set.of(401, 405), (f) -> get("/hello").raw().method("TRACE")));
 		cases.add(new Case("OPTIONS /hello without a token", UNAUTHORIZED, (f) -> get("/hello").method("OPTIONS")));
-		// public by design (RFC 9728, served by Spring Security; README "Hostile input"): it holds no secret, and the
+		// public by design (RFC 9728, served by Spring Security; docs/receiving.md#hostile-input): it holds no secret, and the
 		// starter fills it with this service's audience (ReceivingApplicationTests checks the content)
 		cases.add(new Case("protected resource metadata /.well-known/oauth-protected-resource without a token",
 				Set.of(200), (f) -> get("/.well-known/oauth-protected-resource")));
