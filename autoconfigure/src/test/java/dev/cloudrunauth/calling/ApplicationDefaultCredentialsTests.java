@@ -3,6 +3,7 @@ package dev.cloudrunauth.calling;
 import java.time.Duration;
 
 import dev.cloudrunauth.test.JavaProcess;
+import dev.cloudrunauth.test.LoopbackServer;
 import dev.cloudrunauth.test.emulator.EmulatorEndpoint;
 import dev.cloudrunauth.test.emulator.GoogleIdentityEmulator;
 import dev.cloudrunauth.test.emulator.GoogleIdentityEmulatorExtension;
@@ -27,7 +28,7 @@ class ApplicationDefaultCredentialsTests {
 	@Test
 	void applicationDefaultCredentialsUseTheMetadataServerWithFormatFull() {
 		GoogleIdentityEmulator emulator = google.emulator();
-		try (RecordingServer target = RecordingServer.start()) {
+		try (LoopbackServer target = LoopbackServer.start()) {
 			JavaProcess.Completed child = JavaProcess.mainClass(ApplicationDefaultCredentialsCallMain.class)
 				.applicationDefaultCredentials(emulator)
 				.arguments(target.url() + "/hello", "--cloudrun.auth.calling.targets.receiving.url=" + target.url())

@@ -10,6 +10,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
+import dev.cloudrunauth.test.LoopbackServer;
 import dev.cloudrunauth.test.emulator.EmulatorEndpoint;
 import dev.cloudrunauth.test.emulator.Fault;
 import dev.cloudrunauth.test.emulator.GoogleIdentityEmulator;
@@ -37,14 +38,14 @@ class CallingFaultToleranceTests {
 	@RegisterExtension
 	static final GoogleIdentityEmulatorExtension google = new GoogleIdentityEmulatorExtension();
 
-	static RecordingServer target;
+	static LoopbackServer target;
 
 	@TempDir
 	Path dir;
 
 	@BeforeAll
 	static void startTarget() {
-		target = RecordingServer.start();
+		target = LoopbackServer.start();
 	}
 
 	@AfterAll

@@ -5,7 +5,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -15,6 +14,9 @@ import java.util.concurrent.TimeUnit;
 import com.google.auth.oauth2.GoogleCredentials;
 import com.google.auth.oauth2.UserCredentials;
 import dev.cloudrunauth.test.LoggedTokens;
+import dev.cloudrunauth.test.LoopbackResponse;
+import dev.cloudrunauth.test.LoopbackServer;
+import dev.cloudrunauth.test.RecordedRequest;
 import dev.cloudrunauth.test.emulator.EmulatorEndpoint;
 import dev.cloudrunauth.test.emulator.Fault;
 import dev.cloudrunauth.test.emulator.GoogleIdentityEmulator;
@@ -72,17 +74,17 @@ class CallingIntegrationTests {
 	static final GoogleIdentityEmulatorExtension google = new GoogleIdentityEmulatorExtension(
 			(builder) -> builder.serviceAccount(CALLER));
 
-	static RecordingServer target;
+	static LoopbackServer target;
 
-	static RecordingServer other;
+	static LoopbackServer other;
 
 	@TempDir
 	Path dir;
 
 	@BeforeAll
 	static void startServers() {
-		target = RecordingServer.start();
-		other = RecordingServer.start();
+		target = LoopbackServer.start();
+		other = LoopbackServer.start();
 	}
 
 	@AfterAll
@@ -178,7 +180,7 @@ class CallingIntegrationTests {
 				client.get().uri(URI.create(target.url() + path)).retrieve().toBodilessEntity();
 			}
 			client.get().uri(URI.create(target.url() + "/api/%2e/orders")).retrieve().toBodilessEntity();
-			List<RecordingServer.Request> requests = target.requests();
+			List<RecordedRequest> requests = target.requests();
 			assertThat(requests).hasSize(escaping.size() + 1);
 			assertThat(requests.subList(0, escaping.size()))
 				.allSatisfy((request) -> assertThat(request.header("Authorization")).as(request.path()).isNull());
@@ -203,7 +205,7 @@ class CallingIntegrationTests {
 				.header("Authorization", "Bearer app-own-credential").retrieve().toBodilessEntity();
 			context.getBean(WebClient.Builder.class).build().get().uri(target.url() + "/hello")
 				.header("Authorization", "Bearer app-own-credential").retrieve().toBodilessEntity().block();
-			for (RecordingServer.Request request : target.requests()) {
+			for (RecordedRequest request : target.requests()) {
 				assertThat(request.headers("Authorization")).containsExactly("Bearer app-own-credential");
 				verify(request.bearerToken("X-Serverless-Authorization"));
 			}
@@ -262,7 +264,7 @@ class CallingIntegrationTests {
 
 	@Test
 	void redirectFromATargetToAnotherOriginIsNotFollowedSoTheTokenStaysHome() {
-		target.respond("/moved", 302, Map.of("Location", other.url() + "/stolen"));
+		target.respond("/moved", LoopbackResponse.status(302).withHeader("Location", other.url() + "/stolen"));
 		metadataServerRunner("cloudrun.auth.calling.header=x-serverless-authorization").run((context) -> {
 			ResponseEntity<Void> restClient = context.getBean(RestClient.Builder.class).build().get()
 				.uri(target.url() + "/moved").retrieve().toBodilessEntity();
@@ -300,11 +302,11 @@ class CallingIntegrationTests {
 
 	@Test
 	void redirectsOfRequestsToOtherHostsAreStillFollowed() {
-		other.respond("/moved", 302, Map.of("Location", other.url() + "/here"));
+		other.respond("/moved", LoopbackResponse.status(302).withHeader("Location", other.url() + "/here"));
 		metadataServerRunner().run((context) -> {
 			assertThat(context.getBean(RestClient.Builder.class).build().get().uri(other.url() + "/moved").retrieve()
 				.body(String.class)).isEqualTo("ok");
-			assertThat(other.requests()).extracting(RecordingServer.Request::path).containsExactly("/moved", "/here");
+			assertThat(other.requests()).extracting(RecordedRequest::path).containsExactly("/moved", "/here");
 		});
 	}
 
@@ -341,7 +343,7 @@ class CallingIntegrationTests {
 
 	@Test
 	void sixtyFourConcurrentThreadsOverManyRequestsCauseOneMintPerAudience() {
-		RecordingServer second = RecordingServer.start();
+		LoopbackServer second = LoopbackServer.start();
 		try {
 			metadataServerRunner("cloudrun.auth.calling.targets.second.url=" + second.url()).run((context) -> {
 				RestClient client = context.getBean(RestClient.Builder.class).build();
@@ -387,7 +389,7 @@ class CallingIntegrationTests {
 				Thread.sleep(20);
 			}
 			long mints = emulator.idTokensMinted(target.url());
-			List<RecordingServer.Request> calls = target.requests();
+			List<RecordedRequest> calls = target.requests();
 			IdTokenCache.Statistics statistics = context.getBean(GoogleIdTokenSource.class).cache().statistics();
 			assertThat(statistics.misses.sum()).as("calls that waited for a mint").isEqualTo(1);
 			assertThat(statistics.failures.sum()).isZero();

@@ -4,6 +4,7 @@ import java.time.Duration;
 
 import dev.cloudrunauth.test.JavaProcess;
 import dev.cloudrunauth.test.LoggedTokens;
+import dev.cloudrunauth.test.LoopbackServer;
 import dev.cloudrunauth.test.emulator.GoogleIdentityEmulator;
 import dev.cloudrunauth.test.emulator.GoogleIdentityEmulatorExtension;
 import org.junit.jupiter.api.Test;
@@ -30,7 +31,7 @@ class StreamingBodyTests {
 	@Test
 	void bodiesLargerThanTheHeapAreStreamedToTargetsAndToOtherHostsByRestClientAndRestTemplate() {
 		GoogleIdentityEmulator emulator = google.emulator();
-		try (RecordingServer target = RecordingServer.start(); RecordingServer other = RecordingServer.start()) {
+		try (LoopbackServer target = LoopbackServer.start(); LoopbackServer other = LoopbackServer.start()) {
 			JavaProcess.Completed child = JavaProcess.mainClass(StreamingCallMain.class)
 				.applicationDefaultCredentials(emulator)
 				// without its own logging configuration the child would load logback-test.xml and truncate the

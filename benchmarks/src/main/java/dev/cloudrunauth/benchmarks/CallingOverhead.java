@@ -10,13 +10,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 
 import dev.cloudrunauth.benchmarks.jmh.InterceptorBenchmark;
 import dev.cloudrunauth.benchmarks.jmh.JmhRounds;
 import dev.cloudrunauth.benchmarks.support.Console;
 import dev.cloudrunauth.benchmarks.support.Emulators;
 import dev.cloudrunauth.benchmarks.support.Load;
-import dev.cloudrunauth.benchmarks.support.LoopbackServer;
 import dev.cloudrunauth.benchmarks.support.Report;
 import dev.cloudrunauth.benchmarks.support.Rounds;
 import dev.cloudrunauth.benchmarks.support.Stats;
@@ -25,6 +25,8 @@ import dev.cloudrunauth.calling.CallingTargets;
 import dev.cloudrunauth.calling.GoogleIdTokenSource;
 import dev.cloudrunauth.calling.IdTokenClientHttpRequestInterceptor;
 import dev.cloudrunauth.calling.IdTokenHeader;
+import dev.cloudrunauth.test.LoopbackResponse;
+import dev.cloudrunauth.test.LoopbackServer;
 import dev.cloudrunauth.test.emulator.GoogleIdentityEmulator;
 
 import org.springframework.http.HttpHeaders;
@@ -66,16 +68,17 @@ final class CallingOverhead {
 		report.method("");
 		report.method("JMH: `intercept()` with a no-op execution and the token cached vs a pass-through interceptor "
 				+ "on the same new request (" + JmhRounds.settings() + "), 3 rounds.");
+		LongAdder authorized = new LongAdder();
 		try (GoogleIdentityEmulator emulator = GoogleIdentityEmulator.start();
-				LoopbackServer server = new LoopbackServer(4);
+				LoopbackServer server = countingAuthorization(authorized);
 				GoogleIdTokenSource source = Emulators.sourceBuilder(emulator).build()) {
 			CallingTargets targets = new CallingTargets(List.of(new CallingTarget("backend",
-					URI.create(server.baseUrl() + "/api"), AUDIENCE, IdTokenHeader.AUTHORIZATION)));
+					URI.create(server.url() + "/api"), AUDIENCE, IdTokenHeader.AUTHORIZATION)));
 			IdTokenClientHttpRequestInterceptor interceptor = new IdTokenClientHttpRequestInterceptor(source, targets);
 			source.token(AUDIENCE);
-			RestClient with = Emulators.restClient(server.baseUrl(), interceptor);
-			RestClient without = Emulators.restClient(server.baseUrl(), null);
-			long authorizedBefore = server.requestsWithAuthorization();
+			RestClient with = Emulators.restClient(server.url(), interceptor);
+			RestClient without = Emulators.restClient(server.url(), null);
+			long authorizedBefore = authorized.sum();
 			String token = source.token(AUDIENCE);
 			Map<String, List<Double>> cpu = new LinkedHashMap<>();
 			Rounds rounds = Rounds.run(List.of(variant("with interceptor", with, null, cpu),
@@ -129,8 +132,8 @@ final class CallingOverhead {
 					+ " calls/s (absolute values are noise on this machine; only the ratio is meaningful).");
 			report.detail("Mints during all rounds: " + (emulator.idTokensMinted(AUDIENCE) - 1)
 					+ " (expected 0: the token was cached); requests that carried `Authorization`: "
-					+ (server.requestsWithAuthorization() - authorizedBefore) + " of " + server.requests() + ".");
-			lockCheck(report, source, interceptor, URI.create(server.baseUrl() + "/api/orders/42"));
+					+ (authorized.sum() - authorizedBefore) + " of " + server.requestCount() + ".");
+			lockCheck(report, source, interceptor, URI.create(server.url() + "/api/orders/42"));
 		}
 		Map<String, Double> allocated = new LinkedHashMap<>();
 		Rounds jmh = JmhRounds.run(InterceptorBenchmark.class,
@@ -172,6 +175,19 @@ final class CallingOverhead {
 				+ "`computeIfAbsent`, the eviction scan and `synchronized (entry)` are reached only on a miss or when "
 				+ "(re)scheduling a refresh.");
 		return report;
+	}
+
+	/**
+	 * A do-nothing backend that answers {@code 200 ok} and counts the requests that carried {@code Authorization}.
+	 */
+	private static LoopbackServer countingAuthorization(LongAdder authorized) {
+		LoopbackResponse ok = LoopbackResponse.text(200, "ok");
+		return LoopbackServer.builder().threads(4).recording(false).handler((request) -> {
+			if (request.header("Authorization") != null) {
+				authorized.increment();
+			}
+			return ok;
+		}).start();
 	}
 
 	private static Rounds.Variant variant(String name, RestClient client, String token,

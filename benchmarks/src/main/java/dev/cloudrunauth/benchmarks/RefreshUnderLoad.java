@@ -12,7 +12,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import dev.cloudrunauth.benchmarks.support.Console;
 import dev.cloudrunauth.benchmarks.support.Emulators;
 import dev.cloudrunauth.benchmarks.support.Load;
-import dev.cloudrunauth.benchmarks.support.LoopbackServer;
 import dev.cloudrunauth.benchmarks.support.Report;
 import dev.cloudrunauth.benchmarks.support.Stats;
 import dev.cloudrunauth.calling.CallingTarget;
@@ -21,6 +20,7 @@ import dev.cloudrunauth.calling.GoogleIdTokenSource;
 import dev.cloudrunauth.calling.IdTokenClientHttpRequestInterceptor;
 import dev.cloudrunauth.calling.IdTokenHeader;
 import dev.cloudrunauth.calling.IdTokenSource;
+import dev.cloudrunauth.test.LoopbackServer;
 import dev.cloudrunauth.test.emulator.GoogleIdentityEmulator;
 import org.HdrHistogram.Histogram;
 
@@ -71,18 +71,18 @@ final class RefreshUnderLoad {
 			paths[i] = "/" + (char) ('a' + i) + "/hello";
 		}
 		try (GoogleIdentityEmulator emulator = GoogleIdentityEmulator.start();
-				LoopbackServer server = new LoopbackServer(8)) {
+				LoopbackServer server = LoopbackServer.builder().threads(8).recording(false).start()) {
 			emulator.setTokenLifetime(LIFETIME);
 			List<CallingTarget> list = new ArrayList<>();
 			for (int i = 0; i < AUDIENCES; i++) {
-				list.add(new CallingTarget("svc-" + i, URI.create(server.baseUrl() + "/" + (char) ('a' + i)),
+				list.add(new CallingTarget("svc-" + i, URI.create(server.url() + "/" + (char) ('a' + i)),
 						audiences[i], IdTokenHeader.AUTHORIZATION));
 			}
 			CallingTargets targets = new CallingTargets(list);
 			try (GoogleIdTokenSource warm = Emulators.sourceBuilder(emulator)
 				.refreshBeforeExpiry(REFRESH_BEFORE_EXPIRY)
 				.build()) {
-				RestClient client = Emulators.restClient(server.baseUrl(),
+				RestClient client = Emulators.restClient(server.url(),
 						new IdTokenClientHttpRequestInterceptor(warm, targets));
 				Load.Result result = Load.run("refresh-warmup", THREADS, 300_000, Duration.ofSeconds(4),
 						(thread, sequence) -> client.get().uri(paths[(int) ((thread + sequence) % AUDIENCES)])
@@ -97,7 +97,7 @@ final class RefreshUnderLoad {
 				.refreshBeforeExpiry(REFRESH_BEFORE_EXPIRY)
 				.build()) {
 				TimedSource timed = new TimedSource(source);
-				RestClient client = Emulators.restClient(server.baseUrl(),
+				RestClient client = Emulators.restClient(server.url(),
 						new IdTokenClientHttpRequestInterceptor(timed, targets));
 				long[][] starts = new long[THREADS][CAPACITY_PER_THREAD];
 				long[][] latencies = new long[THREADS][CAPACITY_PER_THREAD];

@@ -10,7 +10,6 @@ import com.google.auth.oauth2.ComputeEngineCredentials;
 import com.google.auth.oauth2.IdTokenCredentials;
 import dev.cloudrunauth.benchmarks.support.Emulators;
 import dev.cloudrunauth.benchmarks.support.Load;
-import dev.cloudrunauth.benchmarks.support.LoopbackServer;
 import dev.cloudrunauth.benchmarks.support.Report;
 import dev.cloudrunauth.benchmarks.support.Rounds;
 import dev.cloudrunauth.benchmarks.support.Stats;
@@ -19,6 +18,7 @@ import dev.cloudrunauth.calling.CallingTargets;
 import dev.cloudrunauth.calling.GoogleIdTokenSource;
 import dev.cloudrunauth.calling.IdTokenClientHttpRequestInterceptor;
 import dev.cloudrunauth.calling.IdTokenHeader;
+import dev.cloudrunauth.test.LoopbackServer;
 import dev.cloudrunauth.test.emulator.GoogleIdentityEmulator;
 
 import org.springframework.web.client.RestClient;
@@ -57,13 +57,13 @@ final class TodaysPractice {
 				+ " threads, " + ROUNDS + " alternating rounds of " + ROUND.toMillis() + " ms (capped at 20,000,000 "
 				+ "iterations).");
 		try (GoogleIdentityEmulator emulator = GoogleIdentityEmulator.start();
-				LoopbackServer server = new LoopbackServer(4);
+				LoopbackServer server = LoopbackServer.builder().threads(4).recording(false).start();
 				GoogleIdTokenSource source = Emulators.sourceBuilder(emulator).build()) {
 			CallingTargets targets = new CallingTargets(List.of(new CallingTarget("backend",
-					URI.create(server.baseUrl() + "/api"), AUDIENCE, IdTokenHeader.AUTHORIZATION)));
-			RestClient starter = Emulators.restClient(server.baseUrl(),
+					URI.create(server.url() + "/api"), AUDIENCE, IdTokenHeader.AUTHORIZATION)));
+			RestClient starter = Emulators.restClient(server.url(),
 					new IdTokenClientHttpRequestInterceptor(source, targets));
-			RestClient plain = Emulators.restClient(server.baseUrl(), null);
+			RestClient plain = Emulators.restClient(server.url(), null);
 			ComputeEngineCredentials credentials = Emulators.metadataCredentials(emulator);
 			source.token(AUDIENCE);
 			long[] docsCalls = new long[1];

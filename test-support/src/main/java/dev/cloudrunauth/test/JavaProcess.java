@@ -1,10 +1,7 @@
 package dev.cloudrunauth.test;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -148,7 +145,7 @@ public final class JavaProcess {
 				throw new IllegalStateException("Process did not exit within " + timeout + "; output:\n"
 						+ running.output());
 			}
-			running.drain();
+			running.output.drain();
 			return new Completed(running.process.exitValue(), running.output());
 		}
 		catch (InterruptedException ex) {
@@ -178,49 +175,12 @@ public final class JavaProcess {
 		});
 		try {
 			Process process = builder.start();
-			Children.register(process);
+			ChildProcesses.register(process);
 			return new Running(process, this.echo ? this.name : null);
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException("Cannot start " + command, ex);
 		}
-	}
-
-	/**
-	 * Stops, when this JVM exits, the processes it started that are still running: the JVM does not do it itself.
-	 */
-	private static final class Children {
-
-		private static final java.util.Set<Process> running = java.util.concurrent.ConcurrentHashMap.newKeySet();
-
-		static {
-			Runtime.getRuntime().addShutdownHook(new Thread(Children::stopAll, "java-process-children"));
-		}
-
-		private Children() {
-		}
-
-		static void register(Process process) {
-			running.add(process);
-			process.onExit().thenRun(() -> running.remove(process));
-		}
-
-		private static void stopAll() {
-			for (Process process : running) {
-				process.toHandle().destroy();
-			}
-			for (Process process : running) {
-				try {
-					if (!process.waitFor(10, TimeUnit.SECONDS)) {
-						process.destroyForcibly();
-					}
-				}
-				catch (InterruptedException ex) {
-					process.destroyForcibly();
-				}
-			}
-		}
-
 	}
 
 	/**
@@ -239,39 +199,11 @@ public final class JavaProcess {
 
 		private final Process process;
 
-		private final StringBuffer output = new StringBuffer();
-
-		private final Thread reader;
+		private final ProcessOutput output;
 
 		private Running(Process process, @Nullable String echoPrefix) {
 			this.process = process;
-			this.reader = new Thread(() -> read(echoPrefix), "java-process-output-" + process.pid());
-			this.reader.setDaemon(true);
-			this.reader.start();
-		}
-
-		private void read(@Nullable String echoPrefix) {
-			try (BufferedReader in = new BufferedReader(
-					new InputStreamReader(this.process.getInputStream(), StandardCharsets.UTF_8))) {
-				String line;
-				while ((line = in.readLine()) != null) {
-					synchronized (this.output) {
-						this.output.append(line).append('\n');
-						this.output.notifyAll();
-					}
-					if (echoPrefix != null) {
-						System.out.println("[" + echoPrefix + "] " + line);
-					}
-				}
-			}
-			catch (IOException ex) {
-				// the process was destroyed while we read
-			}
-			finally {
-				synchronized (this.output) {
-					this.output.notifyAll();
-				}
-			}
+			this.output = new ProcessOutput(process, echoPrefix);
 		}
 
 		/**
@@ -282,27 +214,7 @@ public final class JavaProcess {
 		 * @throws IllegalStateException if the process exits or the timeout passes first
 		 */
 		public Matcher awaitOutput(Pattern pattern, Duration timeout) {
-			long deadline = System.nanoTime() + timeout.toNanos();
-			synchronized (this.output) {
-				while (true) {
-					Matcher matcher = pattern.matcher(this.output);
-					if (matcher.find()) {
-						return matcher;
-					}
-					long remaining = deadline - System.nanoTime();
-					if (remaining <= 0 || (!this.process.isAlive() && !this.reader.isAlive())) {
-						throw new IllegalStateException("No output matching '" + pattern + "' within " + timeout
-								+ (this.process.isAlive() ? "" : " (process exited)") + "; output:\n" + this.output);
-					}
-					try {
-						this.output.wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(remaining)));
-					}
-					catch (InterruptedException ex) {
-						Thread.currentThread().interrupt();
-						throw new IllegalStateException(ex);
-					}
-				}
-			}
+			return this.output.await(pattern, timeout);
 		}
 
 		/**
@@ -334,17 +246,13 @@ public final class JavaProcess {
 				if (!this.process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
 					this.process.destroyForcibly().waitFor();
 				}
-				drain();
+				this.output.drain();
 				return this.process.exitValue();
 			}
 			catch (InterruptedException ex) {
 				Thread.currentThread().interrupt();
 				throw new IllegalStateException(ex);
 			}
-		}
-
-		private void drain() throws InterruptedException {
-			this.reader.join(TimeUnit.SECONDS.toMillis(5));
 		}
 
 		@Override

@@ -1,19 +1,16 @@
 package dev.cloudrunauth.sample.calling;
 
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 
 import com.google.auth.http.HttpTransportFactory;
 import com.google.auth.oauth2.ComputeEngineCredentials;
 import com.google.auth.oauth2.GoogleCredentials;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import dev.cloudrunauth.test.LoopbackResponse;
+import dev.cloudrunauth.test.LoopbackServer;
+import dev.cloudrunauth.test.RecordedRequest;
 import dev.cloudrunauth.test.emulator.EmulatorHttpTransportFactory;
 import dev.cloudrunauth.test.emulator.GoogleIdentityEmulatorExtension;
 import org.junit.jupiter.api.AfterAll;
@@ -45,18 +42,16 @@ class CallingApplicationTests {
 	static final GoogleIdentityEmulatorExtension google = new GoogleIdentityEmulatorExtension(
 			(builder) -> builder.serviceAccount(CALLER));
 
-	static HttpServer receiving;
+	static LoopbackServer receiving;
 
 	@BeforeAll
-	static void startReceiving() throws IOException {
-		receiving = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
-		receiving.createContext("/", CallingApplicationTests::receive);
-		receiving.start();
+	static void startReceiving() {
+		receiving = LoopbackServer.start(CallingApplicationTests::receive);
 	}
 
 	@AfterAll
 	static void stopReceiving() {
-		receiving.stop(0);
+		receiving.close();
 	}
 
 	@DynamicPropertySource
@@ -94,31 +89,27 @@ class CallingApplicationTests {
 	}
 
 	private static String receivingUrl() {
-		return "http://127.0.0.1:" + receiving.getAddress().getPort();
+		return receiving.url();
 	}
 
-	private static void receive(HttpExchange exchange) throws IOException {
-		try (exchange) {
-			String authorization = exchange.getRequestHeaders().getFirst("Authorization");
-			int status;
-			String body;
-			try {
-				Jwt jwt = NimbusJwtDecoder.withJwkSetUri(google.emulator().jwkSetUri())
-					.build()
-					.decode(authorization.substring("Bearer ".length()));
-				boolean forUs = jwt.getAudience().contains(receivingUrl());
-				boolean reports = exchange.getRequestURI().getPath().equals("/reports");
-				status = !forUs ? 401 : reports ? 403 : 200;
-				body = (status == 200) ? "Hello, " + jwt.getClaimAsString("email") + "!" : "";
-			}
-			catch (JwtException | NullPointerException ex) {
-				status = 401;
-				body = "";
-			}
-			byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-			exchange.sendResponseHeaders(status, (bytes.length > 0) ? bytes.length : -1);
-			exchange.getResponseBody().write(bytes);
+	private static LoopbackResponse receive(RecordedRequest request) {
+		String authorization = request.header("Authorization");
+		int status;
+		String body;
+		try {
+			Jwt jwt = NimbusJwtDecoder.withJwkSetUri(google.emulator().jwkSetUri())
+				.build()
+				.decode(authorization.substring("Bearer ".length()));
+			boolean forUs = jwt.getAudience().contains(receivingUrl());
+			boolean reports = request.path().equals("/reports");
+			status = !forUs ? 401 : reports ? 403 : 200;
+			body = (status == 200) ? "Hello, " + jwt.getClaimAsString("email") + "!" : "";
 		}
+		catch (JwtException | NullPointerException ex) {
+			status = 401;
+			body = "";
+		}
+		return LoopbackResponse.text(status, body);
 	}
 
 	@TestConfiguration(proxyBeanMethods = false)

@@ -9,9 +9,14 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
+import java.util.TreeSet;
 
 import dev.cloudrunauth.test.LoggedTokens;
+import dev.cloudrunauth.test.LoopbackResponse;
+import dev.cloudrunauth.test.LoopbackServer;
+import dev.cloudrunauth.test.RecordedRequest;
 import dev.cloudrunauth.test.emulator.GoogleIdentityEmulator;
 import dev.cloudrunauth.test.emulator.GoogleIdentityEmulatorExtension;
 import org.junit.jupiter.api.AfterAll;
@@ -33,6 +38,8 @@ abstract class EndToEndScenarios {
 
 	private static final Duration TOKEN_LIFETIME = Duration.ofSeconds(20);
 
+	private static final List<String> CREDENTIAL_HEADERS = List.of("Authorization", "X-Serverless-Authorization");
+
 	@RegisterExtension
 	static final GoogleIdentityEmulatorExtension google = new GoogleIdentityEmulatorExtension(
 			(builder) -> builder.serviceAccount(SampleServices.CALLER).tokenLifetime(TOKEN_LIFETIME));
@@ -44,7 +51,8 @@ abstract class EndToEndScenarios {
 
 	private SampleServices services;
 
-	private RecordingProxy proxy;
+	/** Forwards to the receiving service, recording where the calling service put its token. */
+	private LoopbackServer proxy;
 
 	private String receiving;
 
@@ -72,7 +80,7 @@ abstract class EndToEndScenarios {
 		this.services = SampleServices.with(emulator, launcher()).traceLogging();
 		this.receiving = this.services.startReceiving();
 		this.calling = this.services.startCalling("cloudrun.auth.calling.refresh-before-expiry=10s");
-		this.proxy = RecordingProxy.to(this.receiving);
+		this.proxy = LoopbackServer.start(forwardingTo(this.receiving));
 		this.readerCalling = this.services.startCallingWithKey(emulator.serviceAccount(SampleServices.REPORT_READER),
 				keys, "cloudrun.auth.calling.header=x-serverless-authorization",
 				"cloudrun.auth.calling.targets.receiving.url=" + this.proxy.url(),
@@ -138,7 +146,8 @@ abstract class EndToEndScenarios {
 		assertThat(response.statusCode()).isEqualTo(200);
 		assertThat(response.body())
 			.isEqualTo("Response from receiving service: Hello, " + SampleServices.REPORT_READER + "!");
-		assertThat(this.proxy.credentialHeaders()).isNotEmpty()
+		assertThat(this.proxy.requests()).isNotEmpty()
+			.extracting(EndToEndScenarios::credentialHeaders)
 			.allSatisfy((headers) -> assertThat(headers).isEqualTo(Set.of("X-Serverless-Authorization")));
 	}
 
@@ -225,6 +234,27 @@ abstract class EndToEndScenarios {
 	private HttpResponse<String> get(String url) throws Exception {
 		return this.http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30)).build(),
 				HttpResponse.BodyHandlers.ofString());
+	}
+
+	private LoopbackServer.Handler forwardingTo(String target) {
+		return (request) -> {
+			HttpRequest.Builder forwarded = HttpRequest.newBuilder(URI.create(target + request.uri().getRawPath()));
+			for (String name : List.of("Authorization", "X-Serverless-Authorization", "Accept")) {
+				request.headers(name).forEach((value) -> forwarded.header(name, value));
+			}
+			HttpResponse<byte[]> response = this.http.send(forwarded.build(), HttpResponse.BodyHandlers.ofByteArray());
+			LoopbackResponse answer = LoopbackResponse.status(response.statusCode());
+			return response.headers()
+				.firstValue("Content-Type")
+				.map((type) -> answer.withBody(type, response.body()))
+				.orElse(answer);
+		};
+	}
+
+	private static Set<String> credentialHeaders(RecordedRequest request) {
+		Set<String> present = new TreeSet<>();
+		CREDENTIAL_HEADERS.stream().filter((name) -> request.header(name) != null).forEach(present::add);
+		return present;
 	}
 
 }

@@ -32,13 +32,13 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.stream.Stream;
 
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.util.JSONObjectUtils;
-import com.sun.net.httpserver.HttpServer;
+import dev.cloudrunauth.test.LoopbackResponse;
+import dev.cloudrunauth.test.LoopbackServer;
 import dev.cloudrunauth.test.emulator.GoogleIdentityEmulator;
 import dev.cloudrunauth.test.emulator.GoogleIdentityEmulatorExtension;
 import dev.cloudrunauth.test.emulator.IdTokenBuilder;
@@ -107,9 +107,7 @@ class HostileRequestsTests {
 			(builder) -> builder.serviceAccount(CALLER));
 
 	/** A server that no request should ever reach: jku, x5u and kid URLs point at it. */
-	private static HttpServer trap;
-
-	private static final AtomicInteger trapRequests = new AtomicInteger();
+	private static LoopbackServer trap;
 
 	private static final ConcurrentLinkedQueue<String> summary = new ConcurrentLinkedQueue<>();
 
@@ -129,24 +127,15 @@ class HostileRequestsTests {
 	}
 
 	@BeforeAll
-	static void startTrap() throws IOException {
-		trap = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-		trap.createContext("/", (exchange) -> {
-			trapRequests.incrementAndGet();
-			byte[] body = ("{\"keys\":[" + attackerJwk().toJSONString() + "]}").getBytes(StandardCharsets.UTF_8);
-			exchange.getResponseHeaders().add("Content-Type", "application/json");
-			exchange.sendResponseHeaders(200, body.length);
-			try (OutputStream out = exchange.getResponseBody()) {
-				out.write(body);
-			}
-		});
-		trap.start();
+	static void startTrap() {
+		String keys = "{\"keys\":[" + attackerJwk().toJSONString() + "]}";
+		trap = LoopbackServer.start((request) -> LoopbackResponse.json(200, keys));
 	}
 
 	@AfterAll
 	static void stopTrapAndPrintSummary() {
 		if (trap != null) {
-			trap.stop(0);
+			trap.close();
 		}
 		StringBuilder report = new StringBuilder("\nHostile requests (" + summary.size() + " cases):\n");
 		summary.forEach((line) -> report.append(line).append('\n'));
@@ -190,7 +179,7 @@ class HostileRequestsTests {
 						+ "to call this service\", error_uri=\"https://tools.ietf.org/html/rfc6750#section-3.1\"");
 		}
 		assertThat(response.headers("Set-Cookie")).as("cookies set by a stateless service").isEmpty();
-		assertThat(trapRequests.get()).as("requests to URLs named in tokens").isZero();
+		assertThat(trap.requestCount()).as("requests to URLs named in tokens").isZero();
 	}
 
 	static Stream<Case> cases() {
@@ -845,7 +834,7 @@ class HostileRequestsTests {
 		}
 
 		String trapUrl(String path) {
-			return "http://127.0.0.1:" + trap.getAddress().getPort() + path;
+			return trap.url() + path;
 		}
 
 		String secret(String token) {

@@ -1,6 +1,5 @@
 package dev.cloudrunauth.test.emulator;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -9,62 +8,62 @@ import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpHandler;
+import dev.cloudrunauth.test.LoopbackResponse;
+import dev.cloudrunauth.test.LoopbackServer;
+import dev.cloudrunauth.test.RecordedRequest;
 
 /**
  * The Cloud Run Admin API v2's {@code services.get}, as a service reads its own configuration: every service name
  * exists in the emulator's project and region, and {@code invokerIamDisabled} is the emulator's setting.
  */
-final class CloudRunAdminHandler implements HttpHandler {
+final class CloudRunAdminHandler implements LoopbackServer.Handler {
 
 	private static final Pattern PATH = Pattern.compile("^/v2/projects/([^/]+)/locations/([^/]+)/services/([^/]+)$");
 
-	private final GoogleIdentityEmulator emulator;
+	private final EmulatorSettings settings;
 
-	CloudRunAdminHandler(GoogleIdentityEmulator emulator) {
-		this.emulator = emulator;
+	private final TokenMint tokens;
+
+	CloudRunAdminHandler(EmulatorSettings settings, TokenMint tokens) {
+		this.settings = settings;
+		this.tokens = tokens;
 	}
 
 	@Override
-	public void handle(HttpExchange exchange) throws IOException {
-		Matcher matcher = PATH.matcher(exchange.getRequestURI().getRawPath());
+	public LoopbackResponse handle(RecordedRequest request) {
+		Matcher matcher = PATH.matcher(request.uri().getRawPath());
 		if (!matcher.matches()) {
-			Exchanges.apiError(exchange, 404, "NOT_FOUND", "No such method: " + exchange.getRequestURI().getPath());
-			return;
+			return Exchanges.apiError(404, "NOT_FOUND", "No such method: " + request.path());
 		}
-		if (!"GET".equals(exchange.getRequestMethod())) {
-			Exchanges.apiError(exchange, 405, "METHOD_NOT_ALLOWED", "GET required");
-			return;
+		if (!"GET".equals(request.method())) {
+			return Exchanges.apiError(405, "METHOD_NOT_ALLOWED", "GET required");
 		}
-		if (Exchanges.apiCaller(exchange, this.emulator) == null) {
-			return;
+		if (Exchanges.apiCaller(request, this.tokens) == null) {
+			return Exchanges.unauthenticated();
 		}
 		String project = matcher.group(1);
 		String region = matcher.group(2);
 		String service = matcher.group(3);
 		String resource = "projects/" + project + "/locations/" + region + "/services/" + service;
 		// IAM is checked on the name before the resource is looked up, hence "(or resource may not exist)"
-		if (this.emulator.cloudRunAdminPermissionDenied()) {
-			Exchanges.apiError(exchange, 403, "PERMISSION_DENIED",
+		if (this.settings.cloudRunAdminPermissionDenied()) {
+			return Exchanges.apiError(403, "PERMISSION_DENIED",
 					"Permission 'run.services.get' denied on resource '" + resource + "' (or resource may not exist).");
-			return;
 		}
-		boolean ownProject = project.equals(this.emulator.projectId()) || project.equals(this.emulator.projectNumber());
-		if (!ownProject || !region.equals(this.emulator.region())) {
-			Exchanges.apiError(exchange, 404, "NOT_FOUND", "Resource '" + service + "' of kind 'SERVICE' in region '"
+		boolean ownProject = project.equals(this.settings.projectId()) || project.equals(this.settings.projectNumber());
+		if (!ownProject || !region.equals(this.settings.region())) {
+			return Exchanges.apiError(404, "NOT_FOUND", "Resource '" + service + "' of kind 'SERVICE' in region '"
 					+ region + "' in project '" + project + "' does not exist.");
-			return;
 		}
-		Exchanges.json(exchange, 200, service(service));
+		return Exchanges.json(200, service(service));
 	}
 
 	private Map<String, Object> service(String name) {
-		String projectId = this.emulator.projectId();
-		String region = this.emulator.region();
+		String projectId = this.settings.projectId();
+		String region = this.settings.region();
 		String resource = "projects/" + projectId + "/locations/" + region + "/services/" + name;
-		String uri = "https://" + name + "-" + this.emulator.projectNumber() + "." + region + ".run.app";
-		String created = this.emulator.startedAt().toString();
+		String uri = "https://" + name + "-" + this.settings.projectNumber() + "." + region + ".run.app";
+		String created = this.settings.startedAt().toString();
 		Map<String, Object> body = new LinkedHashMap<>();
 		body.put("name", resource);
 		body.put("uid", UUID.nameUUIDFromBytes(resource.getBytes(StandardCharsets.UTF_8)).toString());
@@ -76,7 +75,7 @@ final class CloudRunAdminHandler implements HttpHandler {
 		body.put("uri", uri);
 		body.put("urls", List.of(uri));
 		// proto3 JSON leaves out a bool field that is false
-		if (this.emulator.invokerIamDisabled()) {
+		if (this.settings.invokerIamDisabled()) {
 			body.put("invokerIamDisabled", true);
 		}
 		return body;

@@ -1,46 +1,39 @@
 package dev.cloudrunauth.test.emulator;
 
-import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.BindException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.time.Duration;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.atomic.AtomicLong;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpHandler;
-import com.sun.net.httpserver.HttpServer;
+import dev.cloudrunauth.test.LoopbackResponse;
+import dev.cloudrunauth.test.LoopbackServer;
+import dev.cloudrunauth.test.RecordedRequest;
 
 import org.jspecify.annotations.Nullable;
 
 /**
- * One endpoint's listener on 127.0.0.1, with the endpoint's injected fault applied before its handler runs. Refusing
- * connections closes the listener; clearing that fault binds the same port again.
+ * One endpoint's {@link LoopbackServer}, with the endpoint's injected fault applied before its handler runs and its
+ * requests counted. Refusing connections closes the server; clearing that fault starts one on the same port again.
  */
 final class EndpointServer {
 
-	private static final InetAddress loopback = InetAddress.getLoopbackAddress();
+	// a delay fault holds a thread per request for the whole delay, and clients that time out call again meanwhile
+	private static final int THREADS = 64;
 
 	private final EmulatorEndpoint endpoint;
 
-	private final HttpHandler handler;
-
-	private final ExecutorService executor;
+	private final LoopbackServer.Handler handler;
 
 	private final AtomicLong requests = new AtomicLong();
 
 	private volatile @Nullable Fault fault;
 
-	private @Nullable HttpServer server;
+	private @Nullable LoopbackServer server;
 
 	private int port;
 
-	EndpointServer(EmulatorEndpoint endpoint, HttpHandler handler, ExecutorService executor) {
+	EndpointServer(EmulatorEndpoint endpoint, LoopbackServer.Handler handler) {
 		this.endpoint = endpoint;
 		this.handler = handler;
-		this.executor = executor;
 	}
 
 	synchronized void start(int port) {
@@ -49,7 +42,7 @@ final class EndpointServer {
 
 	synchronized void stop() {
 		if (this.server != null) {
-			this.server.stop(0);
+			this.server.close();
 			this.server = null;
 		}
 	}
@@ -76,58 +69,45 @@ final class EndpointServer {
 		}
 	}
 
-	@Nullable Fault fault() {
-		return this.fault;
-	}
-
 	private void bind(int port) {
 		try {
-			HttpServer server = HttpServer.create(new InetSocketAddress(loopback, port), 64);
-			server.setExecutor(this.executor);
-			server.createContext("/", this::handle);
-			server.start();
-			this.server = server;
-			this.port = server.getAddress().getPort();
+			// only counted: an emulator may run for days
+			this.server = LoopbackServer.builder()
+				.port(port)
+				.threads(THREADS)
+				.recording(false)
+				.handler(this::handle)
+				.start();
+			this.port = this.server.port();
 		}
-		catch (BindException ex) {
-			throw new PortInUseException(port, this.endpoint, ex);
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException("Cannot listen on 127.0.0.1:" + port + " for " + this.endpoint, ex);
+		catch (UncheckedIOException ex) {
+			if (ex.getCause() instanceof BindException taken) {
+				throw new PortInUseException(port, this.endpoint, taken);
+			}
+			throw new UncheckedIOException("Cannot listen on 127.0.0.1:" + port + " for " + this.endpoint,
+					ex.getCause());
 		}
 	}
 
-	private void handle(HttpExchange exchange) throws IOException {
+	private LoopbackResponse handle(RecordedRequest request) throws InterruptedException {
 		this.requests.incrementAndGet();
+		Fault fault = this.fault;
+		if (fault != null && fault.delay() != null) {
+			Thread.sleep(fault.delay().toMillis());
+		}
+		if (fault != null && fault.status() > 0) {
+			return Exchanges.apiError(fault.status(), "UNAVAILABLE",
+					"Injected fault: HTTP " + fault.status() + " from the emulated " + this.endpoint);
+		}
+		if (!request.bodyComplete()) {
+			return Exchanges.apiError(413, "INVALID_ARGUMENT",
+					"Request body larger than " + RecordedRequest.MAX_RETAINED_BODY + " bytes");
+		}
 		try {
-			Fault fault = this.fault;
-			if (fault != null && fault.delay() != null) {
-				sleep(fault.delay());
-			}
-			if (fault != null && fault.status() > 0) {
-				Exchanges.json(exchange, fault.status(), Exchanges.googleApiError(fault.status(), "UNAVAILABLE",
-						"Injected fault: HTTP " + fault.status() + " from the emulated " + this.endpoint));
-				return;
-			}
-			this.handler.handle(exchange);
+			return this.handler.handle(request);
 		}
-		catch (RuntimeException ex) {
-			if (exchange.getResponseCode() == -1) {
-				Exchanges.json(exchange, 500, Exchanges.googleApiError(500, "INTERNAL", "Emulator error: " + ex));
-			}
-		}
-		finally {
-			exchange.close();
-		}
-	}
-
-	private static void sleep(Duration delay) throws IOException {
-		try {
-			Thread.sleep(delay.toMillis());
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new IOException("Interrupted while delaying the response", ex);
+		catch (Exception ex) {
+			return Exchanges.apiError(500, "INTERNAL", "Emulator error: " + ex);
 		}
 	}
 

@@ -1,39 +1,26 @@
 package dev.cloudrunauth.test.emulator;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 import com.nimbusds.jose.util.JSONObjectUtils;
-import com.sun.net.httpserver.HttpExchange;
+import dev.cloudrunauth.test.LoopbackResponse;
+import dev.cloudrunauth.test.RecordedRequest;
 
 import org.jspecify.annotations.Nullable;
 
 /**
- * Reading requests and writing responses on the JDK's HTTP server.
+ * Reading requests and writing responses the way Google's endpoints do.
  */
 final class Exchanges {
-
-	private static final int MAX_BODY = 64 * 1024;
 
 	private Exchanges() {
 	}
 
-	static String body(HttpExchange exchange) throws IOException {
-		try (InputStream in = exchange.getRequestBody()) {
-			byte[] bytes = in.readNBytes(MAX_BODY + 1);
-			if (bytes.length > MAX_BODY) {
-				throw new IOException("Request body larger than " + MAX_BODY + " bytes");
-			}
-			return new String(bytes, StandardCharsets.UTF_8);
-		}
-	}
-
-	static Map<String, String> query(HttpExchange exchange) {
-		return decodeForm(exchange.getRequestURI().getRawQuery());
+	static Map<String, String> query(RecordedRequest request) {
+		return decodeForm(request.uri().getRawQuery());
 	}
 
 	static Map<String, String> decodeForm(@Nullable String encoded) {
@@ -51,8 +38,8 @@ final class Exchanges {
 		return parameters;
 	}
 
-	static @Nullable String bearerToken(HttpExchange exchange) {
-		String authorization = exchange.getRequestHeaders().getFirst("Authorization");
+	static @Nullable String bearerToken(RecordedRequest request) {
+		String authorization = request.header("Authorization");
 		if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
 			return null;
 		}
@@ -60,64 +47,54 @@ final class Exchanges {
 	}
 
 	/**
-	 * Return the service account whose access token, issued by the emulator, authorizes a request to a Google API;
-	 * otherwise answer 401 as Google's APIs do.
+	 * Return the service account whose access token, issued by the emulator, authorizes a request to a Google API, or
+	 * {@code null}: then answer {@link #unauthenticated()}.
 	 */
-	static @Nullable ServiceAccount apiCaller(HttpExchange exchange, GoogleIdentityEmulator emulator) throws IOException {
-		String bearer = bearerToken(exchange);
-		ServiceAccount caller = (bearer != null) ? emulator.accessTokenOwner(bearer) : null;
-		if (caller == null) {
-			exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"https://accounts.google.com/\"");
-			apiError(exchange, 401, "UNAUTHENTICATED", "Request had invalid authentication credentials. "
-					+ "Expected OAuth 2 access token, login cookie or other valid authentication credential.");
-		}
-		return caller;
+	static @Nullable ServiceAccount apiCaller(RecordedRequest request, TokenMint tokens) {
+		String bearer = bearerToken(request);
+		return (bearer != null) ? tokens.accessTokenOwner(bearer) : null;
 	}
 
 	/**
-	 * Answer with the error body of Google's JSON APIs.
+	 * The 401 of Google's APIs to a request without a valid access token.
 	 */
-	static void apiError(HttpExchange exchange, int code, String status, String message) throws IOException {
-		json(exchange, code, googleApiError(code, status, message));
-	}
-
-	static void text(HttpExchange exchange, int status, String body) throws IOException {
-		send(exchange, status, "application/text", body);
-	}
-
-	static void json(HttpExchange exchange, int status, Map<String, ?> body) throws IOException {
-		send(exchange, status, "application/json; charset=UTF-8", JSONObjectUtils.toJSONString(body));
-	}
-
-	static void send(HttpExchange exchange, int status, String contentType, String body) throws IOException {
-		byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-		exchange.getResponseHeaders().set("Content-Type", contentType);
-		exchange.sendResponseHeaders(status, (bytes.length > 0) ? bytes.length : -1);
-		if (bytes.length > 0) {
-			exchange.getResponseBody().write(bytes);
-		}
-		exchange.close();
+	static LoopbackResponse unauthenticated() {
+		return apiError(401, "UNAUTHENTICATED",
+				"Request had invalid authentication credentials. "
+						+ "Expected OAuth 2 access token, login cookie or other valid authentication credential.")
+			.withHeader("WWW-Authenticate", "Bearer realm=\"https://accounts.google.com/\"");
 	}
 
 	/**
-	 * The error body of Google's JSON APIs ({@code {"error": {"code", "message", "status"}}}).
+	 * Answer with the error body of Google's JSON APIs ({@code {"error": {"code", "message", "status"}}}).
 	 */
-	static Map<String, Object> googleApiError(int code, String status, String message) {
+	static LoopbackResponse apiError(int code, String status, String message) {
 		Map<String, Object> error = new LinkedHashMap<>();
 		error.put("code", code);
 		error.put("message", message);
 		error.put("status", status);
-		return Map.of("error", error);
+		return json(code, Map.of("error", error));
 	}
 
 	/**
-	 * The error body of the OAuth 2.0 token endpoint ({@code {"error", "error_description"}}).
+	 * Answer with the error body of the OAuth 2.0 token endpoint ({@code {"error", "error_description"}}).
 	 */
-	static Map<String, Object> oauthError(String error, String description) {
+	static LoopbackResponse oauthError(int code, String error, String description) {
 		Map<String, Object> body = new LinkedHashMap<>();
 		body.put("error", error);
 		body.put("error_description", description);
-		return body;
+		return json(code, body);
+	}
+
+	/**
+	 * Answer with plain text as the metadata server does, whose content type is {@code application/text}.
+	 */
+	static LoopbackResponse text(int status, String body) {
+		return LoopbackResponse.status(status).withBody("application/text", body);
+	}
+
+	static LoopbackResponse json(int status, Map<String, ?> body) {
+		return LoopbackResponse.json(status, JSONObjectUtils.toJSONString(body));
 	}
 
 }

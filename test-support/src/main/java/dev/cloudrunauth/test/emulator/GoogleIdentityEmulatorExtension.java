@@ -23,7 +23,7 @@ import org.junit.jupiter.api.extension.ParameterResolver;
 public final class GoogleIdentityEmulatorExtension
 		implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback, ParameterResolver {
 
-	private final Consumer<GoogleIdentityEmulator.Builder> customizer;
+	private final Consumer<GoogleIdentityEmulatorBuilder> customizer;
 
 	private volatile @Nullable GoogleIdentityEmulator emulator;
 
@@ -39,7 +39,7 @@ public final class GoogleIdentityEmulatorExtension
 	 * Create an extension for an emulator with customized settings.
 	 * @param customizer applied to the builder before the emulator starts
 	 */
-	public GoogleIdentityEmulatorExtension(Consumer<GoogleIdentityEmulator.Builder> customizer) {
+	public GoogleIdentityEmulatorExtension(Consumer<GoogleIdentityEmulatorBuilder> customizer) {
 		this.customizer = customizer;
 	}
 
@@ -59,7 +59,7 @@ public final class GoogleIdentityEmulatorExtension
 
 	@Override
 	public void beforeAll(ExtensionContext context) {
-		GoogleIdentityEmulator.Builder builder = GoogleIdentityEmulator.builder();
+		GoogleIdentityEmulatorBuilder builder = GoogleIdentityEmulator.builder();
 		this.customizer.accept(builder);
 		this.emulator = builder.start();
 	}

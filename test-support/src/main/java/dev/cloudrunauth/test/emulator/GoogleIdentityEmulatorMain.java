@@ -18,7 +18,7 @@ public final class GoogleIdentityEmulatorMain {
 	}
 
 	public static void main(String[] args) throws Exception {
-		GoogleIdentityEmulator.Builder builder = GoogleIdentityEmulator.builder();
+		GoogleIdentityEmulatorBuilder builder = GoogleIdentityEmulator.builder();
 		Path keyFile = null;
 		boolean invokerIamDisabled = false;
 		try {

@@ -1,103 +1,92 @@
 package dev.cloudrunauth.test.emulator;
 
-import java.io.IOException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.text.ParseException;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import com.nimbusds.jose.util.JSONObjectUtils;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpHandler;
+import dev.cloudrunauth.test.LoopbackResponse;
+import dev.cloudrunauth.test.LoopbackServer;
+import dev.cloudrunauth.test.RecordedRequest;
 
 /**
  * The IAM Credentials API's {@code generateIdToken} and {@code generateAccessToken}: a caller holding an access token
  * from this emulator gets tokens for another service account (impersonation).
  */
-final class IamCredentialsHandler implements HttpHandler {
+final class IamCredentialsHandler implements LoopbackServer.Handler {
 
 	private static final Pattern PATH = Pattern
 		.compile("^/v1/projects/([^/]+)/serviceAccounts/([^/:]+):(generateIdToken|generateAccessToken)$");
 
-	private final GoogleIdentityEmulator emulator;
+	private final EmulatorSettings settings;
 
-	IamCredentialsHandler(GoogleIdentityEmulator emulator) {
-		this.emulator = emulator;
+	private final ServiceAccounts accounts;
+
+	private final TokenMint tokens;
+
+	IamCredentialsHandler(EmulatorSettings settings, ServiceAccounts accounts, TokenMint tokens) {
+		this.settings = settings;
+		this.accounts = accounts;
+		this.tokens = tokens;
 	}
 
 	@Override
-	public void handle(HttpExchange exchange) throws IOException {
-		Matcher matcher = PATH.matcher(exchange.getRequestURI().getRawPath());
+	public LoopbackResponse handle(RecordedRequest request) {
+		Matcher matcher = PATH.matcher(request.uri().getRawPath());
 		if (!matcher.matches()) {
-			Exchanges.apiError(exchange, 404, "NOT_FOUND", "No such method: " + exchange.getRequestURI().getPath());
-			return;
+			return Exchanges.apiError(404, "NOT_FOUND", "No such method: " + request.path());
 		}
-		if (!"POST".equals(exchange.getRequestMethod())) {
-			Exchanges.apiError(exchange, 405, "METHOD_NOT_ALLOWED", "POST required");
-			return;
+		if (!"POST".equals(request.method())) {
+			return Exchanges.apiError(405, "METHOD_NOT_ALLOWED", "POST required");
 		}
-		ServiceAccount caller = Exchanges.apiCaller(exchange, this.emulator);
+		ServiceAccount caller = Exchanges.apiCaller(request, this.tokens);
 		if (caller == null) {
-			return;
+			return Exchanges.unauthenticated();
 		}
 		String email = URLDecoder.decode(matcher.group(2), StandardCharsets.UTF_8);
-		ServiceAccount target = this.emulator.knownServiceAccount(email);
+		ServiceAccount target = this.accounts.known(email);
 		if (target == null) {
-			Exchanges.apiError(exchange, 404, "NOT_FOUND", "Not found; Gaia id not found for email " + email);
-			return;
+			return Exchanges.apiError(404, "NOT_FOUND", "Not found; Gaia id not found for email " + email);
 		}
 		boolean idToken = matcher.group(3).equals("generateIdToken");
-		if (!this.emulator.mayImpersonate(caller, target)) {
+		if (!this.accounts.mayImpersonate(caller, target)) {
 			String permission = idToken ? "iam.serviceAccounts.getOpenIdToken" : "iam.serviceAccounts.getAccessToken";
-			Exchanges.apiError(exchange, 403, "PERMISSION_DENIED",
+			return Exchanges.apiError(403, "PERMISSION_DENIED",
 					"Permission '" + permission + "' denied on resource (or it may not exist).");
-			return;
 		}
-		Map<String, Object> request;
+		Map<String, Object> body;
 		try {
-			request = JSONObjectUtils.parse(Exchanges.body(exchange));
+			body = JSONObjectUtils.parse(request.body());
 		}
 		catch (ParseException ex) {
-			Exchanges.apiError(exchange, 400, "INVALID_ARGUMENT", "Invalid JSON payload received.");
-			return;
+			return Exchanges.apiError(400, "INVALID_ARGUMENT", "Invalid JSON payload received.");
 		}
-		if (idToken) {
-			generateIdToken(exchange, target, request);
-		}
-		else {
-			generateAccessToken(exchange, target, request);
-		}
+		return idToken ? generateIdToken(target, body) : generateAccessToken(target, body);
 	}
 
-	private void generateIdToken(HttpExchange exchange, ServiceAccount target, Map<String, Object> request)
-			throws IOException {
+	private LoopbackResponse generateIdToken(ServiceAccount target, Map<String, Object> request) {
 		if (!(request.get("audience") instanceof String audience) || audience.isEmpty()) {
-			Exchanges.apiError(exchange, 400, "INVALID_ARGUMENT",
+			return Exchanges.apiError(400, "INVALID_ARGUMENT",
 					"Invalid value for audience: must be a non-empty string.");
-			return;
 		}
 		boolean includeEmail = Boolean.TRUE.equals(request.get("includeEmail"));
-		Exchanges.json(exchange, 200, Map.of("token", this.emulator.mintIdToken(target, audience, includeEmail, false)));
+		return Exchanges.json(200, Map.of("token", this.tokens.mintIdToken(target, audience, includeEmail, false)));
 	}
 
-	private void generateAccessToken(HttpExchange exchange, ServiceAccount target, Map<String, Object> request)
-			throws IOException {
-		if (!(request.get("scope") instanceof java.util.List<?> scope) || scope.isEmpty()) {
-			Exchanges.apiError(exchange, 400, "INVALID_ARGUMENT", "Scope required.");
-			return;
+	private LoopbackResponse generateAccessToken(ServiceAccount target, Map<String, Object> request) {
+		if (!(request.get("scope") instanceof List<?> scope) || scope.isEmpty()) {
+			return Exchanges.apiError(400, "INVALID_ARGUMENT", "Scope required.");
 		}
-		GoogleIdentityEmulator.AccessToken token = this.emulator.issueAccessToken(target);
-		Instant expireTime = Instant.now(this.emulator.clock())
-			.plus(Duration.ofSeconds(this.emulator.tokenLifetime().toSeconds()));
+		TokenMint.AccessToken token = this.tokens.issueAccessToken(target);
 		Map<String, Object> body = new LinkedHashMap<>();
 		body.put("accessToken", token.value());
-		body.put("expireTime", expireTime.toString());
-		Exchanges.json(exchange, 200, body);
+		body.put("expireTime", this.settings.now().plusSeconds(this.settings.tokenLifetime().toSeconds()).toString());
+		return Exchanges.json(200, body);
 	}
 
 }

@@ -1,41 +1,52 @@
 package dev.cloudrunauth.test.emulator;
 
-import java.io.IOException;
 import java.time.ZoneOffset;
-import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.concurrent.atomic.AtomicLong;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpHandler;
+import dev.cloudrunauth.test.LoopbackResponse;
+import dev.cloudrunauth.test.LoopbackServer;
+import dev.cloudrunauth.test.RecordedRequest;
 
 /**
- * Google's signing keys as a JWK Set, with the caching headers Google sends.
+ * Google's signing keys as a JWK Set, with the caching headers Google sends; counts how often it served them.
  */
-final class JwksHandler implements HttpHandler {
+final class JwksHandler implements LoopbackServer.Handler {
 
-	private final GoogleIdentityEmulator emulator;
+	private final SigningKeys keys;
 
-	JwksHandler(GoogleIdentityEmulator emulator) {
-		this.emulator = emulator;
+	private final EmulatorSettings settings;
+
+	private final AtomicLong fetches = new AtomicLong();
+
+	JwksHandler(SigningKeys keys, EmulatorSettings settings) {
+		this.keys = keys;
+		this.settings = settings;
 	}
 
 	@Override
-	public void handle(HttpExchange exchange) throws IOException {
-		if (!"/oauth2/v3/certs".equals(exchange.getRequestURI().getPath())) {
-			Exchanges.text(exchange, 404, "Not found\n");
-			return;
+	public LoopbackResponse handle(RecordedRequest request) {
+		if (!"/oauth2/v3/certs".equals(request.path())) {
+			return Exchanges.text(404, "Not found\n");
 		}
-		if (!"GET".equals(exchange.getRequestMethod())) {
-			Exchanges.text(exchange, 405, "Method not allowed\n");
-			return;
+		if (!"GET".equals(request.method())) {
+			return Exchanges.text(405, "Method not allowed\n");
 		}
-		long maxAge = this.emulator.jwksMaxAge().toSeconds();
-		exchange.getResponseHeaders()
-			.set("Cache-Control", "public, max-age=" + maxAge + ", must-revalidate, no-transform");
-		exchange.getResponseHeaders()
-			.set("Expires", DateTimeFormatter.RFC_1123_DATE_TIME
-				.format(ZonedDateTime.now(this.emulator.clock().withZone(ZoneOffset.UTC)).plusSeconds(maxAge)));
-		Exchanges.send(exchange, 200, "application/json; charset=UTF-8", this.emulator.signingKeysJson());
+		this.fetches.incrementAndGet();
+		long maxAge = this.settings.jwksMaxAge().toSeconds();
+		String expires = DateTimeFormatter.RFC_1123_DATE_TIME
+			.format(this.settings.now().plusSeconds(maxAge).atZone(ZoneOffset.UTC));
+		return LoopbackResponse.json(200, this.keys.jwkSetJson())
+			.withHeader("Cache-Control", "public, max-age=" + maxAge + ", must-revalidate, no-transform")
+			.withHeader("Expires", expires);
+	}
+
+	long fetches() {
+		return this.fetches.get();
+	}
+
+	void resetFetches() {
+		this.fetches.set(0);
 	}
 
 }

@@ -1,28 +1,28 @@
 package dev.cloudrunauth.test.emulator;
 
-import java.io.IOException;
 import java.text.ParseException;
-import java.time.Instant;
 import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.crypto.RSASSAVerifier;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpHandler;
+import dev.cloudrunauth.test.LoopbackResponse;
+import dev.cloudrunauth.test.LoopbackServer;
+import dev.cloudrunauth.test.RecordedRequest;
 
 /**
  * The OAuth 2.0 token endpoint for service account keys: a JWT-bearer assertion signed with a key file's private key
  * is exchanged for an ID token (assertion with {@code target_audience}) or an access token (assertion with
  * {@code scope}).
  */
-final class OAuthTokenHandler implements HttpHandler {
+final class OAuthTokenHandler implements LoopbackServer.Handler {
 
 	private static final String JWT_BEARER = "urn:ietf:params:oauth:grant-type:jwt-bearer";
 
@@ -35,67 +35,70 @@ final class OAuthTokenHandler implements HttpHandler {
 
 	private static final long CLOCK_SKEW = 60;
 
-	private final GoogleIdentityEmulator emulator;
+	private final EmulatorSettings settings;
 
-	OAuthTokenHandler(GoogleIdentityEmulator emulator) {
-		this.emulator = emulator;
+	private final ServiceAccounts accounts;
+
+	private final TokenMint tokens;
+
+	private final Supplier<String> tokenUri;
+
+	OAuthTokenHandler(EmulatorSettings settings, ServiceAccounts accounts, TokenMint tokens,
+			Supplier<String> tokenUri) {
+		this.settings = settings;
+		this.accounts = accounts;
+		this.tokens = tokens;
+		this.tokenUri = tokenUri;
 	}
 
 	@Override
-	public void handle(HttpExchange exchange) throws IOException {
-		if (!PATHS.contains(exchange.getRequestURI().getPath())) {
-			Exchanges.json(exchange, 404, Exchanges.oauthError("not_found", "No such endpoint"));
-			return;
+	public LoopbackResponse handle(RecordedRequest request) {
+		if (!PATHS.contains(request.path())) {
+			return Exchanges.oauthError(404, "not_found", "No such endpoint");
 		}
-		if (!"POST".equals(exchange.getRequestMethod())) {
-			Exchanges.json(exchange, 405, Exchanges.oauthError("invalid_request", "POST required"));
-			return;
+		if (!"POST".equals(request.method())) {
+			return Exchanges.oauthError(405, "invalid_request", "POST required");
 		}
-		Map<String, String> form = Exchanges.decodeForm(Exchanges.body(exchange));
+		Map<String, String> form = Exchanges.decodeForm(request.body());
 		if (!JWT_BEARER.equals(form.get("grant_type"))) {
-			Exchanges.json(exchange, 400,
-					Exchanges.oauthError("unsupported_grant_type", "Invalid grant_type: " + form.get("grant_type")));
-			return;
+			return Exchanges.oauthError(400, "unsupported_grant_type", "Invalid grant_type: " + form.get("grant_type"));
 		}
 		String assertion = form.get("assertion");
 		if (assertion == null || assertion.isEmpty()) {
-			Exchanges.json(exchange, 400, Exchanges.oauthError("invalid_request", "Missing required parameter: assertion"));
-			return;
+			return Exchanges.oauthError(400, "invalid_request", "Missing required parameter: assertion");
 		}
 		try {
 			SignedJWT jwt = SignedJWT.parse(assertion);
-			GoogleIdentityEmulator.KeyFileKey key = verifiedKey(jwt);
+			ServiceAccounts.KeyFileKey key = verifiedKey(jwt);
 			JWTClaimsSet claims = jwt.getJWTClaimsSet();
 			checkClaims(claims, key.account());
 			String targetAudience = claims.getStringClaim("target_audience");
 			if (targetAudience != null && !targetAudience.isEmpty()) {
-				String idToken = this.emulator.mintIdToken(key.account(), targetAudience, true, true);
-				Exchanges.json(exchange, 200, Map.of("id_token", idToken));
-				return;
+				String idToken = this.tokens.mintIdToken(key.account(), targetAudience, true, true);
+				return Exchanges.json(200, Map.of("id_token", idToken));
 			}
 			String scope = claims.getStringClaim("scope");
 			if (scope == null || scope.isBlank()) {
-				Exchanges.json(exchange, 400, Exchanges.oauthError("invalid_scope", "Empty or missing scope not allowed."));
-				return;
+				return Exchanges.oauthError(400, "invalid_scope", "Empty or missing scope not allowed.");
 			}
-			GoogleIdentityEmulator.AccessToken token = this.emulator.issueAccessToken(key.account());
+			TokenMint.AccessToken token = this.tokens.issueAccessToken(key.account());
 			Map<String, Object> body = new LinkedHashMap<>();
 			body.put("access_token", token.value());
-			body.put("expires_in", this.emulator.tokenLifetime().toSeconds());
+			body.put("expires_in", this.settings.tokenLifetime().toSeconds());
 			body.put("token_type", "Bearer");
-			Exchanges.json(exchange, 200, body);
+			return Exchanges.json(200, body);
 		}
 		catch (ParseException | InvalidGrant ex) {
-			Exchanges.json(exchange, 400, Exchanges.oauthError("invalid_grant", ex.getMessage()));
+			return Exchanges.oauthError(400, "invalid_grant", ex.getMessage());
 		}
 	}
 
-	private GoogleIdentityEmulator.KeyFileKey verifiedKey(SignedJWT jwt) throws InvalidGrant {
+	private ServiceAccounts.KeyFileKey verifiedKey(SignedJWT jwt) throws InvalidGrant {
 		if (!JWSAlgorithm.RS256.equals(jwt.getHeader().getAlgorithm())) {
 			throw new InvalidGrant("Invalid JWT: only RS256 assertions are accepted");
 		}
 		String keyId = jwt.getHeader().getKeyID();
-		GoogleIdentityEmulator.KeyFileKey key = (keyId != null) ? this.emulator.keyFileKey(keyId) : null;
+		ServiceAccounts.KeyFileKey key = (keyId != null) ? this.accounts.keyFileKey(keyId) : null;
 		if (key == null) {
 			throw new InvalidGrant("Invalid JWT Signature.");
 		}
@@ -115,13 +118,15 @@ final class OAuthTokenHandler implements HttpHandler {
 			throw new InvalidGrant("Invalid JWT: iss must be the key's client_email");
 		}
 		List<String> audience = claims.getAudience();
-		if (audience.size() != 1 || !(audience.get(0).equals(this.emulator.tokenUri())
-				|| GOOGLE_TOKEN_URIS.contains(audience.get(0)))) {
-			throw new InvalidGrant("Invalid JWT: Failed audience check. The right audience is " + this.emulator.tokenUri());
+		String tokenUri = this.tokenUri.get();
+		boolean tokenEndpoint = audience.size() == 1
+				&& (audience.get(0).equals(tokenUri) || GOOGLE_TOKEN_URIS.contains(audience.get(0)));
+		if (!tokenEndpoint) {
+			throw new InvalidGrant("Invalid JWT: Failed audience check. The right audience is " + tokenUri);
 		}
 		Date issuedAt = claims.getIssueTime();
 		Date expiresAt = claims.getExpirationTime();
-		long now = Instant.now(this.emulator.clock()).getEpochSecond();
+		long now = this.settings.now().getEpochSecond();
 		if (issuedAt == null || expiresAt == null || issuedAt.toInstant().getEpochSecond() > now + CLOCK_SKEW
 				|| expiresAt.toInstant().getEpochSecond() <= now
 				|| expiresAt.toInstant().getEpochSecond() - issuedAt.toInstant().getEpochSecond() > MAX_ASSERTION_LIFETIME) {

@@ -107,7 +107,7 @@ class ImpersonationTests {
 		return ImpersonatedCredentials.newBuilder()
 			.setSourceCredentials(source)
 			.setTargetPrincipal(target)
-			.setScopes(List.of(GoogleIdentityEmulator.CLOUD_PLATFORM_SCOPE))
+			.setScopes(List.of(MetadataServerHandler.CLOUD_PLATFORM_SCOPE))
 			.setHttpTransportFactory(new EmulatorHttpTransportFactory(google.emulator()))
 			.build();
 	}
@@ -117,7 +117,7 @@ class ImpersonationTests {
 		Path key = emulator.writeServiceAccountKey(
 				emulator.serviceAccount("source@emulator-project.iam.gserviceaccount.com"), this.dir.resolve("key.json"));
 		try (InputStream in = Files.newInputStream(key)) {
-			return ServiceAccountCredentials.fromStream(in).createScoped(GoogleIdentityEmulator.CLOUD_PLATFORM_SCOPE);
+			return ServiceAccountCredentials.fromStream(in).createScoped(MetadataServerHandler.CLOUD_PLATFORM_SCOPE);
 		}
 	}
 

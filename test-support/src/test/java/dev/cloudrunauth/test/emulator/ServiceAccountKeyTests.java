@@ -49,7 +49,7 @@ class ServiceAccountKeyTests {
 		GoogleIdentityEmulator emulator = google.emulator();
 		ServiceAccount account = emulator.serviceAccount("keyfile@emulator-project.iam.gserviceaccount.com");
 		GoogleCredentials credentials = load(emulator.writeServiceAccountKey(account, this.dir.resolve("key.json")))
-			.createScoped(GoogleIdentityEmulator.CLOUD_PLATFORM_SCOPE);
+			.createScoped(MetadataServerHandler.CLOUD_PLATFORM_SCOPE);
 		AccessToken token = credentials.refreshAccessToken();
 		assertThat(token.getTokenValue()).startsWith("ya29.");
 		assertThat(emulator.idTokensMinted()).isZero();
