@@ -4,6 +4,7 @@ package dev.cloudrunauth.receiving;
 
 import org.springframework.aot.hint.MemberCategory;
 import org.springframework.aot.hint.RuntimeHints;
+import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.aot.hint.predicate.RuntimeHintsPredicates;
 import org.springframework.aot.generate.ClassNameGenerator;
 import org.springframework.aot.generate.DefaultGenerationContext;
@@ -26,6 +27,14 @@ class ReceivingAotTests {
 		new ReceivingRuntimeHints().registerHints(hints, getClass().getClassLoader());
 		assertThat(RuntimeHintsPredicates.reflection().onType(CallerExpressions.class)
 			.withMemberCategory(MemberCategory.INVOKE_PUBLIC_METHODS)).accepts(hints);
+	}
+
+	@Test
+	void withoutSpringSecurityThereAreNoHints() {
+		RuntimeHints hints = new RuntimeHints();
+		new ReceivingRuntimeHints().registerHints(hints,
+				new FilteredClassLoader(org.springframework.security.core.context.SecurityContextHolder.class));
+		assertThat(hints.reflection().typeHints()).isEmpty();
 	}
 
 	@Test
