@@ -60,10 +60,10 @@ public class VerifiedTokenCacheBenchmark {
 				List.of(AUDIENCE), Duration.ofSeconds(30), Duration.ofHours(1), List.of());
 		this.cache = new VerifiedTokenCache(1000, Duration.ofSeconds(30), AllowedCallers.anyCaller(), Clock.systemUTC());
 		this.withCache = GoogleIdTokenDecoder.withSigningKeys(this.keys)
-			.validator(validator)
+			.claimValidation(validator)
 			.verifiedTokenCache(this.cache)
 			.build();
-		this.withoutCache = GoogleIdTokenDecoder.withSigningKeys(this.keys).validator(validator).build();
+		this.withoutCache = GoogleIdTokenDecoder.withSigningKeys(this.keys).claimValidation(validator).build();
 		String value = this.emulator.idToken(AUDIENCE).sign();
 		this.token = value.getBytes(StandardCharsets.ISO_8859_1);
 		this.withCache.decode(value);
