@@ -129,7 +129,7 @@ public final class CloudRunReceivingAutoConfiguration {
 			HttpClientSettings fetches = application
 				.withTimeouts(min(application.connectTimeout(), timeout), min(application.readTimeout(), timeout))
 				.withRedirects(HttpRedirects.DONT_FOLLOW);
-			ClientHttpRequestFactoryBuilder<?> configured = builder.getIfAvailable();
+			ClientHttpRequestFactoryBuilder<?> configured = builder.getIfUnique();
 			return new GoogleRequests(SingletonSupplier
 				.of(() -> ((configured != null) ? configured : ClientHttpRequestFactoryBuilder.jdk()).build(fetches)));
 		}

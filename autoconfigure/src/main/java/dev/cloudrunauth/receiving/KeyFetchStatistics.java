@@ -30,7 +30,7 @@ final class KeyFetchStatistics {
 		this.fetches.increment();
 	}
 
-	void succeeded(Instant at) {
+	synchronized void succeeded(Instant at) {
 		this.successfulFetches.increment();
 		this.consecutiveFailures = 0;
 		this.lastFetched = at;
