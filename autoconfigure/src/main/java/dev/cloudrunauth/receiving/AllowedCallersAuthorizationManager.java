@@ -2,6 +2,7 @@ package dev.cloudrunauth.receiving;
 
 import java.util.function.Supplier;
 
+import io.micrometer.observation.ObservationRegistry;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -29,26 +30,26 @@ public final class AllowedCallersAuthorizationManager<T> implements Authorizatio
 
 	private final AllowedCallers callers;
 
-	private final VerificationListener listener;
+	private final ObservationRegistry observations;
 
 	/**
 	 * Create a manager.
 	 * @param callers the allowed callers
 	 */
 	public AllowedCallersAuthorizationManager(AllowedCallers callers) {
-		this(callers, VerificationListener.NONE);
+		this(callers, ObservationRegistry.NOOP);
 	}
 
 	/**
-	 * Create a manager that tells a listener about callers it refuses.
+	 * Create a manager that observes the callers it refuses.
 	 * @param callers the allowed callers
-	 * @param listener the listener
+	 * @param observations the registry
 	 */
-	AllowedCallersAuthorizationManager(AllowedCallers callers, VerificationListener listener) {
+	AllowedCallersAuthorizationManager(AllowedCallers callers, ObservationRegistry observations) {
 		Assert.notNull(callers, "callers cannot be null");
-		Assert.notNull(listener, "listener cannot be null");
+		Assert.notNull(observations, "observations cannot be null");
 		this.callers = callers;
-		this.listener = listener;
+		this.observations = observations;
 	}
 
 	@Override
@@ -56,7 +57,7 @@ public final class AllowedCallersAuthorizationManager<T> implements Authorizatio
 		Authentication caller = authentication.get();
 		boolean allowed = this.callers.allows(caller);
 		if (!allowed && trustResolver.isAuthenticated(caller)) {
-			this.listener.callerNotAllowed();
+			ReceivingObservations.callerNotAllowed(this.observations);
 			if (logger.isDebugEnabled()) {
 				logger.debug("Caller " + caller.getName() + " is not an allowed caller");
 			}

@@ -2,8 +2,14 @@ package dev.cloudrunauth.receiving;
 
 import java.net.URI;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.function.Supplier;
 
-      
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import io.micrometer.observation.ObservationRegistry;
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -13,9 +19,15 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.boot.http.client.ClientHttpRequestFactoryBuilder;
+import org.springframework.boot.http.client.HttpClientSettings;
+import org.springframework.boot.http.client.HttpRedirects;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
+import org.springframework.http.client.ClientHttpRequestFactory;
+import org.springframework.util.function.SingletonSupplier;
 import org.springframework.security.oauth2.core.OAuth2TokenValidator;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
@@ -24,8 +36,9 @@ import org.springframework.security.oauth2.server.resource.authentication.JwtAut
 
 /**
  * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration Auto-configuration} of what the servlet and
- * reactive receiving sides share: the validated settings, who may call, Google's signing keys, the claim validation,
- * the caller's email as principal name, and, in trust mode on Cloud Run, the check of the invoker IAM setting.
+ * reactive receiving sides share: the validated settings, who may call, Google's signing keys (fetched with the
+ * application's HTTP client settings), the claim validation, the caller's email as principal name, the meters of the
+ * verified-token cache, and, in trust mode on Cloud Run, the check of the invoker IAM setting.
  *
  * @see CloudRunReceivingProperties
  */
@@ -48,10 +61,11 @@ public final class CloudRunReceivingAutoConfiguration {
 	@Bean(initMethod = "start")
 	@ConditionalOnMissingBean
 	@Conditional(OnInvokerIamCheckCondition.class)
-	InvokerIamCheck invokerIamCheck(ReceivingSettings settings, CloudRunReceivingProperties properties) {
+	InvokerIamCheck invokerIamCheck(ReceivingSettings settings, CloudRunReceivingProperties properties,
+			ObjectProvider<GoogleRequests> requests) {
 		return new InvokerIamCheck(settings.service(), URI.create(settings.metadataUri()),
-				URI.create(properties.getCloudRunApiUri().trim()), properties.getCheckInvokerIamInterval(),
-				properties.getJwkSetTimeout());
+				URI.create(properties.getCloudRunApiUri().trim()), requestFactory(requests, properties.getJwkSetTimeout()),
+				properties.getCheckInvokerIamInterval(), properties.getJwkSetTimeout());
 	}
 
 	@Bean
@@ -61,9 +75,12 @@ public final class CloudRunReceivingAutoConfiguration {
 
 	@Bean(initMethod = "start")
 	@ConditionalOnMissingBean
-	SigningKeyCache signingKeyCache(ReceivingSettings settings, CloudRunReceivingProperties properties) {
-		return new SigningKeyCache(settings.jwkSetUri(), properties.getJwkSetRefetchInterval(),
-				properties.getJwkSetTimeout(), Clock.systemUTC());
+	SigningKeyCache signingKeyCache(ReceivingSettings settings, CloudRunReceivingProperties properties,
+			ObjectProvider<GoogleRequests> requests, ObjectProvider<ObservationRegistry> observations) {
+		Duration timeout = properties.getJwkSetTimeout();
+		return new SigningKeyCache(settings.jwkSetUri(), requestFactory(requests, timeout),
+				observations.getIfAvailable(() -> ObservationRegistry.NOOP), properties.getJwkSetRefetchInterval(),
+				timeout, Clock.systemUTC());
 	}
 
 	@Bean
@@ -95,14 +112,67 @@ public final class CloudRunReceivingAutoConfiguration {
 	}
 
 	@Bean
-	VerificationListeners cloudRunVerificationListeners(ObjectProvider<VerificationListener> listeners) {
-		return new VerificationListeners(listeners.orderedStream().toList());
-	}
-
-	@Bean
 	AllowCallersStartupCheck cloudRunAllowCallersStartupCheck(ConfigurableListableBeanFactory beanFactory,
 			Environment environment) {
 		return new AllowCallersStartupCheck(beanFactory, environment);
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass({ HttpClientSettings.class, ClientHttpRequestFactoryBuilder.class })
+	static class HttpClientSettingsConfiguration {
+
+		@Bean
+		GoogleRequests cloudRunGoogleRequests(CloudRunReceivingProperties properties,
+				ObjectProvider<ClientHttpRequestFactoryBuilder<?>> builder, ObjectProvider<HttpClientSettings> settings) {
+			Duration timeout = properties.getJwkSetTimeout();
+			HttpClientSettings application = settings.getIfAvailable(HttpClientSettings::defaults);
+			HttpClientSettings fetches = application
+				.withTimeouts(min(application.connectTimeout(), timeout), min(application.readTimeout(), timeout))
+				.withRedirects(HttpRedirects.DONT_FOLLOW);
+			ClientHttpRequestFactoryBuilder<?> configured = builder.getIfUnique();
+			return new GoogleRequests(SingletonSupplier
+				.of(() -> ((configured != null) ? configured : ClientHttpRequestFactoryBuilder.jdk()).build(fetches)));
+		}
+
+		private static Duration min(@Nullable Duration setting, Duration timeout) {
+			return (setting != null && setting.compareTo(timeout) < 0) ? setting : timeout;
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(MeterBinder.class)
+	static class MetricsConfiguration {
+
+		@Bean
+		MeterBinder cloudRunVerifiedTokenMeters(ObjectProvider<VerifiedTokenCache> verifiedTokens) {
+			return (registry) -> verifiedTokens.ifAvailable((cache) -> {
+				FunctionCounter.builder(ReceivingObservations.VERIFIED_TOKENS, cache, VerifiedTokenCache::hits)
+					.description("Lookups of the verified-token cache")
+					.tag("result", "hit")
+					.register(registry);
+				FunctionCounter.builder(ReceivingObservations.VERIFIED_TOKENS, cache, VerifiedTokenCache::misses)
+					.description("Lookups of the verified-token cache")
+					.tag("result", "miss")
+					.register(registry);
+			});
+		}
+
+	}
+
+	private static Supplier<ClientHttpRequestFactory> requestFactory(ObjectProvider<GoogleRequests> requests,
+			Duration timeout) {
+		GoogleRequests configured = requests.getIfAvailable();
+		return (configured != null) ? configured.factory() : JwkSetFetcher.defaultRequestFactory(timeout);
+	}
+
+	/**
+	 * How key fetches and the Cloud Run Admin API are called: a request factory built from Spring Boot's HTTP client
+	 * settings, created on the first call, on a thread of the caller's.
+	 *
+	 * @param factory the request factory
+	 */
+	record GoogleRequests(Supplier<ClientHttpRequestFactory> factory) {
 	}
 
 	/**

@@ -2,6 +2,9 @@ package dev.cloudrunauth.receiving;
 
   import dev.cloudrunauth.receiving.CloudRunReceivingAutoConfiguration.CallerRule;
 
+import io.micrometer.observation.ObservationRegistry;
+
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
@@ -48,9 +51,9 @@ public final class CloudRunReceivingGrpcServerAutoConfiguration {
 	@ConditionalOnBean({ GrpcSecurity.class, JwtDecoder.class, CallerRule.class })
 	AuthenticationProcessInterceptor cloudRunGrpcAuthenticationProcessInterceptor(GrpcSecurity grpc,
 			JwtDecoder decoder, JwtAuthenticationConverter converter, CallerRule callers,
-			VerificationListeners listeners) throws Exception {
+			ObjectProvider<ObservationRegistry> observations) throws Exception {
 		AllowedCallersAuthorizationManager<Object> allowedCallers = new AllowedCallersAuthorizationManager<>(
-				callers.callers(), listeners.listener());
+				callers.callers(), observations.getIfAvailable(() -> ObservationRegistry.NOOP));
 		grpc.authorizeRequests((requests) -> requests.methods(HEALTH_METHODS)
 			.permitAll()
 			.allRequests()

@@ -3,8 +3,6 @@ package dev.cloudrunauth.receiving;
 import java.time.Instant;
 import java.util.Locale;
 
-import dev.cloudrunauth.receiving.InvokerIamCheck;
-import dev.cloudrunauth.receiving.SigningKeyCache;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.health.contributor.AbstractHealthIndicator;
@@ -52,7 +50,7 @@ class CloudRunReceivingHealthIndicator extends AbstractHealthIndicator {
 		}
 		builder.status(status).withDetail("jwkSetUri", this.keys.jwkSetUri().toString());
 		builder.withDetail("keys", this.keys.keyCount());
-		Instant lastFetched = this.keys.lastFetched();
+		Instant lastFetched = this.keys.statistics().lastFetched();
 		if (lastFetched != null) {
 			builder.withDetail("lastFetched", lastFetched.toString());
 		}

@@ -6,6 +6,8 @@ import java.util.List;
 import dev.cloudrunauth.receiving.CloudRunReceivingAutoConfiguration.IdTokenValidation;
 import reactor.core.publisher.Mono;
 
+import io.micrometer.observation.ObservationRegistry;
+
 import org.springframework.aop.Advisor;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanDefinition;
@@ -57,14 +59,14 @@ public final class CloudRunReceivingReactiveAutoConfiguration {
 	ReactiveGoogleIdTokenDecoder reactiveGoogleIdTokenDecoder(SigningKeyCache keys, IdTokenValidation validation,
 			ReceivingSettings settings, CloudRunReceivingProperties properties,
 			ObjectProvider<VerifiedTokenCache> verifiedTokens, ObjectProvider<InvokerIamCheck> invokerIam,
-			VerificationListeners listeners) {
+			ObjectProvider<ObservationRegistry> observations) {
 		return ReactiveGoogleIdTokenDecoder.withSigningKeys(keys)
-			.validator(validation.validator())
+			.claimValidation(validation.validator())
 			.trustCloudRunIam(settings.trustCloudRunIam())
 			.invokerIamCheck(invokerIam.getIfAvailable())
-			.keyTimeout(properties.getJwkSetTimeout())
+			.jwkSetTimeout(properties.getJwkSetTimeout())
 			.verifiedTokenCache(verifiedTokens.getIfAvailable())
-			.verificationListener(listeners.listener())
+			.observationRegistry(observations.getIfAvailable(() -> ObservationRegistry.NOOP))
 			.build();
 	}
 
@@ -80,8 +82,9 @@ public final class CloudRunReceivingReactiveAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	ReactiveAllowedCallersAuthorizationManager<AuthorizationContext> reactiveAllowedCallersAuthorizationManager(
-			CallerRule callers, VerificationListeners listeners) {
-		return new ReactiveAllowedCallersAuthorizationManager<>(callers.callers(), listeners.listener());
+			CallerRule callers, ObjectProvider<ObservationRegistry> observations) {
+		return new ReactiveAllowedCallersAuthorizationManager<>(callers.callers(),
+				observations.getIfAvailable(() -> ObservationRegistry.NOOP));
 	}
 
 	@Bean

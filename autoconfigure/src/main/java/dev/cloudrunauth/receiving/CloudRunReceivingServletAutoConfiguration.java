@@ -9,6 +9,8 @@ import jakarta.servlet.http.HttpServletResponse;
         import dev.cloudrunauth.receiving.CloudRunReceivingAutoConfiguration.CallerRule;
 import dev.cloudrunauth.receiving.CloudRunReceivingAutoConfiguration.IdTokenValidation;
 
+import io.micrometer.observation.ObservationRegistry;
+
 import org.springframework.aop.Advisor;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanDefinition;
@@ -62,14 +64,14 @@ public final class CloudRunReceivingServletAutoConfiguration {
 	GoogleIdTokenDecoder googleIdTokenDecoder(SigningKeyCache keys, IdTokenValidation validation,
 			ReceivingSettings settings, CloudRunReceivingProperties properties,
 			ObjectProvider<VerifiedTokenCache> verifiedTokens, ObjectProvider<InvokerIamCheck> invokerIam,
-			VerificationListeners listeners) {
+			ObjectProvider<ObservationRegistry> observations) {
 		return GoogleIdTokenDecoder.withSigningKeys(keys)
-			.validator(validation.validator())
+			.claimValidation(validation.validator())
 			.trustCloudRunIam(settings.trustCloudRunIam())
 			.invokerIamCheck(invokerIam.getIfAvailable())
-			.keyTimeout(properties.getJwkSetTimeout())
+			.jwkSetTimeout(properties.getJwkSetTimeout())
 			.verifiedTokenCache(verifiedTokens.getIfAvailable())
-			.verificationListener(listeners.listener())
+			.observationRegistry(observations.getIfAvailable(() -> ObservationRegistry.NOOP))
 			.build();
 	}
 
@@ -85,8 +87,9 @@ public final class CloudRunReceivingServletAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	AllowedCallersAuthorizationManager<RequestAuthorizationContext> allowedCallersAuthorizationManager(
-			CallerRule callers, VerificationListeners listeners) {
-		return new AllowedCallersAuthorizationManager<>(callers.callers(), listeners.listener());
+			CallerRule callers, ObjectProvider<ObservationRegistry> observations) {
+		return new AllowedCallersAuthorizationManager<>(callers.callers(),
+				observations.getIfAvailable(() -> ObservationRegistry.NOOP));
 	}
 
 	@Bean

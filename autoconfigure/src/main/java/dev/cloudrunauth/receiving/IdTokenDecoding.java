@@ -5,6 +5,8 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -12,14 +14,16 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.security.oauth2.jwt.Jwt;
 
 /**
- * What the servlet and reactive decoders share: the verifier, the keys, the verified-token cache and the listener,
- * and how an outcome is recorded.
+ * What the servlet and reactive decoders share: the verifier, the keys, the verified-token cache and the
+ * observations, and how an outcome is recorded.
  */
 final class IdTokenDecoding {
 
 	private static final Log logger = LogFactory.getLog(IdTokenDecoding.class);
 
 	final SigningKeyCache keys;
+
+	private final boolean ownKeys;
 
 	final IdTokenVerifier verifier;
 
@@ -29,17 +33,35 @@ final class IdTokenDecoding {
 
 	private final @Nullable InvokerIamCheck invokerIam;
 
-	private final VerificationListener listener;
+	private final ObservationRegistry observations;
 
-	IdTokenDecoding(SigningKeyCache keys, IdTokenVerifier verifier, Duration keyTimeout,
+	IdTokenDecoding(SigningKeyCache keys, boolean ownKeys, IdTokenVerifier verifier, Duration keyTimeout,
 			@Nullable VerifiedTokenCache verifiedTokens, @Nullable InvokerIamCheck invokerIam,
-			VerificationListener listener) {
+			ObservationRegistry observations) {
 		this.keys = keys;
+		this.ownKeys = ownKeys;
 		this.verifier = verifier;
 		this.keyTimeout = keyTimeout;
 		this.verifiedTokens = verifiedTokens;
 		this.invokerIam = invokerIam;
-		this.listener = listener;
+		this.observations = observations;
+	}
+
+	/**
+	 * Start the observation of one verification, which {@link #accepted} or {@link #rejected} stops.
+	 * @return the observation, {@link Observation#NOOP} without handlers
+	 */
+	Observation started() {
+		return ReceivingObservations.verification(this.observations).start();
+	}
+
+	/**
+	 * Stop fetching keys if this decoder fetches its own.
+	 */
+	void close() {
+		if (this.ownKeys) {
+			this.keys.close();
+		}
 	}
 
 	@Nullable Jwt verifiedBefore(String token) {
@@ -86,18 +108,19 @@ final class IdTokenDecoding {
 				RejectionReason.KEYS_UNAVAILABLE.description(), cause);
 	}
 
-	Jwt accepted(Jwt jwt) {
-		this.listener.accepted();
+	Jwt accepted(Observation verification, Jwt jwt) {
+		verification.stop();
 		return jwt;
 	}
 
 	/**
 	 * Record a rejection. A failure nobody planned for (an application validator that throws, a bug) still rejects
 	 * the token, so that the request gets 401 rather than 500; its message is not logged, as it might quote the token.
+	 * @param verification the observation of the verification
 	 * @param failure why verification failed
 	 * @return the exception to throw
 	 */
-	InvalidIdTokenException rejected(Throwable failure) {
+	InvalidIdTokenException rejected(Observation verification, Throwable failure) {
 		InvalidIdTokenException rejection;
 		if (failure instanceof InvalidIdTokenException invalid) {
 			rejection = invalid;
@@ -110,7 +133,8 @@ final class IdTokenDecoding {
 			rejection = new InvalidIdTokenException(RejectionReason.OTHER, RejectionReason.OTHER.description(),
 					failure);
 		}
-		this.listener.rejected(rejection.getReason());
+		ReceivingObservations.rejected(verification, rejection.getReason().tag());
+		verification.stop();
 		if (logger.isDebugEnabled()) {
 			logger.debug("Rejected ID token: " + rejection.getReason().tag() + " (" + rejection.getMessage() + ")");
 		}

@@ -5,6 +5,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.text.ParseException;
 import java.time.Duration;
 import java.util.Map;
@@ -12,21 +13,30 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 import com.nimbusds.jose.util.JSONObjectUtils;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.http.HttpMethod;
+import org.springframework.http.client.ClientHttpRequest;
+import org.springframework.http.client.ClientHttpRequestFactory;
+import org.springframework.http.client.ClientHttpResponse;
 import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 import org.springframework.util.Assert;
+import org.springframework.util.StreamUtils;
+import org.springframework.util.function.SingletonSupplier;
 
 /**
  * Whether Cloud Run's invoker IAM check is on for this service, which trust mode presumes: only that check replaces a
  * token's signature with {@code SIGNATURE_REMOVED_BY_GOOGLE} after verifying it, and on a service that skips it
  * ({@code --no-invoker-iam-check}) anyone can send such a token. Read in the background, and again periodically,
  * from the Cloud Run Admin API ({@code invokerIamDisabled} of {@code GET /v2/projects/P/locations/R/services/S}) with
- * the service's own identity from the metadata server, which also gives the project and region.
+ * the service's own identity from the metadata server, which also gives the project and region. The Admin API is
+ * called through the given request factory (the application's HTTP client settings); the metadata server, a
+ * link-local address, always directly.
  */
 final class InvokerIamCheck implements AutoCloseable {
 
@@ -39,6 +49,8 @@ final class InvokerIamCheck implements AutoCloseable {
 	private final URI metadataUri;
 
 	private final URI cloudRunApiUri;
+
+	private final Supplier<ClientHttpRequestFactory> cloudRunApi;
 
 	private final Duration interval;
 
@@ -63,10 +75,12 @@ final class InvokerIamCheck implements AutoCloseable {
 	 * @param service the service's name ({@code K_SERVICE})
 	 * @param metadataUri the metadata server, such as {@code http://metadata.google.internal}
 	 * @param cloudRunApiUri the Cloud Run Admin API, such as {@code https://run.googleapis.com}
+	 * @param cloudRunApi the request factory of the Admin API, created on the first check
 	 * @param interval how often to check again
-	 * @param timeout how long each request may take
+	 * @param timeout how long each request to the metadata server may take
 	 */
-	public InvokerIamCheck(String service, URI metadataUri, URI cloudRunApiUri, Duration interval, Duration timeout) {
+	InvokerIamCheck(String service, URI metadataUri, URI cloudRunApiUri, Supplier<ClientHttpRequestFactory> cloudRunApi,
+			Duration interval, Duration timeout) {
 		Assert.isTrue(service != null && service.matches("[a-z0-9][a-z0-9-]*"), "service must be a Cloud Run service name");
 		Assert.notNull(metadataUri, "metadataUri cannot be null");
 		Assert.notNull(cloudRunApiUri, "cloudRunApiUri cannot be null");
@@ -75,6 +89,7 @@ final class InvokerIamCheck implements AutoCloseable {
 		this.service = service;
 		this.metadataUri = metadataUri;
 		this.cloudRunApiUri = cloudRunApiUri;
+		this.cloudRunApi = SingletonSupplier.of(cloudRunApi);
 		this.interval = interval;
 		this.timeout = timeout;
 		CustomizableThreadFactory threads = new CustomizableThreadFactory("cloudrun-auth-invoker-iam-");
@@ -109,14 +124,6 @@ final class InvokerIamCheck implements AutoCloseable {
 	}
 
 	/**
-	 * Return the service checked.
-	 * @return the service name
-	 */
-	public String service() {
-		return this.service;
-	}
-
-	/**
 	 * Return the outcome of the first check; already complete once it ran.
 	 * @return the future
 	 */
@@ -131,13 +138,18 @@ final class InvokerIamCheck implements AutoCloseable {
 
 	private void check() {
 		try {
-			HttpResponse<String> response = get(this.cloudRunApiUri.resolve("/v2/" + servicePath()),
-					"Authorization", "Bearer " + accessToken());
-			if (response.statusCode() == 200) {
-				known(Boolean.TRUE.equals(json(response).get("invokerIamDisabled")));
-			}
-			else {
-				unknown("HTTP " + response.statusCode() + " from the Cloud Run Admin API for " + servicePath());
+			ClientHttpRequest request = this.cloudRunApi.get()
+				.createRequest(this.cloudRunApiUri.resolve("/v2/" + servicePath()), HttpMethod.GET);
+			request.getHeaders().setBearerAuth(accessToken());
+			try (ClientHttpResponse response = request.execute()) {
+				if (response.getStatusCode().value() == 200) {
+					String body = StreamUtils.copyToString(response.getBody(), StandardCharsets.UTF_8);
+					known(Boolean.TRUE.equals(json(body, request.getURI()).get("invokerIamDisabled")));
+				}
+				else {
+					unknown("HTTP " + response.getStatusCode().value() + " from the Cloud Run Admin API for "
+							+ servicePath());
+				}
 			}
 		}
 		catch (IOException | RuntimeException ex) {
@@ -210,49 +222,41 @@ final class InvokerIamCheck implements AutoCloseable {
 	}
 
 	private String accessToken() throws IOException, InterruptedException {
-		HttpResponse<String> response = get(metadataPath("instance/service-accounts/default/token"), "Metadata-Flavor",
-				"Google");
-		if (response.statusCode() != 200) {
-			throw new IOException("HTTP " + response.statusCode() + " for an access token from the metadata server");
-		}
-		if (!(json(response).get("access_token") instanceof String token) || token.isEmpty()) {
+		String path = "instance/service-accounts/default/token";
+		if (!(json(metadata(path), this.metadataUri).get("access_token") instanceof String token) || token.isEmpty()) {
 			throw new IOException("no access token from the metadata server");
 		}
 		return token;
 	}
 
 	private String metadata(String path) throws IOException, InterruptedException {
-		HttpResponse<String> response = get(metadataPath(path), "Metadata-Flavor", "Google");
-		if (response.statusCode() != 200) {
-			throw new IOException("HTTP " + response.statusCode() + " for " + path + " from the metadata server");
-		}
-		return response.body().trim();
-	}
-
-	private URI metadataPath(String path) {
-		return this.metadataUri.resolve(METADATA + path);
-	}
-
-	private HttpResponse<String> get(URI uri, String header, String value) throws IOException, InterruptedException {
 		if (this.http == null) {
 			this.http = HttpClient.newBuilder()
 				.connectTimeout(this.timeout)
 				.followRedirects(HttpClient.Redirect.NEVER)
 				.build();
 		}
-		HttpRequest request = HttpRequest.newBuilder(uri).timeout(this.timeout).header(header, value).GET().build();
-		return this.http.send(request, HttpResponse.BodyHandlers.ofString());
+		HttpRequest request = HttpRequest.newBuilder(this.metadataUri.resolve(METADATA + path))
+			.timeout(this.timeout)
+			.header("Metadata-Flavor", "Google")
+			.GET()
+			.build();
+		HttpResponse<String> response = this.http.send(request, HttpResponse.BodyHandlers.ofString());
+		if (response.statusCode() != 200) {
+			throw new IOException("HTTP " + response.statusCode() + " for " + path + " from the metadata server");
+		}
+		return response.body().trim();
 	}
 
 	/**
 	 * The body parsed as a JSON object; messages never quote it, as the metadata server's answer holds a token.
 	 */
-	private static Map<String, Object> json(HttpResponse<String> response) throws IOException {
+	private static Map<String, Object> json(String body, URI from) throws IOException {
 		try {
-			return JSONObjectUtils.parse(response.body());
+			return JSONObjectUtils.parse(body);
 		}
 		catch (ParseException ex) {
-			throw new IOException("the answer from " + response.uri() + " is not a JSON object");
+			throw new IOException("the answer from " + from + " is not a JSON object");
 		}
 	}
 

@@ -1,5 +1,6 @@
 package dev.cloudrunauth.receiving;
 
+import io.micrometer.observation.ObservationRegistry;
 import reactor.core.publisher.Mono;
 
 import org.springframework.security.authentication.AuthenticationTrustResolver;
@@ -21,26 +22,26 @@ public final class ReactiveAllowedCallersAuthorizationManager<T> implements Reac
 
 	private final AllowedCallers callers;
 
-	private final VerificationListener listener;
+	private final ObservationRegistry observations;
 
 	/**
 	 * Create a manager.
 	 * @param callers the allowed callers
 	 */
 	public ReactiveAllowedCallersAuthorizationManager(AllowedCallers callers) {
-		this(callers, VerificationListener.NONE);
+		this(callers, ObservationRegistry.NOOP);
 	}
 
 	/**
-	 * Create a manager that tells a listener about callers it refuses.
+	 * Create a manager that observes the callers it refuses.
 	 * @param callers the allowed callers
-	 * @param listener the listener
+	 * @param observations the registry
 	 */
-	ReactiveAllowedCallersAuthorizationManager(AllowedCallers callers, VerificationListener listener) {
+	ReactiveAllowedCallersAuthorizationManager(AllowedCallers callers, ObservationRegistry observations) {
 		Assert.notNull(callers, "callers cannot be null");
-		Assert.notNull(listener, "listener cannot be null");
+		Assert.notNull(observations, "observations cannot be null");
 		this.callers = callers;
-		this.listener = listener;
+		this.observations = observations;
 	}
 
 	@Override
@@ -48,7 +49,7 @@ public final class ReactiveAllowedCallersAuthorizationManager<T> implements Reac
 		return authentication.map((auth) -> {
 			boolean allowed = this.callers.allows(auth);
 			if (!allowed && trustResolver.isAuthenticated(auth)) {
-				this.listener.callerNotAllowed();
+				ReceivingObservations.callerNotAllowed(this.observations);
 			}
 			return (AuthorizationResult) new AuthorizationDecision(allowed);
 		}).defaultIfEmpty(new AuthorizationDecision(false));

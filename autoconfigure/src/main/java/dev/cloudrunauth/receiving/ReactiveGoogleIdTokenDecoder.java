@@ -1,20 +1,24 @@
 package dev.cloudrunauth.receiving;
 
 import java.security.interfaces.RSAPublicKey;
+import java.util.Collection;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeoutException;
 
+import io.micrometer.observation.Observation;
 import reactor.core.publisher.Mono;
 
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
+import org.springframework.util.Assert;
 
 /**
  * {@link ReactiveJwtDecoder} for Google-signed ID tokens, the reactive counterpart of {@link GoogleIdTokenDecoder}:
  * a token with a known key is verified on the calling thread; otherwise decoding continues when the keys have been
  * fetched, without blocking.
  */
-public final class ReactiveGoogleIdTokenDecoder implements ReactiveJwtDecoder {
+public final class ReactiveGoogleIdTokenDecoder implements ReactiveJwtDecoder, AutoCloseable {
 
 	private final IdTokenDecoding decoding;
 
@@ -23,7 +27,29 @@ public final class ReactiveGoogleIdTokenDecoder implements ReactiveJwtDecoder {
 	}
 
 	/**
-	 * Return a builder for a decoder using the given keys.
+	 * Return a builder for a decoder of tokens for the given audiences, which fetches Google's keys itself; its
+	 * defaults are those of the {@code cloudrun.auth.receiving.*} properties. Close the decoder to stop the fetches
+	 * (a {@code @Bean} is closed with its context).
+	 * @param audiences the accepted audiences, such as this service's URL
+	 * @return a builder
+	 */
+	public static Builder withAudiences(String... audiences) {
+		Assert.notNull(audiences, "audiences cannot be null");
+		return withAudiences(List.of(audiences));
+	}
+
+	/**
+	 * Return a builder for a decoder of tokens for the given audiences, which fetches Google's keys itself.
+	 * @param audiences the accepted audiences, such as this service's URL
+	 * @return a builder
+	 * @see #withAudiences(String...)
+	 */
+	public static Builder withAudiences(Collection<String> audiences) {
+		return new Builder(audiences);
+	}
+
+	/**
+	 * Return a builder for a decoder using the given keys, shared with others.
 	 * @param keys the signing keys
 	 * @return a builder
 	 */
@@ -33,7 +59,20 @@ public final class ReactiveGoogleIdTokenDecoder implements ReactiveJwtDecoder {
 
 	@Override
 	public Mono<Jwt> decode(String token) {
-		return verify(token).map(this.decoding::accepted).onErrorMap(this.decoding::rejected);
+		return Mono.defer(() -> {
+			Observation verification = this.decoding.started();
+			return verify(token).map((jwt) -> this.decoding.accepted(verification, jwt))
+				.onErrorMap((ex) -> this.decoding.rejected(verification, ex))
+				.doOnCancel(verification::stop);
+		});
+	}
+
+	/**
+	 * Stop fetching keys, if this decoder fetches its own (one from {@link #withAudiences}).
+	 */
+	@Override
+	public void close() {
+		this.decoding.close();
 	}
 
 	private Mono<Jwt> verify(String token) {
@@ -72,6 +111,10 @@ public final class ReactiveGoogleIdTokenDecoder implements ReactiveJwtDecoder {
 
 		private Builder(SigningKeyCache keys) {
 			super(keys);
+		}
+
+		private Builder(Collection<String> audiences) {
+			super(audiences);
 		}
 
 		/**

@@ -1,118 +1,109 @@
 package dev.cloudrunauth.receiving;
 
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.security.interfaces.RSAPublicKey;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Supplier;
 
-import com.nimbusds.jose.JOSEException;
-import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.jwk.JWK;
-import com.nimbusds.jose.jwk.JWKSet;
-import com.nimbusds.jose.jwk.KeyUse;
-import com.nimbusds.jose.jwk.RSAKey;
+import io.micrometer.observation.ObservationRegistry;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.http.client.ClientHttpRequestFactory;
 import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 import org.springframework.util.Assert;
 
 /**
- * Google's signing keys, fetched from a JWK Set URI and cached as long as its {@code Cache-Control: max-age} says,
- * then refetched in the background before they go stale. Nothing blocks on a fetch except a request whose key is not
- * known: it waits for the fetch under way, or starts one unless a fetch caused by an unknown {@code kid} began within
- * {@code refetchInterval}, so that forged key ids cause at most one fetch per interval while a key published just
- * after a scheduled fetch or a retry is found at once. When the endpoint fails, the keys already known stay in use.
+ * Google's signing keys, fetched from a JWK Set URI in the background and refetched before they go stale (see
+ * {@link KeyRefreshSchedule}). Nothing blocks on a fetch except a request whose key is not known: it waits for the
+ * fetch under way, or starts one if {@link UnknownKeyRefetches} allows, so that forged key ids cause at most one fetch
+ * per interval while a key published just after a scheduled fetch or a retry is found at once. When the endpoint
+ * fails, the keys already known stay in use.
+ * <p>
+ * Not Nimbus's {@code JWKSourceBuilder} (10.9): its caches live for a fixed time-to-live set at build time, where
+ * Google's keys say how long they last in {@code Cache-Control: max-age}, which its {@code ResourceRetriever} cannot
+ * even return (a {@code Resource} has a body and a content type only); its refresh ahead runs only on a fixed
+ * schedule or on requests, and an expired cache is reloaded on the request thread; its lookups are blocking, where the
+ * reactive decoder must not wait; its rate limit counts every fetch (scheduled ones included) and fails the lookup
+ * with an exception rather than finding no key; its retry is one immediate second attempt, not a back-off; and it
+ * reads the system clock, so none of this can be tested with a clock of the test's.
  */
 final class SigningKeyCache implements AutoCloseable {
 
 	private static final Log logger = LogFactory.getLog(SigningKeyCache.class);
 
-	private static final Duration DEFAULT_MAX_AGE = Duration.ofHours(1);
+	private final JwkSetFetcher fetcher;
 
-	private static final Duration MIN_MAX_AGE = Duration.ofSeconds(5);
-
-	private static final Duration MAX_MAX_AGE = Duration.ofDays(1);
-
-	private static final Duration MAX_RETRY_DELAY = Duration.ofMinutes(1);
-
-	private static final Duration MIN_REFETCH_INTERVAL = Duration.ofSeconds(1);
-
-	private final URI jwkSetUri;
-
-	private final Duration refetchInterval;
+	private final UnknownKeyRefetches unknownKeys;
 
 	private final Duration timeout;
 
 	private final Clock clock;
 
-	private final ExecutorService httpExecutor;
+	private final ExecutorService fetchThreads;
 
-	private final ScheduledExecutorService scheduler;
+	private final KeyRefreshSchedule schedule;
 
-	private volatile @Nullable HttpClient http;
+	private final KeyFetchStatistics statistics = new KeyFetchStatistics();
 
 	private final AtomicReference<@Nullable Fetch> inFlight = new AtomicReference<>();
 
-	private final LongAdder fetches = new LongAdder();
-
-	private final LongAdder failedFetches = new LongAdder();
-
-	private final LongAdder successfulFetches = new LongAdder();
-
 	private volatile Keys keys = Keys.NONE;
 
-	private volatile long lastUnknownKeyFetchAt = Long.MIN_VALUE / 2;
-
-	private volatile int consecutiveFailures;
-
-	private volatile @Nullable String lastError;
-
-	private @Nullable ScheduledFuture<?> scheduled;
-
 	/**
-	 * Create a cache; call {@link #start()} to fetch the keys in the background.
+	 * Create a cache that fetches with the JDK's HTTP client; call {@link #start()} to fetch the keys.
 	 * @param jwkSetUri where the keys are published
 	 * @param refetchInterval minimum time between two fetches caused by unknown key ids, at least one second
 	 * @param timeout how long a fetch may take
 	 * @param clock the clock
 	 */
-	public SigningKeyCache(URI jwkSetUri, Duration refetchInterval, Duration timeout, Clock clock) {
-		Assert.notNull(jwkSetUri, "jwkSetUri cannot be null");
-		Assert.isTrue(refetchInterval.compareTo(MIN_REFETCH_INTERVAL) >= 0, "refetchInterval must be at least 1s");
-		Assert.isTrue(timeout.toMillis() > 0, "timeout must be positive");
-		this.jwkSetUri = jwkSetUri;
-		this.refetchInterval = refetchInterval;
+	SigningKeyCache(URI jwkSetUri, Duration refetchInterval, Duration timeout, Clock clock) {
+		this(jwkSetUri, JwkSetFetcher.defaultRequestFactory(timeout), ObservationRegistry.NOOP, refetchInterval, timeout,
+				clock);
+	}
+
+	/**
+	 * Create a cache; call {@link #start()} to fetch the keys.
+	 * @param jwkSetUri where the keys are published
+	 * @param requestFactory the request factory of the fetches, called on the first fetch; it should time out within
+	 * {@code timeout}
+	 * @param observations where fetches are observed
+	 * @param refetchInterval minimum time between two fetches caused by unknown key ids, at least one second
+	 * @param timeout how long a fetch may take
+	 * @param clock the clock
+	 */
+	SigningKeyCache(URI jwkSetUri, Supplier<ClientHttpRequestFactory> requestFactory,
+			ObservationRegistry observations, Duration refetchInterval, Duration timeout, Clock clock) {
+		Assert.isTrue(timeout != null && timeout.toMillis() > 0, "timeout must be positive");
+		Assert.notNull(clock, "clock cannot be null");
+		this.unknownKeys = new UnknownKeyRefetches(refetchInterval);
 		this.timeout = timeout;
 		this.clock = clock;
-		this.httpExecutor = Executors.newCachedThreadPool(daemon("cloudrun-auth-jwks-"));
-		this.scheduler = Executors.newSingleThreadScheduledExecutor(daemon("cloudrun-auth-jwks-refresh-"));
+		CustomizableThreadFactory threads = new CustomizableThreadFactory("cloudrun-auth-jwks-");
+		threads.setDaemon(true);
+		this.fetchThreads = Executors.newCachedThreadPool(threads);
+		this.fetcher = new JwkSetFetcher(jwkSetUri, requestFactory, observations);
+		this.schedule = new KeyRefreshSchedule(() -> fetch(false, this.clock.millis()));
 	}
 
 	/**
 	 * Fetch the keys in the background. Even the HTTP client is created there, so that starting costs the caller
 	 * nothing.
 	 */
-	public void start() {
-		schedule(0);
+	void start() {
+		this.schedule.now();
 	}
 
 	/**
@@ -120,7 +111,7 @@ final class SigningKeyCache implements AutoCloseable {
 	 * @param keyId the key id
 	 * @return the key, or {@code null} if it is not known
 	 */
-	public @Nullable RSAPublicKey cachedKey(String keyId) {
+	@Nullable RSAPublicKey cachedKey(String keyId) {
 		return this.keys.byId.get(keyId);
 	}
 
@@ -130,7 +121,7 @@ final class SigningKeyCache implements AutoCloseable {
 	 * @param keyId the key id
 	 * @return a future of the key, empty if it is still unknown
 	 */
-	public CompletableFuture<Optional<RSAPublicKey>> key(String keyId) {
+	CompletableFuture<Optional<RSAPublicKey>> key(String keyId) {
 		RSAPublicKey key = cachedKey(keyId);
 		if (key != null) {
 			return CompletableFuture.completedFuture(Optional.of(key));
@@ -166,76 +157,50 @@ final class SigningKeyCache implements AutoCloseable {
 	 * Return whether keys have been loaded at least once.
 	 * @return {@code true} once a fetch succeeded
 	 */
-	public boolean keysLoaded() {
-		return this.keys.loaded();
+	boolean keysLoaded() {
+		return this.keys != Keys.NONE;
 	}
 
 	/**
 	 * Return the number of keys known.
 	 * @return the number of keys
 	 */
-	public int keyCount() {
+	int keyCount() {
 		return this.keys.byId.size();
 	}
 
 	/**
-	 * Return when the keys were last fetched successfully.
-	 * @return the time, or {@code null} if never
+	 * Return what is known of the fetches.
+	 * @return the statistics
 	 */
-	public @Nullable Instant lastFetched() {
-		Keys keys = this.keys;
-		return keys.loaded() ? Instant.ofEpochMilli(keys.fetchedAt) : null;
+	KeyFetchStatistics statistics() {
+		return this.statistics;
 	}
 
-	/**
-	 * Return the error of the last fetch, if it failed.
-	 * @return the error message, or {@code null} if the last fetch succeeded
-	 */
-	public @Nullable String lastError() {
-		return this.lastError;
+	long fetches() {
+		return this.statistics.fetches();
 	}
 
-	/**
-	 * Return how many fetches were attempted.
-	 * @return the count
-	 */
-	public long fetches() {
-		return this.fetches.sum();
+	long failedFetches() {
+		return this.statistics.failedFetches();
 	}
 
-	/**
-	 * Return how many fetches failed.
-	 * @return the count
-	 */
-	public long failedFetches() {
-		return this.failedFetches.sum();
+	@Nullable String lastError() {
+		return this.statistics.lastError();
 	}
 
-	/**
-	 * Return how many fetches succeeded.
-	 * @return the count
-	 */
-	public long successfulFetches() {
-		return this.successfulFetches.sum();
-	}
-
-	/**
-	 * Return the JWK Set URI.
-	 * @return the URI
-	 */
-	public URI jwkSetUri() {
-		return this.jwkSetUri;
+	URI jwkSetUri() {
+		return this.fetcher.jwkSetUri();
 	}
 
 	@Override
 	public void close() {
-		this.scheduler.shutdownNow();
-		this.httpExecutor.shutdownNow();
+		this.schedule.close();
+		this.fetchThreads.shutdownNow();
 	}
 
 	/**
-	 * Join the fetch under way or start one; one for an unknown key id starts only if none began within the refetch
-	 * interval.
+	 * Join the fetch under way or start one; one for an unknown key id starts only if the allowance permits.
 	 * @return the fetch, or {@code null} if an unknown key id may not start one now
 	 */
 	private @Nullable Fetch fetch(boolean forUnknownKey, long now) {
@@ -244,185 +209,82 @@ final class SigningKeyCache implements AutoCloseable {
 			if (running != null) {
 				return running;
 			}
-			if (forUnknownKey && now - this.lastUnknownKeyFetchAt < this.refetchInterval.toMillis()) {
+			if (forUnknownKey && !this.unknownKeys.allowed(now)) {
 				return null;
 			}
 			Fetch fetch = new Fetch(new CompletableFuture<>(), forUnknownKey);
 			if (this.inFlight.compareAndSet(null, fetch)) {
 				if (forUnknownKey) {
-					this.lastUnknownKeyFetchAt = now;
+					this.unknownKeys.used(now);
 				}
-				this.fetches.increment();
-				send().whenComplete((keys, failure) -> complete(fetch, keys, failure));
+				this.statistics.started();
+				send(fetch);
 				return fetch;
 			}
 		}
 	}
 
-	private CompletableFuture<Keys> send() {
+	private void send(Fetch fetch) {
+		Map<String, RSAPublicKey> known = this.keys.byId;
 		try {
-			HttpRequest request = HttpRequest.newBuilder(this.jwkSetUri)
-				.timeout(this.timeout)
-				.header("Accept", "application/json")
-				.GET()
-				.build();
-			return http().sendAsync(request, HttpResponse.BodyHandlers.ofString()).thenApply(this::parse);
+			// a request factory that does not time out must not hold up the only fetch for ever
+			CompletableFuture.supplyAsync(() -> fetchNow(known), this.fetchThreads)
+				.orTimeout(this.timeout.toMillis(), TimeUnit.MILLISECONDS)
+				.whenComplete((keys, failure) -> complete(fetch, keys, failure));
 		}
-		catch (RuntimeException ex) {
-			return CompletableFuture.failedFuture(ex);
+		catch (RejectedExecutionException ex) {
+			complete(fetch, null, ex);
 		}
 	}
 
-	private HttpClient http() {
-		HttpClient http = this.http;
-		if (http == null) {
-			synchronized (this) {
-				http = this.http;
-				if (http == null) {
-					http = HttpClient.newBuilder()
-						.connectTimeout(this.timeout)
-						.followRedirects(HttpClient.Redirect.NEVER)
-						.executor(this.httpExecutor)
-						.build();
-					this.http = http;
-				}
-			}
-		}
-		return http;
-	}
-
-	private Keys parse(HttpResponse<String> response) {
-		if (response.statusCode() != 200) {
-			throw new IllegalStateException("HTTP " + response.statusCode() + " from " + this.jwkSetUri);
-		}
-		JWKSet set;
+	private JwkSetFetcher.Fetched fetchNow(Map<String, RSAPublicKey> known) {
 		try {
-			set = JWKSet.parse(response.body());
+			return this.fetcher.fetch(known);
 		}
-		catch (java.text.ParseException ex) {
-			throw new IllegalStateException("Not a JWK Set: " + ex.getMessage(), ex);
+		catch (Exception ex) {
+			throw new CompletionException(ex);
 		}
-		Map<String, RSAPublicKey> byId = new HashMap<>();
-		for (JWK jwk : set.getKeys()) {
-			if (jwk instanceof RSAKey rsa && rsa.getKeyID() != null
-					&& (rsa.getKeyUse() == null || KeyUse.SIGNATURE.equals(rsa.getKeyUse()))
-					&& (rsa.getAlgorithm() == null || JWSAlgorithm.RS256.equals(rsa.getAlgorithm()))) {
-				try {
-					byId.put(rsa.getKeyID(), sameOrNew(rsa.getKeyID(), rsa.toRSAPublicKey()));
-				}
-				catch (JOSEException ex) {
-					logger.debug("Skipping unusable key " + rsa.getKeyID() + ": " + ex.getMessage());
-				}
-			}
-		}
-		long now = this.clock.millis();
-		return new Keys(Map.copyOf(byId), now, now + maxAge(response).toMillis());
 	}
 
-	/**
-	 * The key already known under this id if its material is the same, so that a key's identity lasts across fetches
-	 * and what was verified with it can be bound to it: a key published again under the same id with other material
-	 * is another key.
-	 */
-	private RSAPublicKey sameOrNew(String keyId, RSAPublicKey key) {
-		RSAPublicKey known = this.keys.byId.get(keyId);
-		return (known != null && known.equals(key)) ? known : key;
-	}
-
-	private void complete(Fetch fetch, @Nullable Keys fetched, @Nullable Throwable failure) {
-		long now = this.clock.millis();
+	private void complete(Fetch fetch, JwkSetFetcher.@Nullable Fetched fetched, @Nullable Throwable failure) {
 		if (fetched != null) {
-			this.successfulFetches.increment();
 			Keys previous = this.keys;
-			this.keys = fetched;
-			this.consecutiveFailures = 0;
-			this.lastError = null;
-			if (logger.isDebugEnabled() && !previous.byId.keySet().equals(fetched.byId.keySet())) {
-				logger.debug("Signing keys from " + this.jwkSetUri + ": " + fetched.byId.keySet());
+			this.keys = new Keys(fetched.keys());
+			this.statistics.succeeded(Instant.ofEpochMilli(this.clock.millis()));
+			if (logger.isDebugEnabled() && !previous.byId.keySet().equals(fetched.keys().keySet())) {
+				logger.debug("Signing keys from " + jwkSetUri() + ": " + fetched.keys().keySet());
 			}
-			long lifetime = fetched.expiresAt - fetched.fetchedAt;
-			schedule(fetched.expiresAt - lifetime / 10 - now);
+			this.schedule.succeeded(fetched.cacheControl());
 		}
 		else {
-			this.failedFetches.increment();
-			int failures = ++this.consecutiveFailures;
-			Throwable cause = (failure != null && failure.getCause() != null) ? failure.getCause() : failure;
-			this.lastError = describe(cause);
-			long retry = Math.min(MAX_RETRY_DELAY.toMillis(), 1000L << Math.min(failures - 1, 16));
-			if (this.scheduler.isShutdown()) {
+			int failures = this.statistics.failed(failure, this.timeout);
+			String error = this.statistics.lastError();
+			if (this.schedule.isClosed()) {
 				// closed while fetching: the failure is the executor refusing work, not the endpoint
-				logger.debug("Fetch of signing keys ended by close: " + this.lastError);
+				logger.debug("Fetch of signing keys ended by close: " + error);
 			}
 			else {
-				logger.warn("Cannot fetch signing keys from " + this.jwkSetUri + " (attempt " + failures + "): "
-						+ this.lastError + (this.keys.loaded() ? "; the " + this.keys.byId.size()
-								+ " keys already known stay in use" : "") + "; retrying in " + retry + " ms");
-				schedule(retry);
+				Duration retry = this.schedule.failed();
+				logger.warn("Cannot fetch signing keys from " + jwkSetUri() + " (attempt " + failures + "): " + error
+						+ (keysLoaded() ? "; the " + keyCount() + " keys already known stay in use" : "")
+						+ "; retrying in " + retry.toMillis() + " ms");
 			}
 		}
 		this.inFlight.compareAndSet(fetch, null);
 		if (fetched != null) {
-			fetch.keys().complete(fetched);
+			fetch.keys().complete(fetched.keys());
 		}
 		else {
 			fetch.keys().completeExceptionally((failure != null) ? failure : new IllegalStateException("fetch failed"));
 		}
 	}
 
-	private synchronized void schedule(long delayMillis) {
-		if (this.scheduled != null) {
-			this.scheduled.cancel(false);
-		}
-		if (!this.scheduler.isShutdown()) {
-			this.scheduled = this.scheduler.schedule(() -> fetch(false, this.clock.millis()), Math.max(delayMillis, 0), TimeUnit.MILLISECONDS);
-		}
+	private record Fetch(CompletableFuture<Map<String, RSAPublicKey>> keys, boolean forUnknownKey) {
 	}
 
-	private static String describe(@Nullable Throwable failure) {
-		if (failure == null) {
-			return "unknown failure";
-		}
-		String message = failure.getMessage();
-		return (message != null && !message.isBlank()) ? message : failure.getClass().getSimpleName();
-	}
+	private record Keys(Map<String, RSAPublicKey> byId) {
 
-	private static Duration maxAge(HttpResponse<?> response) {
-		Optional<String> cacheControl = response.headers().firstValue("Cache-Control");
-		if (cacheControl.isEmpty()) {
-			return DEFAULT_MAX_AGE;
-		}
-		for (String directive : cacheControl.get().toLowerCase(Locale.ROOT).split(",")) {
-			String trimmed = directive.trim();
-			if (trimmed.startsWith("max-age=")) {
-				try {
-					Duration maxAge = Duration.ofSeconds(Long.parseLong(trimmed.substring("max-age=".length())));
-					return (maxAge.compareTo(MIN_MAX_AGE) < 0) ? MIN_MAX_AGE
-							: (maxAge.compareTo(MAX_MAX_AGE) > 0) ? MAX_MAX_AGE : maxAge;
-				}
-				catch (NumberFormatException ex) {
-					return DEFAULT_MAX_AGE;
-				}
-			}
-		}
-		return DEFAULT_MAX_AGE;
-	}
-
-	private static ThreadFactory daemon(String prefix) {
-		CustomizableThreadFactory threads = new CustomizableThreadFactory(prefix);
-		threads.setDaemon(true);
-		return threads;
-	}
-
-	private record Fetch(CompletableFuture<Keys> keys, boolean forUnknownKey) {
-	}
-
-	private record Keys(Map<String, RSAPublicKey> byId, long fetchedAt, long expiresAt) {
-
-		static final Keys NONE = new Keys(Map.of(), 0, 0);
-
-		boolean loaded() {
-			return this != NONE;
-		}
+		static final Keys NONE = new Keys(Map.of());
 
 	}
 

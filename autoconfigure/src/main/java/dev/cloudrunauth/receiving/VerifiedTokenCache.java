@@ -4,13 +4,12 @@ import java.security.interfaces.RSAPublicKey;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.security.oauth2.jwt.Jwt;
@@ -19,12 +18,15 @@ import org.springframework.util.Assert;
 /**
  * Remembers tokens that passed verification, so that a caller reusing its token (for up to an hour) is verified once
  * rather than on every request. Keyed by the whole token string; an entry counts only until the token's {@code exp}
- * (with the same clock skew as verification), checked on every hit, and only while the key that verified its
- * signature is still published under its id (a key id published again with other material is another key). Only
- * tokens that verified and whose caller the given rule admits are stored: anyone can mint Google tokens for this
- * service's audience, and those of callers who may not call must not push out the entries of those who may. Tokens
- * whose signature Cloud Run removed are not stored: they are checked against its invoker IAM setting every time.
- * Bounded: beyond {@code maxSize} entries, expired ones and then the least recently used ones are evicted.
+ * (with the same clock skew as verification), and only while the key that verified its signature is still published
+ * under its id (a key id published again with other material is another key). Only tokens that verified and whose
+ * caller the given rule admits are stored: anyone can mint Google tokens for this service's audience, and those of
+ * callers who may not call must not push out the entries of those who may. Tokens whose signature Cloud Run removed
+ * are not stored: they are checked against its invoker IAM setting every time.
+ * <p>
+ * A Caffeine cache bounds it (W-TinyLFU: a token in frequent use outlives tokens seen once) and expires each entry at
+ * its own time. What Caffeine cannot know is done here: which callers are admitted, and whether the entry's key is
+ * still the one published under its id.
  */
 final class VerifiedTokenCache {
 
@@ -36,7 +38,7 @@ final class VerifiedTokenCache {
 
 	private final Clock clock;
 
-	private final Map<String, Entry> entries = new ConcurrentHashMap<>();
+	private final Cache<String, Entry> entries;
 
 	private final LongAdder hits = new LongAdder();
 
@@ -49,7 +51,7 @@ final class VerifiedTokenCache {
 	 * @param admitted the callers whose tokens are remembered, normally the allowed callers
 	 * @param clock the clock
 	 */
-	public VerifiedTokenCache(int maxSize, Duration clockSkew, AllowedCallers admitted, Clock clock) {
+	VerifiedTokenCache(int maxSize, Duration clockSkew, AllowedCallers admitted, Clock clock) {
 		Assert.isTrue(maxSize > 0, "maxSize must be positive");
 		Assert.isTrue(!clockSkew.isNegative(), "clockSkew cannot be negative");
 		Assert.notNull(admitted, "admitted cannot be null");
@@ -58,6 +60,14 @@ final class VerifiedTokenCache {
 		this.clockSkewMillis = clockSkew.toMillis();
 		this.admitted = admitted;
 		this.clock = clock;
+		this.entries = Caffeine.newBuilder()
+			.maximumSize(maxSize)
+			.expireAfter(Expiry.creating((String token, Entry entry) -> Duration
+				.ofMillis(Math.max(0, entry.validUntil - clock.millis()))))
+			.ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis()))
+			// evictions on the request thread that inserts: a few steps, and no work handed to the common pool
+			.executor(Runnable::run)
+			.build();
 	}
 
 	/**
@@ -68,20 +78,18 @@ final class VerifiedTokenCache {
 	 * @return the verified token or {@code null}
 	 */
 	@Nullable Jwt get(String token, SigningKeyCache keys) {
-		Entry entry = this.entries.get(token);
+		Entry entry = this.entries.getIfPresent(token);
 		if (entry == null) {
 			this.misses.increment();
 			return null;
 		}
-		long now = this.clock.millis();
-		if (now >= entry.validUntil || keys.cachedKey(entry.keyId) != entry.key) {
-			this.entries.remove(token, entry);
+		if (keys.cachedKey(entry.keyId()) != entry.key()) {
+			this.entries.asMap().remove(token, entry);
 			this.misses.increment();
 			return null;
 		}
-		entry.markUsed(now);
 		this.hits.increment();
-		return entry.jwt;
+		return entry.jwt();
 	}
 
 	/**
@@ -95,27 +103,24 @@ final class VerifiedTokenCache {
 		if (expiresAt == null || !this.admitted.allows(jwt)) {
 			return;
 		}
-		long now = this.clock.millis();
-		if (this.entries.size() >= this.maxSize) {
-			evict(now);
-		}
 		this.entries.put(jwt.getTokenValue(),
-				new Entry(jwt, keyId, key, expiresAt.toEpochMilli() + this.clockSkewMillis, now));
+				new Entry(jwt, keyId, key, expiresAt.toEpochMilli() + this.clockSkewMillis));
 	}
 
 	/**
 	 * Return the number of tokens remembered.
 	 * @return the size
 	 */
-	public int size() {
-		return this.entries.size();
+	int size() {
+		this.entries.cleanUp();
+		return (int) this.entries.estimatedSize();
 	}
 
 	/**
 	 * Return the most tokens remembered.
 	 * @return the bound
 	 */
-	public int maxSize() {
+	int maxSize() {
 		return this.maxSize;
 	}
 
@@ -123,7 +128,7 @@ final class VerifiedTokenCache {
 	 * Return how many lookups found a valid entry.
 	 * @return the count
 	 */
-	public long hits() {
+	long hits() {
 		return this.hits.sum();
 	}
 
@@ -131,59 +136,11 @@ final class VerifiedTokenCache {
 	 * Return how many lookups did not.
 	 * @return the count
 	 */
-	public long misses() {
+	long misses() {
 		return this.misses.sum();
 	}
 
-	/**
-	 * Evict expired entries, then the least recently used ones, down to nine tenths of the bound, so that a full cache
-	 * is not scanned on every insert.
-	 */
-	private void evict(long now) {
-		this.entries.values().removeIf((entry) -> now >= entry.validUntil);
-		int excess = this.entries.size() - (this.maxSize - Math.max(1, this.maxSize / 10));
-		if (excess <= 0) {
-			return;
-		}
-		List<Map.Entry<String, Entry>> byLastUse = new ArrayList<>(this.entries.entrySet());
-		byLastUse.sort(Comparator.comparingLong((candidate) -> candidate.getValue().lastUsedSecond));
-		for (int i = 0; i < excess && i < byLastUse.size(); i++) {
-			Map.Entry<String, Entry> oldest = byLastUse.get(i);
-			this.entries.remove(oldest.getKey(), oldest.getValue());
-		}
-	}
-
-	private static final class Entry {
-
-		final Jwt jwt;
-
-		final String keyId;
-
-		final RSAPublicKey key;
-
-		final long validUntil;
-
-		/**
-		 * Second of the last use: written at most once a second, so that a token in constant use does not make its
-		 * entry a point of contention between request threads.
-		 */
-		volatile long lastUsedSecond;
-
-		Entry(Jwt jwt, String keyId, RSAPublicKey key, long validUntil, long now) {
-			this.jwt = jwt;
-			this.keyId = keyId;
-			this.key = key;
-			this.validUntil = validUntil;
-			this.lastUsedSecond = now / 1000;
-		}
-
-		void markUsed(long now) {
-			long second = now / 1000;
-			if (this.lastUsedSecond != second) {
-				this.lastUsedSecond = second;
-			}
-		}
-
+	private record Entry(Jwt jwt, String keyId, RSAPublicKey key, long validUntil) {
 	}
 
 }

@@ -1,18 +1,23 @@
 package dev.cloudrunauth.receiving;
 
+import java.time.Duration;
+
 import dev.cloudrunauth.test.emulator.EmulatorEndpoint;
 import dev.cloudrunauth.test.emulator.Fault;
 import dev.cloudrunauth.test.emulator.GoogleIdentityEmulator;
 import dev.cloudrunauth.test.emulator.GoogleIdentityEmulatorExtension;
 import dev.cloudrunauth.test.emulator.ServiceAccount;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration;
+import org.springframework.boot.micrometer.observation.autoconfigure.ObservationAutoConfiguration;
 import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.security.autoconfigure.SecurityAutoConfiguration;
 import org.springframework.boot.security.autoconfigure.web.servlet.ServletWebSecurityAutoConfiguration;
@@ -38,7 +43,7 @@ class CloudRunReceivingActuatorTests {
 		.withConfiguration(AutoConfigurations.of(CloudRunReceivingAutoConfiguration.class,
 				CloudRunReceivingServletAutoConfiguration.class, SecurityAutoConfiguration.class,
 				ServletWebSecurityAutoConfiguration.class, CloudRunReceivingHealthAutoConfiguration.class,
-				CloudRunReceivingMetricsAutoConfiguration.class, MetricsAutoConfiguration.class))
+				ObservationAutoConfiguration.class, MetricsAutoConfiguration.class))
 		.withBean(MeterRegistry.class, SimpleMeterRegistry::new)
 		.withPropertyValues("cloudrun.auth.receiving.audiences=" + TARGET,
 				"cloudrun.auth.receiving.jwk-set-uri=" + google.emulator().jwkSetUri(),
@@ -71,7 +76,7 @@ class CloudRunReceivingActuatorTests {
 
 	@Test
 	@SuppressWarnings("unchecked")
-	void verificationsAreCountedByOutcomeAndReason() {
+	void verificationsAreTimedByOutcomeAndReason() {
 		GoogleIdentityEmulator emulator = google.emulator();
 		this.receiving.run((context) -> {
 			JwtDecoder decoder = context.getBean(JwtDecoder.class);
@@ -85,20 +90,70 @@ class CloudRunReceivingActuatorTests {
 					ServiceAccount.of("stranger@p.iam.gserviceaccount.com").email(), null, "ROLE_CALLER");
 			assertThat(callers.authorize(() -> stranger, null).isGranted()).isFalse();
 			MeterRegistry registry = context.getBean(MeterRegistry.class);
-			assertThat(count(registry, "accepted", "none")).isEqualTo(1);
-			assertThat(count(registry, "rejected", "audience")).isEqualTo(1);
-			assertThat(count(registry, "rejected", "malformed")).isEqualTo(1);
-			assertThat(count(registry, "rejected", "caller_not_allowed")).isEqualTo(1);
-			assertThat(registry.get(ReceivingMeters.JWKS_FETCHES).tag("outcome", "success").functionCounter()
-				.count()).isGreaterThanOrEqualTo(1);
+			assertThat(verifications(registry, "accepted", "none")).isEqualTo(1);
+			assertThat(verifications(registry, "rejected", "audience")).isEqualTo(1);
+			assertThat(verifications(registry, "rejected", "malformed")).isEqualTo(1);
+			assertThat(verifications(registry, "rejected", "caller_not_allowed")).isEqualTo(1);
 		});
 	}
 
 	@Test
-	void withoutMicrometerThereAreNoMeters() {
-		this.receiving.withClassLoader(new FilteredClassLoader(MeterRegistry.class, SimpleMeterRegistry.class))
-			.run((context) -> assertThat(context).hasNotFailed()
-				.doesNotHaveBean(VerificationListener.class));
+	void keyFetchesAreTimedByOutcome() {
+		GoogleIdentityEmulator emulator = google.emulator();
+		emulator.inject(EmulatorEndpoint.JWKS, Fault.httpStatus(503));
+		this.receiving.run((context) -> {
+			SigningKeyCache keys = context.getBean(SigningKeyCache.class);
+			MeterRegistry registry = context.getBean(MeterRegistry.class);
+			await().until(() -> keys.failedFetches() >= 1);
+			emulator.clearFault(EmulatorEndpoint.JWKS);
+			await().atMost(Duration.ofSeconds(10)).until(keys::keysLoaded);
+			await().until(() -> registry.find(ReceivingObservations.JWKS_FETCHES).tag("outcome", "success").timer() != null);
+			assertThat(registry.get(ReceivingObservations.JWKS_FETCHES).tags("outcome", "failure", "error", "IOException")
+				.timer()
+				.count()).isEqualTo(keys.failedFetches());
+			assertThat(registry.get(ReceivingObservations.JWKS_FETCHES).tags("outcome", "success", "error", "none")
+				.timer()
+				.count()).isEqualTo(1);
+		});
+	}
+
+	@Test
+	void verifiedTokenLookupsAreCountedByResult() {
+		this.receiving.run((context) -> {
+			JwtDecoder decoder = context.getBean(JwtDecoder.class);
+			String token = google.emulator()
+				.idToken(TARGET)
+				.serviceAccount(ServiceAccount.of("allowed@p.iam.gserviceaccount.com"))
+				.sign();
+			decoder.decode(token);
+			decoder.decode(token);
+			MeterRegistry registry = context.getBean(MeterRegistry.class);
+			assertThat(registry.get(ReceivingObservations.VERIFIED_TOKENS).tag("result", "hit").functionCounter().count())
+				.isEqualTo(1);
+			assertThat(registry.get(ReceivingObservations.VERIFIED_TOKENS).tag("result", "miss").functionCounter().count())
+				.isEqualTo(1);
+		});
+	}
+
+	@Test
+	void withoutAnObservationRegistryTokensAreStillVerified() {
+		new WebApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(CloudRunReceivingAutoConfiguration.class,
+					CloudRunReceivingServletAutoConfiguration.class, SecurityAutoConfiguration.class,
+					ServletWebSecurityAutoConfiguration.class))
+			.withPropertyValues("cloudrun.auth.receiving.audiences=" + TARGET,
+					"cloudrun.auth.receiving.jwk-set-uri=" + google.emulator().jwkSetUri(),
+					"cloudrun.auth.receiving.allowed-callers=allowed@p.iam.gserviceaccount.com")
+			.run((context) -> {
+				assertThat(context).doesNotHaveBean(ObservationRegistry.class);
+				context.getBean(JwtDecoder.class).decode(google.emulator().idToken(TARGET).sign());
+			});
+	}
+
+	@Test
+	void withoutMicrometerThereIsNoMeterBinder() {
+		this.receiving.withClassLoader(new FilteredClassLoader(MeterRegistry.class, SimpleMeterRegistry.class, MeterBinder.class))
+			.run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean(MeterBinder.class));
 	}
 
 	@Test
@@ -107,8 +162,10 @@ class CloudRunReceivingActuatorTests {
 			.run((context) -> assertThat(context).doesNotHaveBean(CloudRunReceivingHealthIndicator.class));
 	}
 
-	private static double count(MeterRegistry registry, String outcome, String reason) {
-		return registry.get(ReceivingMeters.VERIFICATIONS).tags("outcome", outcome, "reason", reason).counter()
+	private static long verifications(MeterRegistry registry, String outcome, String reason) {
+		return registry.get(ReceivingObservations.VERIFICATIONS)
+			.tags("outcome", outcome, "reason", reason, "error", "none")
+			.timer()
 			.count();
 	}
 

@@ -9,11 +9,14 @@ import java.util.List;
 import dev.cloudrunauth.test.emulator.GoogleIdentityEmulator;
 import dev.cloudrunauth.test.emulator.GoogleIdentityEmulatorExtension;
 import dev.cloudrunauth.test.emulator.IdTokenBuilder;
+import dev.cloudrunauth.test.emulator.ServiceAccount;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import org.springframework.security.oauth2.core.OAuth2Error;
+import org.springframework.security.oauth2.core.OAuth2TokenValidatorResult;
 import org.springframework.security.oauth2.jwt.Jwt;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -36,7 +39,7 @@ class GoogleIdTokenDecoderTests {
 				Duration.ofSeconds(5), Clock.systemUTC());
 		this.keys.start();
 		this.decoder = GoogleIdTokenDecoder.withSigningKeys(this.keys)
-			.validator(IdTokenValidators.createDefault(List.of("https://accounts.google.com", "accounts.google.com"),
+			.claimValidation(IdTokenValidators.createDefault(List.of("https://accounts.google.com", "accounts.google.com"),
 					List.of(AUDIENCE), Duration.ofSeconds(30), Duration.ofHours(1), List.of()))
 			.build();
 	}
@@ -44,6 +47,91 @@ class GoogleIdTokenDecoderTests {
 	@AfterEach
 	void closeKeys() {
 		this.keys.close();
+	}
+
+	@Test
+	void aDecoderBuiltByHandAcceptsATokenForItsAudienceAndRejectsAnother() {
+		try (GoogleIdTokenDecoder byHand = GoogleIdTokenDecoder.withAudiences(AUDIENCE)
+			.jwkSetUri(google.emulator().jwkSetUri())
+			.build()) {
+			assertThat(byHand.decode(idToken().sign()).getAudience()).containsExactly(AUDIENCE);
+			assertThatExceptionOfType(InvalidIdTokenException.class)
+				.isThrownBy(() -> byHand.decode(google.emulator().idToken("https://other.example").sign()))
+				.satisfies((ex) -> assertThat(ex.getReason()).isEqualTo(RejectionReason.AUDIENCE));
+		}
+		try (ReactiveGoogleIdTokenDecoder byHand = ReactiveGoogleIdTokenDecoder.withAudiences(AUDIENCE)
+			.jwkSetUri(google.emulator().jwkSetUri())
+			.build()) {
+			assertThat(byHand.decode(idToken().sign()).block().getAudience()).containsExactly(AUDIENCE);
+			assertThatExceptionOfType(InvalidIdTokenException.class)
+				.isThrownBy(() -> byHand.decode(google.emulator().idToken("https://other.example").sign()).block())
+				.satisfies((ex) -> assertThat(ex.getReason()).isEqualTo(RejectionReason.AUDIENCE));
+		}
+	}
+
+	@Test
+	void aDecoderBuiltByHandHasTheDefaultsOfTheProperties() {
+		GoogleIdentityEmulator emulator = google.emulator();
+		try (GoogleIdTokenDecoder byHand = GoogleIdTokenDecoder.withAudiences(AUDIENCE)
+			.jwkSetUri(emulator.jwkSetUri())
+			.build()) {
+			byHand.decode(idToken().issuer("https://accounts.google.com").sign());
+			byHand.decode(idToken().issuer("accounts.google.com").sign());
+			Instant now = Instant.now();
+			byHand.decode(idToken().issuedAt(now.minusSeconds(3600)).expiresAt(now.minusSeconds(25)).sign());
+			assertThatExceptionOfType(InvalidIdTokenException.class)
+				.isThrownBy(() -> byHand
+					.decode(idToken().issuedAt(now.minusSeconds(3600)).expiresAt(now.minusSeconds(35)).sign()))
+				.satisfies((ex) -> assertThat(ex.getReason()).isEqualTo(RejectionReason.EXPIRED));
+			assertThatExceptionOfType(InvalidIdTokenException.class)
+				.isThrownBy(() -> byHand.decode(idToken().issuedAt(now).expiresAt(now.plusSeconds(3600 + 31)).sign()))
+				.satisfies((ex) -> assertThat(ex.getReason()).isEqualTo(RejectionReason.LIFETIME));
+			String remembered = idToken().sign();
+			assertThat(byHand.decode(remembered)).as("a verified token is remembered")
+				.isSameAs(byHand.decode(remembered));
+		}
+	}
+
+	@Test
+	void aDecoderBuiltByHandAppliesItsSettings() {
+		GoogleIdentityEmulator emulator = google.emulator();
+		try (GoogleIdTokenDecoder byHand = GoogleIdTokenDecoder.withAudiences(AUDIENCE, "https://push.example/push")
+			.jwkSetUri(emulator.jwkSetUri())
+			.issuers("https://accounts.google.com")
+			.clockSkew(Duration.ZERO)
+			.verifiedTokens(0)
+			.validator((jwt) -> "denied@p.iam.gserviceaccount.com".equals(jwt.getClaimAsString("email"))
+					? OAuth2TokenValidatorResult
+						.failure(new OAuth2Error("invalid_token"))
+					: OAuth2TokenValidatorResult.success())
+			.build()) {
+			byHand.decode(emulator.idToken("https://push.example/push").sign());
+			assertRejected(byHand, idToken().issuer("accounts.google.com").sign(), RejectionReason.ISSUER);
+			Instant now = Instant.now();
+			assertRejected(byHand, idToken().issuedAt(now.minusSeconds(600)).expiresAt(now.minusSeconds(5)).sign(),
+					RejectionReason.EXPIRED);
+			assertRejected(byHand, idToken().serviceAccount(
+					ServiceAccount.of("denied@p.iam.gserviceaccount.com")).sign(),
+					RejectionReason.OTHER);
+			String token = idToken().sign();
+			assertThat(byHand.decode(token)).as("no token is remembered").isNotSameAs(byHand.decode(token));
+		}
+	}
+
+	@Test
+	void aDecoderBuiltByHandRemembersOnlyTheTokensOfItsAllowedCallers() {
+		GoogleIdentityEmulator emulator = google.emulator();
+		try (GoogleIdTokenDecoder byHand = GoogleIdTokenDecoder.withAudiences(AUDIENCE)
+			.jwkSetUri(emulator.jwkSetUri())
+			.allowedCallers(AllowedCallers.of(List.of("*@ours.iam.gserviceaccount.com")))
+			.build()) {
+			String ours = idToken().serviceAccount(
+					ServiceAccount.of("a@ours.iam.gserviceaccount.com")).sign();
+			String outsider = idToken().serviceAccount(
+					ServiceAccount.of("b@evil.iam.gserviceaccount.com")).sign();
+			assertThat(byHand.decode(ours)).isSameAs(byHand.decode(ours));
+			assertThat(byHand.decode(outsider)).as("decoded, not remembered").isNotSameAs(byHand.decode(outsider));
+		}
 	}
 
 	@Test
@@ -174,12 +262,12 @@ class GoogleIdTokenDecoderTests {
 
 	@Test
 	void aValidatorThatThrowsRejectsTheTokenInsteadOfFailingTheRequest() {
-		GoogleIdTokenDecoder throwing = GoogleIdTokenDecoder.withSigningKeys(this.keys).validator((jwt) -> {
+		GoogleIdTokenDecoder throwing = GoogleIdTokenDecoder.withSigningKeys(this.keys).claimValidation((jwt) -> {
 			throw new IllegalStateException("validator bug");
 		}).build();
 		assertThatExceptionOfType(InvalidIdTokenException.class).isThrownBy(() -> throwing.decode(idToken().sign()))
 			.satisfies((ex) -> assertThat(ex.getReason()).isEqualTo(RejectionReason.OTHER));
-		ReactiveGoogleIdTokenDecoder reactive = ReactiveGoogleIdTokenDecoder.withSigningKeys(this.keys).validator((jwt) -> {
+		ReactiveGoogleIdTokenDecoder reactive = ReactiveGoogleIdTokenDecoder.withSigningKeys(this.keys).claimValidation((jwt) -> {
 			throw new IllegalStateException("validator bug");
 		}).build();
 		assertThatExceptionOfType(InvalidIdTokenException.class)
@@ -244,7 +332,11 @@ class GoogleIdTokenDecoderTests {
 	}
 
 	private void assertRejected(String token, RejectionReason reason) {
-		assertThatExceptionOfType(InvalidIdTokenException.class).isThrownBy(() -> this.decoder.decode(token))
+		assertRejected(this.decoder, token, reason);
+	}
+
+	private static void assertRejected(GoogleIdTokenDecoder decoder, String token, RejectionReason reason) {
+		assertThatExceptionOfType(InvalidIdTokenException.class).isThrownBy(() -> decoder.decode(token))
 			.satisfies((ex) -> assertThat(ex.getReason()).isEqualTo(reason));
 	}
 

@@ -2,6 +2,8 @@ package dev.cloudrunauth.receiving;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import dev.cloudrunauth.test.emulator.EmulatorEndpoint;
 import dev.cloudrunauth.test.emulator.Fault;
@@ -13,6 +15,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.http.client.ClientHttpRequestFactory;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -69,6 +72,24 @@ class InvokerIamCheckTests {
 	}
 
 	@Test
+	void theAdminApiIsCalledThroughTheGivenRequestFactoryAndTheMetadataServerDirectly() {
+		GoogleIdentityEmulator emulator = google.emulator();
+		List<URI> requested = new CopyOnWriteArrayList<>();
+		ClientHttpRequestFactory jdk = JwkSetFetcher.defaultRequestFactory(Duration.ofSeconds(2)).get();
+		ClientHttpRequestFactory recording = (uri, method) -> {
+			requested.add(uri);
+			return jdk.createRequest(uri, method);
+		};
+		try (InvokerIamCheck check = new InvokerIamCheck("receiving", URI.create(emulator.metadataUri()),
+				URI.create(emulator.cloudRunApiUri()), () -> recording, INTERVAL, Duration.ofSeconds(2))) {
+			check.start();
+			await().until(() -> check.state() == InvokerIamCheck.State.ON);
+			assertThat(requested).isNotEmpty()
+				.allSatisfy((uri) -> assertThat(uri.toString()).startsWith(emulator.cloudRunApiUri()));
+		}
+	}
+
+	@Test
 	void theFirstOutcomeCompletesTheFutureThatRequestsWaitFor() throws Exception {
 		try (InvokerIamCheck check = started()) {
 			assertThat(check.firstResult().get()).isEqualTo(InvokerIamCheck.State.ON);
@@ -78,7 +99,8 @@ class InvokerIamCheckTests {
 	private static InvokerIamCheck started() {
 		GoogleIdentityEmulator emulator = google.emulator();
 		InvokerIamCheck check = new InvokerIamCheck("receiving", URI.create(emulator.metadataUri()),
-				URI.create(emulator.cloudRunApiUri()), INTERVAL, Duration.ofSeconds(2));
+				URI.create(emulator.cloudRunApiUri()), JwkSetFetcher.defaultRequestFactory(Duration.ofSeconds(2)),
+				INTERVAL, Duration.ofSeconds(2));
 		check.start();
 		return check;
 	}

@@ -105,7 +105,8 @@ class TrustModeInvokerIamTests {
 	@Test
 	void theFirstStrippedTokensWaitForTheFirstCheckRatherThanSlipThroughBeforeIt() {
 		google.emulator().setInvokerIamDisabled(true);
-		google.emulator().inject(EmulatorEndpoint.CLOUD_RUN_ADMIN, Fault.delay(Duration.ofMillis(1500)));
+		// long enough for a loaded machine to start the context before the first check ends, within jwk-set-timeout
+		google.emulator().inject(EmulatorEndpoint.CLOUD_RUN_ADMIN, Fault.delay(Duration.ofSeconds(3)));
 		run((context, mvc) -> {
 			assertThat(context.getBean(InvokerIamCheck.class).state()).isEqualTo(InvokerIamCheck.State.CHECKING);
 			perform(mvc, stripped(CALLER)).andExpect(status().isUnauthorized());

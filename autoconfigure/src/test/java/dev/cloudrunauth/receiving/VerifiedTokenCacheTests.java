@@ -213,7 +213,7 @@ class VerifiedTokenCacheTests {
 
 	private GoogleIdTokenDecoder decoder(VerifiedTokenCache cache) {
 		return GoogleIdTokenDecoder.withSigningKeys(this.keys)
-			.validator(IdTokenValidators.createDefault(List.of("https://accounts.google.com"), List.of(AUDIENCE), SKEW,
+			.claimValidation(IdTokenValidators.createDefault(List.of("https://accounts.google.com"), List.of(AUDIENCE), SKEW,
 					Duration.ofHours(1), List.of()))
 			.verifiedTokenCache(cache)
 			.build();

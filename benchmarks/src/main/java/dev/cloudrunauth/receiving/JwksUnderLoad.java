@@ -56,7 +56,7 @@ public final class JwksUnderLoad {
 			SigningKeyCache keys = new SigningKeyCache(URI.create(emulator.jwkSetUri()), REFETCH_INTERVAL,
 					Duration.ofSeconds(5), Clock.systemUTC());
 			GoogleIdTokenDecoder decoder = GoogleIdTokenDecoder.withSigningKeys(keys)
-				.validator(IdTokenValidators.createDefault(List.of("https://accounts.google.com"), List.of(AUDIENCE),
+				.claimValidation(IdTokenValidators.createDefault(List.of("https://accounts.google.com"), List.of(AUDIENCE),
 						Duration.ofSeconds(30), Duration.ofHours(1), List.of()))
 				.build();
 			Map<String, LongAdder> rejections = new ConcurrentHashMap<>();

@@ -129,7 +129,7 @@ public final class MemoryFootprint {
 				VerifiedTokenCache cache = new VerifiedTokenCache(BOUND, Duration.ofSeconds(30), AllowedCallers.anyCaller(),
 						Clock.systemUTC());
 				GoogleIdTokenDecoder decoder = GoogleIdTokenDecoder.withSigningKeys(keys)
-					.validator(IdTokenValidators.createDefault(List.of("https://accounts.google.com"),
+					.claimValidation(IdTokenValidators.createDefault(List.of("https://accounts.google.com"),
 							List.of(audience), Duration.ofSeconds(30), Duration.ofHours(1), List.of()))
 					.verifiedTokenCache(cache)
 					.build();

@@ -8,6 +8,9 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import dev.cloudrunauth.test.emulator.GoogleIdentityEmulator;
+import io.micrometer.core.instrument.observation.DefaultMeterObservationHandler;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Mode;
@@ -21,9 +24,11 @@ import org.springframework.security.oauth2.jwt.Jwt;
 
 /**
  * {@code GoogleIdTokenDecoder.decode} of one token, keys already loaded: with a {@link VerifiedTokenCache} (a hit
- * after the first call) against without one (RS256 verification, parsing and claim validation every time). Each
- * invocation decodes a new String with the token's characters, as each request's header is a new String (so its hash
- * is computed again, as in a server).
+ * after the first call) against without one (RS256 verification, parsing and claim validation every time), and a hit
+ * observed as with Spring Boot's actuator (an {@code ObservationRegistry} whose {@code DefaultMeterObservationHandler}
+ * records a timer) against the default, unobserved ({@link ObservationRegistry#NOOP}). Each invocation decodes a new
+ * String with the token's characters, as each request's header is a new String (so its hash is computed again, as in
+ * a server).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -39,6 +44,10 @@ public class VerifiedTokenCacheBenchmark {
 	private GoogleIdTokenDecoder withCache;
 
 	private GoogleIdTokenDecoder withoutCache;
+
+	private GoogleIdTokenDecoder observed;
+
+	private SimpleMeterRegistry meters;
 
 	private VerifiedTokenCache cache;
 
@@ -60,14 +69,23 @@ public class VerifiedTokenCacheBenchmark {
 				List.of(AUDIENCE), Duration.ofSeconds(30), Duration.ofHours(1), List.of());
 		this.cache = new VerifiedTokenCache(1000, Duration.ofSeconds(30), AllowedCallers.anyCaller(), Clock.systemUTC());
 		this.withCache = GoogleIdTokenDecoder.withSigningKeys(this.keys)
-			.validator(validator)
+			.claimValidation(validator)
 			.verifiedTokenCache(this.cache)
 			.build();
-		this.withoutCache = GoogleIdTokenDecoder.withSigningKeys(this.keys).validator(validator).build();
+		this.withoutCache = GoogleIdTokenDecoder.withSigningKeys(this.keys).claimValidation(validator).build();
+		this.meters = new SimpleMeterRegistry();
+		ObservationRegistry observations = ObservationRegistry.create();
+		observations.observationConfig().observationHandler(new DefaultMeterObservationHandler(this.meters));
+		this.observed = GoogleIdTokenDecoder.withSigningKeys(this.keys)
+			.claimValidation(validator)
+			.verifiedTokenCache(this.cache)
+			.observationRegistry(observations)
+			.build();
 		String value = this.emulator.idToken(AUDIENCE).sign();
 		this.token = value.getBytes(StandardCharsets.ISO_8859_1);
 		this.withCache.decode(value);
 		this.withoutCache.decode(value);
+		this.observed.decode(value);
 	}
 
 	@TearDown
@@ -79,6 +97,9 @@ public class VerifiedTokenCacheBenchmark {
 		if (fetches != 1) {
 			throw new IllegalStateException("Expected one JWKS fetch, got " + fetches);
 		}
+		if (this.meters.find(ReceivingObservations.VERIFICATIONS).timer() == null) {
+			throw new IllegalStateException("The observed decoder recorded no timer");
+		}
 		if (misses != 1) {
 			throw new IllegalStateException("Expected only the first lookup to miss, got " + misses + " misses");
 		}
@@ -87,6 +108,11 @@ public class VerifiedTokenCacheBenchmark {
 	@Benchmark
 	public Jwt cacheHit() {
 		return this.withCache.decode(new String(this.token, StandardCharsets.ISO_8859_1));
+	}
+
+	@Benchmark
+	public Jwt cacheHitObserved() {
+		return this.observed.decode(new String(this.token, StandardCharsets.ISO_8859_1));
 	}
 
 	@Benchmark
