@@ -1,6 +1,5 @@
 package dev.cloudrunauth.receiving;
 
-import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ProxySelector;
@@ -12,7 +11,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-import com.sun.net.httpserver.HttpServer;
+import dev.cloudrunauth.test.LoopbackResponse;
+import dev.cloudrunauth.test.LoopbackServer;
 import dev.cloudrunauth.test.emulator.EmulatorEndpoint;
 import dev.cloudrunauth.test.emulator.Fault;
 import dev.cloudrunauth.test.emulator.GoogleIdentityEmulator;
@@ -80,12 +80,11 @@ class KeyFetchHttpClientTests {
 	}
 
 	@Test
-	void keyFetchesGoThroughTheProxyOfTheApplicationsRequestFactoryBuilder() throws IOException {
+	void keyFetchesGoThroughTheProxyOfTheApplicationsRequestFactoryBuilder() {
 		GoogleIdentityEmulator emulator = google.emulator();
 		List<String> proxied = new CopyOnWriteArrayList<>();
-		HttpServer proxy = forwardingProxy(proxied);
-		try {
-			InetSocketAddress address = proxy.getAddress();
+		try (LoopbackServer proxy = forwardingProxy(proxied)) {
+			InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), proxy.port());
 			this.runner
 				.withBean(ClientHttpRequestFactoryBuilder.class,
 						() -> ClientHttpRequestFactoryBuilder.jdk().withProxySelector(ProxySelector.of(address)))
@@ -95,35 +94,19 @@ class KeyFetchHttpClientTests {
 					assertThat(proxied).containsExactly(emulator.jwkSetUri());
 				});
 		}
-		finally {
-			proxy.stop(0);
-		}
 	}
 
 	/**
 	 * An HTTP proxy on the loopback interface that records the absolute URIs it is asked for and fetches them.
 	 */
-	private static HttpServer forwardingProxy(List<String> proxied) throws IOException {
+	private static LoopbackServer forwardingProxy(List<String> proxied) {
 		HttpClient client = HttpClient.newHttpClient();
-		HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-		server.createContext("/", (exchange) -> {
-			try {
-				URI target = exchange.getRequestURI();
-				proxied.add(target.toString());
-				byte[] body = client.send(HttpRequest.newBuilder(target).build(),
-						HttpResponse.BodyHandlers.ofByteArray()).body();
-				exchange.sendResponseHeaders(200, body.length);
-				exchange.getResponseBody().write(body);
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-			}
-			finally {
-				exchange.close();
-			}
+		return LoopbackServer.start((request) -> {
+			proxied.add(request.uri().toString());
+			byte[] body = client.send(HttpRequest.newBuilder(request.uri()).build(),
+					HttpResponse.BodyHandlers.ofByteArray()).body();
+			return LoopbackResponse.status(200).withBody("application/json", body);
 		});
-		server.start();
-		return server;
 	}
 
 }

@@ -1,8 +1,5 @@
 package dev.cloudrunauth.receiving;
 
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -14,8 +11,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
-import com.sun.net.httpserver.HttpServer;
 import dev.cloudrunauth.receiving.VerifiedTokenCacheTests.MutableClock;
+import dev.cloudrunauth.test.LoopbackResponse;
+import dev.cloudrunauth.test.LoopbackServer;
 import dev.cloudrunauth.test.emulator.EmulatorEndpoint;
 import dev.cloudrunauth.test.emulator.Fault;
 import dev.cloudrunauth.test.emulator.GoogleIdentityEmulator;
@@ -62,18 +60,14 @@ class SigningKeyCacheTests {
 	@Test
 	void aKeyPublishedWhileAScheduledFetchIsUnderWayIsStillLookedFor() throws Exception {
 		GoogleIdentityEmulator emulator = google.emulator();
-		HttpServer slow = snapshotThenWait(emulator, Duration.ofMillis(500));
-		try (SigningKeyCache keys = new SigningKeyCache(
-				URI.create("http://127.0.0.1:" + slow.getAddress().getPort() + "/oauth2/v3/certs"), INTERVAL,
-				Duration.ofSeconds(5), Clock.systemUTC())) {
+		try (LoopbackServer slow = snapshotThenWait(emulator, Duration.ofMillis(500));
+				SigningKeyCache keys = new SigningKeyCache(URI.create(slow.url() + "/oauth2/v3/certs"), INTERVAL,
+						Duration.ofSeconds(5), Clock.systemUTC())) {
 			keys.start();
 			await().until(() -> emulator.jwksFetches() == 1);
 			String rotated = emulator.keys().rotate();
 			assertThat(keys.key(rotated).get(5, TimeUnit.SECONDS)).isPresent();
 			assertThat(keys.fetches()).isEqualTo(2);
-		}
-		finally {
-			slow.stop(0);
 		}
 	}
 
@@ -125,26 +119,14 @@ class SigningKeyCacheTests {
 	 * A JWKS endpoint that reads the emulator's keys when a request arrives and answers after a delay, so that keys
 	 * published in between are missing from its answer, as from a fetch that began before they were.
 	 */
-	private static HttpServer snapshotThenWait(GoogleIdentityEmulator emulator, Duration delay) throws IOException {
+	private static LoopbackServer snapshotThenWait(GoogleIdentityEmulator emulator, Duration delay) {
 		HttpClient client = HttpClient.newHttpClient();
-		HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-		server.createContext("/", (exchange) -> {
-			try {
-				byte[] keys = client.send(HttpRequest.newBuilder(URI.create(emulator.jwkSetUri())).build(),
-						HttpResponse.BodyHandlers.ofByteArray()).body();
-				Thread.sleep(delay.toMillis());
-				exchange.sendResponseHeaders(200, keys.length);
-				exchange.getResponseBody().write(keys);
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-			}
-			finally {
-				exchange.close();
-			}
+		return LoopbackServer.start((request) -> {
+			byte[] keys = client.send(HttpRequest.newBuilder(URI.create(emulator.jwkSetUri())).build(),
+					HttpResponse.BodyHandlers.ofByteArray()).body();
+			Thread.sleep(delay.toMillis());
+			return LoopbackResponse.status(200).withBody("application/json", keys);
 		});
-		server.start();
-		return server;
 	}
 
 	/**
