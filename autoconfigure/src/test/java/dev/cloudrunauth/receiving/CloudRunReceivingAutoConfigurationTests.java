@@ -50,14 +50,16 @@ class CloudRunReceivingAutoConfigurationTests {
 
 	private final WebApplicationContextRunner servlet = new WebApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(CloudRunReceivingAutoConfiguration.class,
-				CloudRunReceivingServletAutoConfiguration.class, SecurityAutoConfiguration.class,
-				ServletWebSecurityAutoConfiguration.class, UserDetailsServiceAutoConfiguration.class,
-				OAuth2ResourceServerAutoConfiguration.class, OAuth2ResourceServerWebSecurityAutoConfiguration.class));
+				CloudRunReceivingServletAutoConfiguration.class, CloudRunReceivingServletWebSecurityAutoConfiguration.class,
+				SecurityAutoConfiguration.class, ServletWebSecurityAutoConfiguration.class,
+				UserDetailsServiceAutoConfiguration.class, OAuth2ResourceServerAutoConfiguration.class,
+				OAuth2ResourceServerWebSecurityAutoConfiguration.class));
 
 	private final ReactiveWebApplicationContextRunner reactive = new ReactiveWebApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(CloudRunReceivingAutoConfiguration.class,
-				CloudRunReceivingReactiveAutoConfiguration.class, ReactiveWebSecurityAutoConfiguration.class,
-				ReactiveUserDetailsServiceAutoConfiguration.class, ReactiveOAuth2ResourceServerAutoConfiguration.class,
+				CloudRunReceivingReactiveAutoConfiguration.class, CloudRunReceivingReactiveWebSecurityAutoConfiguration.class,
+				ReactiveWebSecurityAutoConfiguration.class, ReactiveUserDetailsServiceAutoConfiguration.class,
+				ReactiveOAuth2ResourceServerAutoConfiguration.class,
 				ReactiveOAuth2ResourceServerWebSecurityAutoConfiguration.class, WebFluxAutoConfiguration.class));
 
 	@Test
@@ -153,7 +155,8 @@ class CloudRunReceivingAutoConfigurationTests {
 	void nonWebApplicationIsLeftAlone() {
 		new ApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(CloudRunReceivingAutoConfiguration.class,
-					CloudRunReceivingServletAutoConfiguration.class))
+					CloudRunReceivingServletAutoConfiguration.class,
+					CloudRunReceivingServletWebSecurityAutoConfiguration.class))
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
 				assertThat(context).doesNotHaveBean(SigningKeyCache.class);
