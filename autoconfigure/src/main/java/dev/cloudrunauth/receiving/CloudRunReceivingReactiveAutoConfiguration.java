@@ -14,6 +14,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplicat
 import org.springframework.context.annotation.Bean;
 import org.springframework.security.config.web.server.ServerHttpSecurity;
 import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
+import org.springframework.security.web.server.authentication.ServerAuthenticationConverter;
 import org.springframework.security.web.server.authorization.AuthorizationContext;
 import org.springframework.security.web.server.util.matcher.OrServerWebExchangeMatcher;
 import org.springframework.security.web.server.util.matcher.PathPatternParserServerWebExchangeMatcher;
@@ -53,7 +54,7 @@ public final class CloudRunReceivingReactiveAutoConfiguration {
 	}
 
 	@Bean
-	@ConditionalOnMissingBean
+	@ConditionalOnMissingBean(ServerAuthenticationConverter.class)
 	CloudRunServerBearerTokenAuthenticationConverter cloudRunServerBearerTokenAuthenticationConverter(
 			ReceivingSettings settings) {
 		CloudRunServerBearerTokenAuthenticationConverter converter = new CloudRunServerBearerTokenAuthenticationConverter();

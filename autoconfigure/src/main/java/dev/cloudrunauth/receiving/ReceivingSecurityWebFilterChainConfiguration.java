@@ -13,6 +13,7 @@ import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationConverter;
 import org.springframework.security.oauth2.server.resource.authentication.ReactiveJwtAuthenticationConverterAdapter;
 import org.springframework.security.web.server.SecurityWebFilterChain;
+import org.springframework.security.web.server.authentication.ServerAuthenticationConverter;
 import org.springframework.security.web.server.authorization.AuthorizationContext;
 import org.springframework.security.web.server.context.NoOpServerSecurityContextRepository;
 import org.springframework.security.web.server.savedrequest.NoOpServerRequestCache;
@@ -28,8 +29,7 @@ class ReceivingSecurityWebFilterChainConfiguration {
 
 	@Bean
 	SecurityWebFilterChain cloudRunReceivingSecurityWebFilterChain(ServerHttpSecurity http, ReceivingSettings settings,
-			ReactiveJwtDecoder decoder, JwtAuthenticationConverter converter,
-			CloudRunServerBearerTokenAuthenticationConverter bearerTokens,
+			ReactiveJwtDecoder decoder, JwtAuthenticationConverter converter, ServerAuthenticationConverter bearerTokens,
 			ReactiveAllowedCallersAuthorizationManager<AuthorizationContext> callers) {
 		ServerWebExchangeMatcher publicExchanges = CloudRunReceivingReactiveAutoConfiguration
 			.publicExchanges(settings.publicPaths());
