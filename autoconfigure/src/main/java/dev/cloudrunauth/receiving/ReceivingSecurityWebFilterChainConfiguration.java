@@ -2,6 +2,7 @@ package dev.cloudrunauth.receiving;
 
 import reactor.core.publisher.Mono;
 
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.security.autoconfigure.web.reactive.ConditionalOnDefaultReactiveWebSecurity;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -25,6 +26,8 @@ import org.springframework.web.server.ServerWebExchange;
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnDefaultReactiveWebSecurity
+@ConditionalOnBean({ ReactiveJwtDecoder.class, ServerAuthenticationConverter.class,
+		ReactiveAllowedCallersAuthorizationManager.class })
 class ReceivingSecurityWebFilterChainConfiguration {
 
 	@Bean

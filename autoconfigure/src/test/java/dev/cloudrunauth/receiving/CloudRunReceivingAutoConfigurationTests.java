@@ -234,6 +234,18 @@ class CloudRunReceivingAutoConfigurationTests {
 	}
 
 	@Test
+	void withoutTheWebSecurityAutoConfigurationAllowCallersInUseRefusesToStart() {
+		new WebApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(CloudRunReceivingAutoConfiguration.class,
+					CloudRunReceivingServletAutoConfiguration.class, SecurityAutoConfiguration.class,
+					ServletWebSecurityAutoConfiguration.class))
+			.withPropertyValues(audience())
+			.withUserConfiguration(AllowCallersInUse.class)
+			.run((context) -> assertInvalidProperty(context, "cloudrun.auth.receiving.method-security")
+				.hasMessageContaining("uses @AllowCallers"));
+	}
+
+	@Test
 	void webSecurityNeedsTheReceivingSide() {
 		new WebApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(CloudRunReceivingServletWebSecurityAutoConfiguration.class,
@@ -250,6 +262,28 @@ class CloudRunReceivingAutoConfigurationTests {
 				assertThat(context).hasNotFailed();
 				assertThat(context).doesNotHaveBean("cloudRunReceivingSecurityWebFilterChain");
 				assertThat(context).doesNotHaveBean("reactiveAllowCallersAuthorizationAdvisor");
+			});
+	}
+
+	@Test
+	void theDefaultChainsNeedTheDecoderAutoConfigurations() {
+		new WebApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(CloudRunReceivingAutoConfiguration.class,
+					CloudRunReceivingServletWebSecurityAutoConfiguration.class, SecurityAutoConfiguration.class,
+					ServletWebSecurityAutoConfiguration.class))
+			.withPropertyValues(audience())
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThat(context).doesNotHaveBean("cloudRunReceivingSecurityFilterChain");
+			});
+		new ReactiveWebApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(CloudRunReceivingAutoConfiguration.class,
+					CloudRunReceivingReactiveWebSecurityAutoConfiguration.class,
+					ReactiveWebSecurityAutoConfiguration.class, WebFluxAutoConfiguration.class))
+			.withPropertyValues(audience())
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThat(context).doesNotHaveBean("cloudRunReceivingSecurityWebFilterChain");
 			});
 	}
 
@@ -589,6 +623,15 @@ class CloudRunReceivingAutoConfigurationTests {
 			.header("alg", "none")
 			.claim("email", "calling@p.iam.gserviceaccount.com")
 			.build();
+	}
+
+	static class AllowCallersInUse {
+
+		@AllowCallers("reader@p.iam.gserviceaccount.com")
+		public String reports() {
+			return "reports";
+		}
+
 	}
 
 	@RestController
