@@ -7,6 +7,7 @@ import dev.cloudrunauth.test.emulator.GoogleIdentityEmulatorExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import reactor.core.publisher.Mono;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.security.autoconfigure.ReactiveUserDetailsServiceAutoConfiguration;
@@ -28,15 +29,27 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.security.config.annotation.method.configuration.EnableMethodSecurity;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.web.server.ServerHttpSecurity;
+import org.springframework.security.oauth2.jwt.BadJwtException;
+import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
+import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
+import org.springframework.security.oauth2.server.resource.authentication.BearerTokenAuthenticationToken;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationConverter;
 import org.springframework.security.oauth2.server.resource.web.BearerTokenResolver;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.server.SecurityWebFilterChain;
+import org.springframework.security.web.server.authentication.ServerAuthenticationConverter;
+import org.springframework.test.web.reactive.server.WebTestClient;
+import org.springframework.test.web.servlet.MockMvc;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RestController;
 
 import static dev.cloudrunauth.StartupFailures.assertInvalidProperty;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.Mockito.mock;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
 @ExtendWith(OutputCaptureExtension.class)
 class CloudRunReceivingAutoConfigurationTests {
@@ -45,19 +58,33 @@ class CloudRunReceivingAutoConfigurationTests {
 
 	private static final String CALLERS = "cloudrun.auth.receiving.allowed-callers=calling@p.iam.gserviceaccount.com";
 
+	private static final String ANY_CALLER = "cloudrun.auth.receiving.allow-any-caller=true";
+
+	/**
+	 * Where the application's own resolver and converter look for the token, which the starter's never read.
+	 */
+	private static final String TOKEN_HEADER = "X-Test-Token";
+
+	/**
+	 * The only token the application's own decoders accept, as a JWT that is no verified Google ID token.
+	 */
+	private static final String OWN_TOKEN = "let-me-in";
+
 	@RegisterExtension
 	static final GoogleIdentityEmulatorExtension google = new GoogleIdentityEmulatorExtension();
 
 	private final WebApplicationContextRunner servlet = new WebApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(CloudRunReceivingAutoConfiguration.class,
-				CloudRunReceivingServletAutoConfiguration.class, SecurityAutoConfiguration.class,
-				ServletWebSecurityAutoConfiguration.class, UserDetailsServiceAutoConfiguration.class,
-				OAuth2ResourceServerAutoConfiguration.class, OAuth2ResourceServerWebSecurityAutoConfiguration.class));
+				CloudRunReceivingServletAutoConfiguration.class, CloudRunReceivingServletWebSecurityAutoConfiguration.class,
+				SecurityAutoConfiguration.class, ServletWebSecurityAutoConfiguration.class,
+				UserDetailsServiceAutoConfiguration.class, OAuth2ResourceServerAutoConfiguration.class,
+				OAuth2ResourceServerWebSecurityAutoConfiguration.class));
 
 	private final ReactiveWebApplicationContextRunner reactive = new ReactiveWebApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(CloudRunReceivingAutoConfiguration.class,
-				CloudRunReceivingReactiveAutoConfiguration.class, ReactiveWebSecurityAutoConfiguration.class,
-				ReactiveUserDetailsServiceAutoConfiguration.class, ReactiveOAuth2ResourceServerAutoConfiguration.class,
+				CloudRunReceivingReactiveAutoConfiguration.class, CloudRunReceivingReactiveWebSecurityAutoConfiguration.class,
+				ReactiveWebSecurityAutoConfiguration.class, ReactiveUserDetailsServiceAutoConfiguration.class,
+				ReactiveOAuth2ResourceServerAutoConfiguration.class,
 				ReactiveOAuth2ResourceServerWebSecurityAutoConfiguration.class, WebFluxAutoConfiguration.class));
 
 	@Test
@@ -115,10 +142,149 @@ class CloudRunReceivingAutoConfigurationTests {
 	void backsOffFromUserDecoderResolverAndFilterChain() {
 		this.servlet.withPropertyValues(audience()).withUserConfiguration(UserSecurity.class).run((context) -> {
 			assertThat(context).getBean(JwtDecoder.class).isSameAs(context.getBean("userDecoder"));
+			assertThat(context).doesNotHaveBean(GoogleIdTokenDecoder.class);
 			assertThat(context).getBean(BearerTokenResolver.class).isSameAs(context.getBean("userResolver"));
+			assertThat(context).doesNotHaveBean(CloudRunBearerTokenResolver.class);
 			assertThat(context).getBean(SecurityFilterChain.class).isSameAs(context.getBean("userChain"));
 			assertThat(context).doesNotHaveBean("cloudRunReceivingSecurityFilterChain");
+			assertThat(context).hasBean("allowCallersAuthorizationAdvisor");
+			assertThat(context).hasBean("preAuthorizeAuthorizationMethodInterceptor");
 		});
+	}
+
+	@Test
+	void servletFilterChainUsesTheApplicationsBearerTokenResolver() {
+		String token = google.emulator().idToken(AUDIENCE).sign();
+		ReceivingContexts.servlet(google.emulator(), AUDIENCE)
+			.withPropertyValues(ANY_CALLER)
+			.withUserConfiguration(OwnResolver.class, ServletHello.class)
+			.run((context) -> {
+				assertThat(context).hasBean("cloudRunReceivingSecurityFilterChain");
+				assertThat(context).doesNotHaveBean(CloudRunBearerTokenResolver.class);
+				MockMvc mvc = ReceivingContexts.mockMvc(context);
+				mvc.perform(get("/hello").header(TOKEN_HEADER, token)).andExpect(status().isOk());
+				mvc.perform(get("/hello").header("Authorization", "Bearer " + token))
+					.andExpect(status().isUnauthorized());
+			});
+	}
+
+	@Test
+	void servletFilterChainUsesTheApplicationsJwtDecoder() {
+		ReceivingContexts.servlet(google.emulator(), AUDIENCE)
+			.withPropertyValues(ANY_CALLER)
+			.withUserConfiguration(OwnDecoder.class, ServletHello.class)
+			.run((context) -> {
+				assertThat(context).hasBean("cloudRunReceivingSecurityFilterChain");
+				assertThat(context).doesNotHaveBean(GoogleIdTokenDecoder.class);
+				// decoded, so authenticated; no Google identity, so no caller rule admits it
+				ReceivingContexts.mockMvc(context)
+					.perform(get("/hello").header("Authorization", "Bearer " + OWN_TOKEN))
+					.andExpect(status().isForbidden());
+			});
+	}
+
+	@Test
+	void reactiveBacksOffFromUserDecoderConverterAndFilterChain() {
+		this.reactive.withPropertyValues(audience()).withUserConfiguration(UserReactiveSecurity.class).run((context) -> {
+			assertThat(context).getBean(ReactiveJwtDecoder.class).isSameAs(context.getBean("userDecoder"));
+			assertThat(context).doesNotHaveBean(ReactiveGoogleIdTokenDecoder.class);
+			assertThat(context).getBean(ServerAuthenticationConverter.class)
+				.isSameAs(context.getBean("userConverter"));
+			assertThat(context).doesNotHaveBean(CloudRunServerBearerTokenAuthenticationConverter.class);
+			assertThat(context).getBean(SecurityWebFilterChain.class).isSameAs(context.getBean("userChain"));
+			assertThat(context).doesNotHaveBean("cloudRunReceivingSecurityWebFilterChain");
+			assertThat(context).hasBean("reactiveAllowCallersAuthorizationAdvisor");
+			assertThat(context).hasBean("preAuthorizeAuthorizationMethodInterceptor");
+		});
+	}
+
+	@Test
+	void reactiveFilterChainUsesTheApplicationsServerAuthenticationConverter() {
+		String token = google.emulator().idToken(AUDIENCE).sign();
+		ReceivingContexts.reactive(google.emulator(), AUDIENCE)
+			.withPropertyValues(ANY_CALLER)
+			.withUserConfiguration(OwnConverter.class, ReactiveHello.class)
+			.run((context) -> {
+				assertThat(context).hasBean("cloudRunReceivingSecurityWebFilterChain");
+				assertThat(context).doesNotHaveBean(CloudRunServerBearerTokenAuthenticationConverter.class);
+				WebTestClient client = ReceivingContexts.webTestClient(context);
+				client.get().uri("/hello").header(TOKEN_HEADER, token).exchange().expectStatus().isOk();
+				client.get().uri("/hello").header("Authorization", "Bearer " + token).exchange().expectStatus()
+					.isUnauthorized();
+			});
+	}
+
+	@Test
+	void reactiveFilterChainUsesTheApplicationsReactiveJwtDecoder() {
+		ReceivingContexts.reactive(google.emulator(), AUDIENCE)
+			.withPropertyValues(ANY_CALLER)
+			.withUserConfiguration(OwnReactiveDecoder.class, ReactiveHello.class)
+			.run((context) -> {
+				assertThat(context).hasBean("cloudRunReceivingSecurityWebFilterChain");
+				assertThat(context).doesNotHaveBean(ReactiveGoogleIdTokenDecoder.class);
+				// decoded, so authenticated; no Google identity, so no caller rule admits it
+				ReceivingContexts.webTestClient(context)
+					.get()
+					.uri("/hello")
+					.header("Authorization", "Bearer " + OWN_TOKEN)
+					.exchange()
+					.expectStatus()
+					.isForbidden();
+			});
+	}
+
+	@Test
+	void withoutTheWebSecurityAutoConfigurationAllowCallersInUseRefusesToStart() {
+		new WebApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(CloudRunReceivingAutoConfiguration.class,
+					CloudRunReceivingServletAutoConfiguration.class, SecurityAutoConfiguration.class,
+					ServletWebSecurityAutoConfiguration.class))
+			.withPropertyValues(audience())
+			.withUserConfiguration(AllowCallersInUse.class)
+			.run((context) -> assertInvalidProperty(context, "cloudrun.auth.receiving.method-security")
+				.hasMessageContaining("uses @AllowCallers"));
+	}
+
+	@Test
+	void webSecurityNeedsTheReceivingSide() {
+		new WebApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(CloudRunReceivingServletWebSecurityAutoConfiguration.class,
+					SecurityAutoConfiguration.class, ServletWebSecurityAutoConfiguration.class))
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThat(context).doesNotHaveBean("cloudRunReceivingSecurityFilterChain");
+				assertThat(context).doesNotHaveBean("allowCallersAuthorizationAdvisor");
+			});
+		new ReactiveWebApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(CloudRunReceivingReactiveWebSecurityAutoConfiguration.class,
+					ReactiveWebSecurityAutoConfiguration.class, WebFluxAutoConfiguration.class))
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThat(context).doesNotHaveBean("cloudRunReceivingSecurityWebFilterChain");
+				assertThat(context).doesNotHaveBean("reactiveAllowCallersAuthorizationAdvisor");
+			});
+	}
+
+	@Test
+	void theDefaultChainsNeedTheDecoderAutoConfigurations() {
+		new WebApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(CloudRunReceivingAutoConfiguration.class,
+					CloudRunReceivingServletWebSecurityAutoConfiguration.class, SecurityAutoConfiguration.class,
+					ServletWebSecurityAutoConfiguration.class))
+			.withPropertyValues(audience())
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThat(context).doesNotHaveBean("cloudRunReceivingSecurityFilterChain");
+			});
+		new ReactiveWebApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(CloudRunReceivingAutoConfiguration.class,
+					CloudRunReceivingReactiveWebSecurityAutoConfiguration.class,
+					ReactiveWebSecurityAutoConfiguration.class, WebFluxAutoConfiguration.class))
+			.withPropertyValues(audience())
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThat(context).doesNotHaveBean("cloudRunReceivingSecurityWebFilterChain");
+			});
 	}
 
 	@Test
@@ -135,8 +301,20 @@ class CloudRunReceivingAutoConfigurationTests {
 		this.servlet.withPropertyValues(audience()).withPropertyValues("cloudrun.auth.receiving.method-security=false")
 			.run((context) -> {
 				assertThat(context).doesNotHaveBean("preAuthorizeAuthorizationMethodInterceptor");
+				assertThat(context).doesNotHaveBean("allowCallersAuthorizationAdvisor");
+				assertThat(context).hasBean("cloudRunReceivingSecurityFilterChain");
 				// for the application's own method security
 				assertThat(context).hasBean("caller");
+			});
+	}
+
+	@Test
+	void reactiveMethodSecurityCanBeOptedOutOf() {
+		this.reactive.withPropertyValues(audience()).withPropertyValues("cloudrun.auth.receiving.method-security=false")
+			.run((context) -> {
+				assertThat(context).doesNotHaveBean("preAuthorizeAuthorizationMethodInterceptor");
+				assertThat(context).doesNotHaveBean("reactiveAllowCallersAuthorizationAdvisor");
+				assertThat(context).hasBean("cloudRunReceivingSecurityWebFilterChain");
 			});
 	}
 
@@ -146,6 +324,7 @@ class CloudRunReceivingAutoConfigurationTests {
 			assertThat(context).hasNotFailed();
 			assertThat(context).doesNotHaveBean(GoogleIdTokenDecoder.class);
 			assertThat(context).doesNotHaveBean(SigningKeyCache.class);
+			assertThat(context).doesNotHaveBean("cloudRunReceivingSecurityFilterChain");
 		});
 	}
 
@@ -153,7 +332,8 @@ class CloudRunReceivingAutoConfigurationTests {
 	void nonWebApplicationIsLeftAlone() {
 		new ApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(CloudRunReceivingAutoConfiguration.class,
-					CloudRunReceivingServletAutoConfiguration.class))
+					CloudRunReceivingServletAutoConfiguration.class,
+					CloudRunReceivingServletWebSecurityAutoConfiguration.class))
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
 				assertThat(context).doesNotHaveBean(SigningKeyCache.class);
@@ -368,6 +548,109 @@ class CloudRunReceivingAutoConfigurationTests {
 	@Configuration(proxyBeanMethods = false)
 	@EnableMethodSecurity(securedEnabled = true)
 	static class UserMethodSecurity {
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class UserReactiveSecurity {
+
+		@Bean
+		ReactiveJwtDecoder userDecoder() {
+			return mock(ReactiveJwtDecoder.class);
+		}
+
+		@Bean
+		ServerAuthenticationConverter userConverter() {
+			return (exchange) -> Mono.empty();
+		}
+
+		@Bean
+		SecurityWebFilterChain userChain(ServerHttpSecurity http) {
+			return http.authorizeExchange((exchanges) -> exchanges.anyExchange().permitAll()).build();
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class OwnResolver {
+
+		@Bean
+		BearerTokenResolver ownResolver() {
+			return (request) -> request.getHeader(TOKEN_HEADER);
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class OwnConverter {
+
+		@Bean
+		ServerAuthenticationConverter ownConverter() {
+			return (exchange) -> Mono.justOrEmpty(exchange.getRequest().getHeaders().getFirst(TOKEN_HEADER))
+				.map(BearerTokenAuthenticationToken::new);
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class OwnDecoder {
+
+		@Bean
+		JwtDecoder ownDecoder() {
+			return (token) -> {
+				if (!OWN_TOKEN.equals(token)) {
+					throw new BadJwtException("Not our token");
+				}
+				return ownJwt(token);
+			};
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class OwnReactiveDecoder {
+
+		@Bean
+		ReactiveJwtDecoder ownReactiveDecoder() {
+			return (token) -> OWN_TOKEN.equals(token) ? Mono.just(ownJwt(token))
+					: Mono.error(new BadJwtException("Not our token"));
+		}
+
+	}
+
+	private static Jwt ownJwt(String token) {
+		return Jwt.withTokenValue(token)
+			.header("alg", "none")
+			.claim("email", "calling@p.iam.gserviceaccount.com")
+			.build();
+	}
+
+	static class AllowCallersInUse {
+
+		@AllowCallers("reader@p.iam.gserviceaccount.com")
+		public String reports() {
+			return "reports";
+		}
+
+	}
+
+	@RestController
+	static class ServletHello {
+
+		@GetMapping("/hello")
+		String hello() {
+			return "hello";
+		}
+
+	}
+
+	@RestController
+	static class ReactiveHello {
+
+		@GetMapping("/hello")
+		Mono<String> hello() {
+			return Mono.just("hello");
+		}
 
 	}
 

@@ -45,7 +45,8 @@ final class ReceivingContexts {
 	static WebApplicationContextRunner servlet(GoogleIdentityEmulator emulator, String audience) {
 		return new WebApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(CloudRunReceivingAutoConfiguration.class,
-					CloudRunReceivingServletAutoConfiguration.class, SecurityAutoConfiguration.class,
+					CloudRunReceivingServletAutoConfiguration.class,
+					CloudRunReceivingServletWebSecurityAutoConfiguration.class, SecurityAutoConfiguration.class,
 					ServletWebSecurityAutoConfiguration.class, UserDetailsServiceAutoConfiguration.class,
 					OAuth2ResourceServerAutoConfiguration.class, OAuth2ResourceServerWebSecurityAutoConfiguration.class,
 					WebMvcAutoConfiguration.class, DispatcherServletAutoConfiguration.class,
@@ -63,7 +64,8 @@ final class ReceivingContexts {
 	static ReactiveWebApplicationContextRunner reactive(GoogleIdentityEmulator emulator, String audience) {
 		return new ReactiveWebApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(CloudRunReceivingAutoConfiguration.class,
-					CloudRunReceivingReactiveAutoConfiguration.class, ReactiveWebSecurityAutoConfiguration.class,
+					CloudRunReceivingReactiveAutoConfiguration.class,
+					CloudRunReceivingReactiveWebSecurityAutoConfiguration.class, ReactiveWebSecurityAutoConfiguration.class,
 					ReactiveUserDetailsServiceAutoConfiguration.class, ReactiveOAuth2ResourceServerAutoConfiguration.class,
 					ReactiveOAuth2ResourceServerWebSecurityAutoConfiguration.class, WebFluxAutoConfiguration.class,
 					HttpHandlerAutoConfiguration.class))

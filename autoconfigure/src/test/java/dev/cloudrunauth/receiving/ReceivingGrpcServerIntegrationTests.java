@@ -251,7 +251,9 @@ class ReceivingGrpcServerIntegrationTests {
 	static WebApplicationContextRunner runner() {
 		return new WebApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(CloudRunReceivingAutoConfiguration.class,
-					CloudRunReceivingServletAutoConfiguration.class, CloudRunReceivingGrpcServerAutoConfiguration.class,
+					CloudRunReceivingServletAutoConfiguration.class,
+					CloudRunReceivingServletWebSecurityAutoConfiguration.class,
+					CloudRunReceivingGrpcServerAutoConfiguration.class,
 					SecurityAutoConfiguration.class, ServletWebSecurityAutoConfiguration.class,
 					UserDetailsServiceAutoConfiguration.class, OAuth2ResourceServerAutoConfiguration.class,
 					OAuth2ResourceServerWebSecurityAutoConfiguration.class, SslAutoConfiguration.class,

@@ -1,6 +1,5 @@
 package dev.cloudrunauth.receiving;
 
-import java.time.Instant;
 import java.util.function.Consumer;
 
 import dev.cloudrunauth.test.emulator.EmulatorEndpoint;
@@ -21,7 +20,8 @@ import org.springframework.web.bind.annotation.RestController;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The receiving side of a WebFlux application end to end.
+ * The receiving side of a WebFlux application end to end. The requests refused for what they carry are in
+ * {@link ReceivingRejectionTests}, one table for servlet and WebFlux.
  */
 class ReceivingReactiveIntegrationTests {
 
@@ -42,30 +42,6 @@ class ReceivingReactiveIntegrationTests {
 	}
 
 	@Test
-	void requestWithoutTokenIsRejectedWith401() {
-		run((client) -> client.get().uri("/hello").exchange().expectStatus().isUnauthorized());
-	}
-
-	@Test
-	void invalidTokensAreRejectedWith401AndTheirReason() {
-		Instant past = Instant.now().minusSeconds(4000);
-		run((client) -> {
-			assertRejected(client, idToken().issuedAt(past).expiresAt(past.plusSeconds(3600)).sign(),
-					RejectionReason.EXPIRED);
-			assertRejected(client, idToken().audience("https://other.example").sign(), RejectionReason.AUDIENCE);
-			assertRejected(client, idToken().unsigned(), RejectionReason.UNSIGNED);
-			assertRejected(client, idToken().signWithSignatureRemovedByGoogle(), RejectionReason.SIGNATURE_REMOVED);
-			assertRejected(client, "garbage", RejectionReason.MALFORMED);
-		});
-	}
-
-	@Test
-	void callerNotAllowedIsRejectedWith403() {
-		run((client) -> get(client, "/hello", token()).expectStatus().isForbidden(),
-				"cloudrun.auth.receiving.allowed-callers=" + READER);
-	}
-
-	@Test
 	void allowCallersAndPreAuthorizeWorkOnReactiveMethods() {
 		run((client) -> {
 			get(client, "/reports", tokenFor(READER)).expectStatus().isOk();
@@ -80,15 +56,9 @@ class ReceivingReactiveIntegrationTests {
 		run((client) -> {
 			client.get().uri("/hello").header("X-Serverless-Authorization", "Bearer " + token())
 				.header("Authorization", "Basic YXBwOm93bg==").exchange().expectStatus().isOk();
-			client.get().uri("/hello").header("X-Serverless-Authorization", "Bearer garbage")
-				.header("Authorization", "Bearer " + token()).exchange().expectStatus().isUnauthorized();
+			client.get().uri("/hello").header("X-Serverless-Authorization", "Bearer " + token())
+				.header("Authorization", "Bearer not-a-valid-token").exchange().expectStatus().isOk();
 		});
-	}
-
-	@Test
-	void twoAuthorizationHeadersAreRejectedWith401() {
-		run((client) -> client.get().uri("/hello").header("Authorization", "Bearer " + token(), "Bearer " + token())
-			.exchange().expectStatus().isUnauthorized());
 	}
 
 	@Test
@@ -113,11 +83,8 @@ class ReceivingReactiveIntegrationTests {
 
 	@Test
 	void trustModeAcceptsATokenWhoseSignatureCloudRunRemoved() {
-		run((client) -> {
-			get(client, "/hello", idToken().signWithSignatureRemovedByGoogle()).expectStatus().isOk();
-			assertRejected(client, idToken().audience("https://other.example").signWithSignatureRemovedByGoogle(),
-					RejectionReason.AUDIENCE);
-		}, "cloudrun.auth.receiving.trust-cloud-run-iam=true",
+		run((client) -> get(client, "/hello", idToken().signWithSignatureRemovedByGoogle()).expectStatus().isOk(),
+				"cloudrun.auth.receiving.trust-cloud-run-iam=true",
 				"cloudrun.auth.receiving.trust-cloud-run-iam-outside-cloud-run=true");
 	}
 
@@ -128,12 +95,6 @@ class ReceivingReactiveIntegrationTests {
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 		}
-	}
-
-	private static void assertRejected(WebTestClient client, String token, RejectionReason reason) {
-		get(client, "/hello", token).expectStatus().isUnauthorized()
-			.expectHeader().value("WWW-Authenticate", (value) -> assertThat(value)
-				.contains("error=\"invalid_token\"", "error_description=\"" + reason.description() + "\""));
 	}
 
 	private static WebTestClient.ResponseSpec get(WebTestClient client, String path, String token) {

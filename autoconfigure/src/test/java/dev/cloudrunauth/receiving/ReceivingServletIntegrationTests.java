@@ -41,7 +41,8 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 
 /**
  * The receiving side of a servlet application end to end: Spring Security's resource server with the auto-configured
- * decoder, resolver and filter chain, tokens from the emulator, keys from its JWKS.
+ * decoder, resolver and filter chain, tokens from the emulator, keys from its JWKS. The requests refused for what
+ * they carry are in {@link ReceivingRejectionTests}, one table for servlet and WebFlux.
  */
 class ReceivingServletIntegrationTests {
 
@@ -86,126 +87,11 @@ class ReceivingServletIntegrationTests {
 	}
 
 	@Test
-	void requestWithoutTokenIsRejectedWith401() {
-		run((mvc) -> mvc.perform(get("/hello"))
-			.andExpect(status().isUnauthorized())
-			.andExpect(header().string("WWW-Authenticate", org.hamcrest.Matchers.startsWith("Bearer")))
-			.andExpect(header().string("WWW-Authenticate",
-					org.hamcrest.Matchers.not(org.hamcrest.Matchers.containsString("error=")))));
-	}
-
-	@Test
-	void garbageIsRejectedAsMalformed() {
-		assertRejected("not-a-token", RejectionReason.MALFORMED);
-		assertRejected("a.b.c", RejectionReason.MALFORMED);
-	}
-
-	@Test
-	void expiredTokenIsRejectedWith401() {
-		Instant now = Instant.now();
-		assertRejected(idToken().issuedAt(now.minusSeconds(3700)).expiresAt(now.minusSeconds(100)).sign(),
-				RejectionReason.EXPIRED);
-	}
-
-	@Test
 	void tokenExpiredWithinTheClockSkewIsAccepted() {
 		Instant now = Instant.now();
 		run((mvc) -> perform(mvc, get("/hello"),
 				idToken().issuedAt(now.minusSeconds(3600)).expiresAt(now.minusSeconds(10)).sign())
 			.andExpect(status().isOk()));
-	}
-
-	@Test
-	void notYetValidTokenIsRejectedWith401() {
-		assertRejected(idToken().notBefore(Instant.now().plusSeconds(600)).sign(), RejectionReason.NOT_YET_VALID);
-	}
-
-	@Test
-	void tokenIssuedInTheFutureIsRejectedWith401() {
-		Instant future = Instant.now().plusSeconds(600);
-		assertRejected(idToken().issuedAt(future).expiresAt(future.plusSeconds(3600)).sign(),
-				RejectionReason.ISSUED_AT);
-	}
-
-	@Test
-	void tokenWithoutIssueTimeIsRejectedWith401() {
-		assertRejected(idToken().withoutClaim("iat").sign(), RejectionReason.ISSUED_AT);
-	}
-
-	@Test
-	void tokenWithoutExpiryIsRejectedWith401() {
-		assertRejected(idToken().withoutClaim("exp").sign(), RejectionReason.EXPIRED);
-	}
-
-	@Test
-	void tokenForAnotherAudienceIsRejectedWith401() {
-		assertRejected(idToken().audience("https://other-123456789012.us-central1.run.app").sign(),
-				RejectionReason.AUDIENCE);
-	}
-
-	@Test
-	void tokenFromAnotherIssuerIsRejectedWith401() {
-		assertRejected(idToken().issuer("https://evil.example").sign(), RejectionReason.ISSUER);
-	}
-
-	@Test
-	void tokenWithATamperedPayloadIsRejectedForItsSignature() {
-		String token = idToken().sign();
-		String forged = idToken().serviceAccount(ServiceAccount.of("admin@emulator-project.iam.gserviceaccount.com"))
-			.sign();
-		String tampered = forged.substring(0, forged.lastIndexOf('.')) + token.substring(token.lastIndexOf('.'));
-		assertRejected(tampered, RejectionReason.SIGNATURE);
-	}
-
-	@Test
-	void tokenSignedByAnotherKeyWithAKnownKeyIdIsRejectedForItsSignature() {
-		try (GoogleIdentityEmulator impostor = GoogleIdentityEmulator.start()) {
-			String forged = impostor.idToken(AUDIENCE)
-				.header("kid", google.emulator().keys().signingKeyId())
-				.serviceAccount(ServiceAccount.of(CALLER))
-				.sign();
-			assertRejected(forged, RejectionReason.SIGNATURE);
-		}
-	}
-
-	@Test
-	void unsignedTokenIsRejectedWith401() {
-		assertRejected(idToken().unsigned(), RejectionReason.UNSIGNED);
-	}
-
-	@Test
-	void hs256TokenKeyedWithThePublicKeyIsRejectedWith401() {
-		byte[] publicKey = google.emulator().keys().publicKey(google.emulator().keys().signingKeyId()).getEncoded();
-		assertRejected(idToken().signWithHmac(publicKey), RejectionReason.ALGORITHM);
-	}
-
-	@Test
-	void tokenSignedWithAnUnknownKeyIsRejectedWith401() {
-		String retired = google.emulator().keys().signingKeyId();
-		String token = idToken().header("kid", "no-such-key").sign();
-		assertRejected(token, RejectionReason.UNKNOWN_KEY);
-		assertThat(google.emulator().keys().signingKeyId()).isEqualTo(retired);
-	}
-
-	@Test
-	void unverifiedEmailIsRejectedWith401() {
-		assertRejected(idToken().claim("email_verified", false).sign(), RejectionReason.EMAIL_NOT_VERIFIED);
-	}
-
-	@Test
-	void tokenWithoutEmailIsRejectedWith401() {
-		assertRejected(idToken().withoutClaim("email").withoutClaim("email_verified").sign(), RejectionReason.EMAIL);
-	}
-
-	@Test
-	void tokenWhoseSignatureCloudRunRemovedIsRejectedWhenVerifyingSignatures() {
-		assertRejected(idToken().signWithSignatureRemovedByGoogle(), RejectionReason.SIGNATURE_REMOVED);
-	}
-
-	@Test
-	void callerNotAllowedIsRejectedWith403() {
-		run((mvc) -> perform(mvc, get("/hello"), token()).andExpect(status().isForbidden()),
-				"cloudrun.auth.receiving.allowed-callers=" + READER);
 	}
 
 	@Test
@@ -253,35 +139,6 @@ class ReceivingServletIntegrationTests {
 				.header("Authorization", "Basic YXBwOm93bg==")).andExpect(status().isOk());
 			mvc.perform(get("/hello").header("X-Serverless-Authorization", "Bearer " + token())
 				.header("Authorization", "Bearer not-a-valid-token")).andExpect(status().isOk());
-			mvc.perform(get("/hello").header("X-Serverless-Authorization", "Bearer garbage")
-				.header("Authorization", "Bearer " + token())).andExpect(status().isUnauthorized());
-		});
-	}
-
-	@Test
-	void twoAuthorizationHeadersAreRejectedWith401() {
-		run((mvc) -> mvc.perform(get("/hello").header("Authorization", "Bearer " + token(), "Bearer " + token()))
-			.andExpect(status().isUnauthorized())
-			.andExpect(header().string("WWW-Authenticate", org.hamcrest.Matchers.containsString("invalid_token"))));
-	}
-
-	@Test
-	void malformedAuthorizationHeaderIsRejectedWith401() {
-		run((mvc) -> {
-			mvc.perform(get("/hello").header("Authorization", "Bearer two tokens"))
-				.andExpect(status().isUnauthorized());
-			mvc.perform(get("/hello").header("X-Serverless-Authorization", "Basic YXBwOm93bg=="))
-				.andExpect(status().isUnauthorized());
-		});
-	}
-
-	@Test
-	void tokensInQueryStringsAndFormBodiesAreIgnored() {
-		run((mvc) -> {
-			mvc.perform(get("/hello").param("access_token", token())).andExpect(status().isUnauthorized());
-			mvc.perform(org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post("/hello")
-				.contentType("application/x-www-form-urlencoded")
-				.content("access_token=" + token())).andExpect(status().isUnauthorized());
 		});
 	}
 
@@ -292,7 +149,6 @@ class ReceivingServletIntegrationTests {
 			mvc.perform(get("/actuator/health/liveness")).andExpect(status().isOk());
 			mvc.perform(get("/actuator/health").header("Authorization", "Bearer expired.or.garbage"))
 				.andExpect(status().isOk());
-			mvc.perform(get("/actuator/info")).andExpect(status().isUnauthorized());
 		});
 	}
 
@@ -449,45 +305,15 @@ class ReceivingServletIntegrationTests {
 	}
 
 	@Test
-	void trustModeAcceptsATokenWhoseSignatureCloudRunRemovedButStillChecksItsClaims() {
-		runTrusting((mvc) -> {
-			perform(mvc, get("/hello"), idToken().signWithSignatureRemovedByGoogle())
-				.andExpect(status().isOk())
-				.andExpect(content().string("Hello, " + CALLER + "!"));
-			assertRejected(mvc, idToken().audience("https://other.example").signWithSignatureRemovedByGoogle(),
-					RejectionReason.AUDIENCE);
-			assertRejected(mvc, idToken().issuer("https://evil.example").signWithSignatureRemovedByGoogle(),
-					RejectionReason.ISSUER);
-			Instant past = Instant.now().minusSeconds(4000);
-			assertRejected(mvc, idToken().issuedAt(past).expiresAt(past.plusSeconds(3600))
-				.signWithSignatureRemovedByGoogle(), RejectionReason.EXPIRED);
-		});
-	}
-
-	@Test
-	void trustModeStillVerifiesAnyOtherSignature() {
-		runTrusting((mvc) -> {
-			perform(mvc, get("/hello"), token()).andExpect(status().isOk());
-			String token = token();
-			assertRejected(mvc, token.substring(0, token.lastIndexOf('.') + 1) + "c2lnbmF0dXJl",
-					RejectionReason.SIGNATURE);
-		});
-	}
-
-	@Test
-	void trustModeStillChecksAllowedCallers() {
+	void trustModeAcceptsATokenWhoseSignatureCloudRunRemoved() {
 		runTrusting((mvc) -> perform(mvc, get("/hello"), idToken().signWithSignatureRemovedByGoogle())
-			.andExpect(status().isForbidden()), "cloudrun.auth.receiving.allowed-callers=" + READER);
+			.andExpect(status().isOk())
+			.andExpect(content().string("Hello, " + CALLER + "!")));
 	}
 
 	@Test
-	void rejectionsNeverEchoTheToken() {
-		String token = idToken().audience("https://other.example").sign();
-		run((mvc) -> {
-			var response = perform(mvc, get("/hello"), token).andReturn().getResponse();
-			assertThat(response.getHeader("WWW-Authenticate")).doesNotContain(token.substring(0, 20));
-			assertThat(response.getContentAsString()).doesNotContain(token.substring(0, 20));
-		});
+	void trustModeStillAcceptsASignedToken() {
+		runTrusting((mvc) -> perform(mvc, get("/hello"), token()).andExpect(status().isOk()));
 	}
 
 	private void runTrusting(MvcCallback callback, String... properties) {
@@ -495,17 +321,6 @@ class ReceivingServletIntegrationTests {
 				"cloudrun.auth.receiving.trust-cloud-run-iam-outside-cloud-run=true"));
 		all.addAll(List.of(properties));
 		run(callback, all.toArray(String[]::new));
-	}
-
-	private void assertRejected(String token, RejectionReason reason) {
-		run((mvc) -> assertRejected(mvc, token, reason));
-	}
-
-	private static void assertRejected(MockMvc mvc, String token, RejectionReason reason) throws Exception {
-		perform(mvc, get("/hello"), token).andExpect(status().isUnauthorized())
-			.andExpect(header().string("WWW-Authenticate", org.hamcrest.Matchers.allOf(
-					org.hamcrest.Matchers.containsString("error=\"invalid_token\""),
-					org.hamcrest.Matchers.containsString("error_description=\"" + reason.description() + "\""))));
 	}
 
 	static ResultActions perform(MockMvc mvc, MockHttpServletRequestBuilder request, String token) throws Exception {

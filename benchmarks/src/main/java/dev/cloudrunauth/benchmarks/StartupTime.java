@@ -75,7 +75,9 @@ final class StartupTime {
 			String exclude = "--spring.autoconfigure.exclude="
 					+ "dev.cloudrunauth.receiving.CloudRunReceivingAutoConfiguration,"
 					+ "dev.cloudrunauth.receiving.CloudRunReceivingServletAutoConfiguration,"
+					+ "dev.cloudrunauth.receiving.CloudRunReceivingServletWebSecurityAutoConfiguration,"
 					+ "dev.cloudrunauth.receiving.CloudRunReceivingReactiveAutoConfiguration,"
+					+ "dev.cloudrunauth.receiving.CloudRunReceivingReactiveWebSecurityAutoConfiguration,"
 					+ "dev.cloudrunauth.calling.CloudRunCallingAutoConfiguration";
 			Map<String, Child> children = new LinkedHashMap<>();
 			children.put(WITHOUT, new Child(java, bareClasspath, normal, gcloud, List.of()));

@@ -62,13 +62,17 @@ public final class ReceivingOverhead {
 			"org.springframework.boot.security.oauth2.server.resource.autoconfigure.web.OAuth2ResourceServerWebSecurityAutoConfiguration",
 			"dev.cloudrunauth.receiving.CloudRunReceivingAutoConfiguration",
 			"dev.cloudrunauth.receiving.CloudRunReceivingServletAutoConfiguration",
+			"dev.cloudrunauth.receiving.CloudRunReceivingServletWebSecurityAutoConfiguration",
 			"dev.cloudrunauth.receiving.CloudRunReceivingReactiveAutoConfiguration",
+			"dev.cloudrunauth.receiving.CloudRunReceivingReactiveWebSecurityAutoConfiguration",
 			"dev.cloudrunauth.calling.CloudRunCallingAutoConfiguration" };
 
 	static final String[] STARTER_AUTO_CONFIGURATIONS = {
 			"dev.cloudrunauth.receiving.CloudRunReceivingAutoConfiguration",
 			"dev.cloudrunauth.receiving.CloudRunReceivingServletAutoConfiguration",
+			"dev.cloudrunauth.receiving.CloudRunReceivingServletWebSecurityAutoConfiguration",
 			"dev.cloudrunauth.receiving.CloudRunReceivingReactiveAutoConfiguration",
+			"dev.cloudrunauth.receiving.CloudRunReceivingReactiveWebSecurityAutoConfiguration",
 			"dev.cloudrunauth.calling.CloudRunCallingAutoConfiguration" };
 
 	private ReceivingOverhead() {
