@@ -1,7 +1,5 @@
 package dev.cloudrunauth.calling;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -98,7 +96,7 @@ public final class GoogleIdTokenSource implements IdTokenSource, AutoCloseable {
 	 */
 	public static final class Builder {
 
-		private GoogleCredentialsIdTokenMinter.CredentialsLoader loader = new ApplicationDefaultCredentials();
+		private CredentialsLoader loader = CredentialsLoader.applicationDefault();
 
 		private @Nullable String impersonate;
 
@@ -129,7 +127,7 @@ public final class GoogleIdTokenSource implements IdTokenSource, AutoCloseable {
 		 */
 		public Builder credentials(GoogleCredentials credentials) {
 			Assert.notNull(credentials, "credentials cannot be null");
-			this.loader = new GivenCredentials(credentials);
+			this.loader = CredentialsLoader.given(credentials);
 			return this;
 		}
 
@@ -141,7 +139,7 @@ public final class GoogleIdTokenSource implements IdTokenSource, AutoCloseable {
 		 */
 		public Builder credentialsLocation(Resource location) {
 			Assert.notNull(location, "location cannot be null");
-			this.loader = new CredentialsFile(location);
+			this.loader = CredentialsLoader.file(location);
 			return this;
 		}
 
@@ -246,62 +244,6 @@ public final class GoogleIdTokenSource implements IdTokenSource, AutoCloseable {
 					this.transportFactory);
 			return new GoogleIdTokenSource(new IdTokenCache(minter, this.clock, this.refreshBeforeExpiry, this.timeout,
 					this.maxAudiences, this.initialBackoff, this.maxBackoff, this.mintListener));
-		}
-
-	}
-
-	private static final class ApplicationDefaultCredentials implements GoogleCredentialsIdTokenMinter.CredentialsLoader {
-
-		@Override
-		public GoogleCredentials load(HttpTransportFactory transportFactory) throws IOException {
-			return GoogleCredentials.getApplicationDefault(transportFactory);
-		}
-
-		@Override
-		public String description() {
-			return "Application Default Credentials";
-		}
-
-	}
-
-	private static final class CredentialsFile implements GoogleCredentialsIdTokenMinter.CredentialsLoader {
-
-		private final Resource location;
-
-		CredentialsFile(Resource location) {
-			this.location = location;
-		}
-
-		@Override
-		public GoogleCredentials load(HttpTransportFactory transportFactory) throws IOException {
-			try (InputStream in = this.location.getInputStream()) {
-				return GoogleCredentials.fromStream(in, transportFactory);
-			}
-		}
-
-		@Override
-		public String description() {
-			return "the credentials file " + this.location.getDescription();
-		}
-
-	}
-
-	private record GivenCredentials(GoogleCredentials credentials)
-			implements GoogleCredentialsIdTokenMinter.CredentialsLoader {
-
-		@Override
-		public GoogleCredentials load(HttpTransportFactory transportFactory) {
-			return this.credentials;
-		}
-
-		@Override
-		public String description() {
-			return GoogleCredentialsIdTokenMinter.describe(this.credentials);
-		}
-
-		@Override
-		public String toString() {
-			return description();
 		}
 
 	}
