@@ -189,7 +189,7 @@ public final class GoogleIdTokenSource implements IdTokenSource, AutoCloseable {
 		}
 
 		/**
-		 * Cache tokens for at most this many audiences, evicting the least recently used.
+		 * Cache tokens for at most this many audiences, evicting those least likely to be used again.
 		 * @param maxAudiences the bound
 		 * @return this builder
 		 */
@@ -200,7 +200,7 @@ public final class GoogleIdTokenSource implements IdTokenSource, AutoCloseable {
 		}
 
 		/**
-		 * Retry a failed mint after {@code initial}, doubling up to {@code max}.
+		 * Retry a failed mint after {@code initial}, doubling up to {@code max}, each delay with random jitter.
 		 * @param initial the first delay
 		 * @param max the longest delay
 		 * @return this builder

@@ -253,7 +253,7 @@ class IdTokenCacheTests {
 			this.cache.token("https://" + i + ".example");
 		}
 		assertThat(this.cache.size()).isEqualTo(3);
-		assertThat(this.cache.statistics().evictions.sum()).isEqualTo(7);
+		assertThat(this.cache.evictions()).isEqualTo(7);
 	}
 
 	@Test
@@ -268,6 +268,11 @@ class IdTokenCacheTests {
 		await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(this.cache.scheduledRefreshes()).isEqualTo(3));
 	}
 
+	/**
+	 * Caffeine enforces the bound as it evicts, which can lag inserts by other threads: what it promises, and what is
+	 * checked here, is that once pending evictions are done ({@code size()} runs them) at most {@code maxAudiences}
+	 * audiences are held and only their refreshes stay queued.
+	 */
 	@Test
 	void boundHoldsWhenManyThreadsAddAudiencesAtOnce() throws Exception {
 		this.cache = new IdTokenCache(this.minter, Clock.systemUTC(), Duration.ofMinutes(5), Duration.ofSeconds(5), 20,
@@ -295,8 +300,11 @@ class IdTokenCacheTests {
 		finally {
 			executor.shutdownNow();
 		}
-		assertThat(this.cache.size()).isLessThanOrEqualTo(20);
-		assertThat(this.cache.scheduledRefreshes()).isLessThanOrEqualTo(20);
+		assertThat(this.cache.size()).isEqualTo(20);
+		assertThat(this.cache.evictions()).isEqualTo(threads * 200 - 20);
+		// a mint schedules its refresh just after handing out the token, so the last ones may still be on their way
+		await().atMost(Duration.ofSeconds(5))
+			.untilAsserted(() -> assertThat(this.cache.scheduledRefreshes()).isEqualTo(20));
 	}
 
 	private IdTokenCache cache(Duration refreshBeforeExpiry) {
