@@ -22,8 +22,9 @@ record CachedIdToken(String value, long expiresAt, long refreshAt, long usableUn
 	static CachedIdToken of(MintedIdToken minted, long mintStartedAt, Duration refreshBeforeExpiry) {
 		long expiresAt = minted.expiresAt().toEpochMilli();
 		long lifetime = Math.max(expiresAt - mintStartedAt, 1);
-		long refreshAt = expiresAt - Math.min(refreshBeforeExpiry.toMillis(), lifetime / 2);
 		long usableUntil = expiresAt - Math.min(EXPIRY_MARGIN.toMillis(), lifetime / 10);
+		// a refresh margin below the expiry margin would leave a token that is no longer handed out yet not refreshed
+		long refreshAt = Math.min(expiresAt - Math.min(refreshBeforeExpiry.toMillis(), lifetime / 2), usableUntil);
 		return new CachedIdToken(minted.value(), expiresAt, refreshAt, usableUntil);
 	}
 

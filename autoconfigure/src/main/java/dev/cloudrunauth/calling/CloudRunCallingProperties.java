@@ -42,7 +42,7 @@ public class CloudRunCallingProperties {
 
 	/**
 	 * How long before a token expires to mint the next one, in the background. At most half a token's lifetime is
-	 * used.
+	 * used, and no less than the 5 s before expiry from which a token is no longer handed out.
 	 */
 	private Duration refreshBeforeExpiry = Duration.ofMinutes(5);
 

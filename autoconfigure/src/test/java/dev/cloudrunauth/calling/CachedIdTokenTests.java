@@ -27,6 +27,12 @@ class CachedIdTokenTests {
 	}
 
 	@Test
+	void aRefreshMarginBelowTheExpiryMarginStillRefreshesBeforeTheTokenStopsBeingHandedOut() {
+		CachedIdToken token = token(Duration.ofHours(1), Duration.ZERO);
+		assertThat(token.refreshAt()).isEqualTo(token.usableUntil());
+	}
+
+	@Test
 	void toStringShowsNoTokenValue() {
 		assertThat(token(Duration.ofHours(1), Duration.ZERO)).hasToString("CachedIdToken[expiresAt="
 				+ (MINTED_AT + Duration.ofHours(1).toMillis()) + "]");

@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -122,6 +124,20 @@ class IdTokenCacheTests {
 		this.cache = cache(Duration.ZERO);
 		String first = this.cache.token("https://a.example");
 		await().atMost(Duration.ofSeconds(5)).until(() -> !this.cache.token("https://a.example").equals(first));
+		assertThat(this.minter.mints("https://a.example")).isEqualTo(2);
+	}
+
+	@Test
+	void tokenWithinTheExpiryMarginIsNotHandedOutEvenWithoutARefreshMargin() {
+		MutableClock clock = new MutableClock(Instant.now());
+		this.minter.lifetime = Duration.ofSeconds(2);
+		this.cache = new IdTokenCache(this.minter, clock, Duration.ZERO, Duration.ofSeconds(5), 100,
+				Duration.ofSeconds(1), Duration.ofSeconds(30));
+		String first = this.cache.token("https://a.example");
+		this.minter.lifetime = Duration.ofHours(1);
+		// past the margin of a tenth of the lifetime, before expiry
+		clock.advance(Duration.ofMillis(1900));
+		assertThat(this.cache.token("https://a.example")).isNotEqualTo(first);
 		assertThat(this.minter.mints("https://a.example")).isEqualTo(2);
 	}
 
@@ -314,6 +330,35 @@ class IdTokenCacheTests {
 	private IdTokenCache cache(Duration refreshBeforeExpiry, Duration initialBackoff) {
 		return new IdTokenCache(this.minter, Clock.systemUTC(), refreshBeforeExpiry, Duration.ofSeconds(5), 100,
 				initialBackoff, initialBackoff.multipliedBy(4));
+	}
+
+	static final class MutableClock extends Clock {
+
+		private volatile Instant now;
+
+		MutableClock(Instant now) {
+			this.now = now;
+		}
+
+		void advance(Duration duration) {
+			this.now = this.now.plus(duration);
+		}
+
+		@Override
+		public Instant instant() {
+			return this.now;
+		}
+
+		@Override
+		public ZoneId getZone() {
+			return ZoneOffset.UTC;
+		}
+
+		@Override
+		public Clock withZone(ZoneId zone) {
+			return this;
+		}
+
 	}
 
 	static final class FakeMinter implements IdTokenMinter {
