@@ -1,5 +1,6 @@
 package dev.cloudrunauth.calling;
 
+import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.atomic.AtomicReference;
@@ -104,6 +105,20 @@ final class AudienceEntry {
 			this.refresh.cancel(false);
 			this.refresh = null;
 		}
+	}
+
+	/**
+	 * Return what is held, for health reporting.
+	 * @param now the time, in epoch milliseconds
+	 * @return the status
+	 */
+	IdTokenStatus status(long now) {
+		CachedIdToken token = this.token;
+		MintFailure failure = this.failure;
+		return new IdTokenStatus(this.audience, token != null && now < token.usableUntil(),
+				(token != null) ? Instant.ofEpochMilli(token.expiresAt()) : null,
+				(failure != null) ? failure.message() : null,
+				(failure != null) ? Instant.ofEpochMilli(failure.at()) : null);
 	}
 
 	@Override

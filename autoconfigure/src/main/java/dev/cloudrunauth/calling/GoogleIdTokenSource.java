@@ -7,6 +7,7 @@ import java.util.concurrent.CompletableFuture;
 import com.google.api.client.http.javanet.NetHttpTransport;
 import com.google.auth.http.HttpTransportFactory;
 import com.google.auth.oauth2.GoogleCredentials;
+import io.micrometer.observation.ObservationRegistry;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.core.io.Resource;
@@ -59,7 +60,7 @@ public final class GoogleIdTokenSource implements IdTokenSource, AutoCloseable {
 	 * Describe the credentials tokens are minted with.
 	 * @return the description
 	 */
-	public String credentials() {
+	String credentials() {
 		return this.cache.credentialsDescription();
 	}
 
@@ -67,7 +68,7 @@ public final class GoogleIdTokenSource implements IdTokenSource, AutoCloseable {
 	 * Return how many calls were answered from the cache.
 	 * @return the count
 	 */
-	public long cacheHits() {
+	long cacheHits() {
 		return this.cache.statistics().hits.sum();
 	}
 
@@ -75,7 +76,7 @@ public final class GoogleIdTokenSource implements IdTokenSource, AutoCloseable {
 	 * Return how many calls found no usable token and waited for (or failed to get) a mint.
 	 * @return the count
 	 */
-	public long cacheMisses() {
+	long cacheMisses() {
 		return this.cache.statistics().misses.sum();
 	}
 
@@ -114,8 +115,7 @@ public final class GoogleIdTokenSource implements IdTokenSource, AutoCloseable {
 
 		private Clock clock = Clock.systemUTC();
 
-		private IdTokenMintListener mintListener = (audience, duration, failure) -> {
-		};
+		private IdTokenMintObservations observations = IdTokenMintObservations.NONE;
 
 		private Builder() {
 		}
@@ -225,13 +225,15 @@ public final class GoogleIdTokenSource implements IdTokenSource, AutoCloseable {
 		}
 
 		/**
-		 * Tell the given listener about every mint, for metrics.
-		 * @param mintListener the listener
+		 * Observe every mint in the given registry, naming the target of its audience.
+		 * @param registry the registry
+		 * @param targets the targets
 		 * @return this builder
 		 */
-		Builder mintListener(IdTokenMintListener mintListener) {
-			Assert.notNull(mintListener, "mintListener cannot be null");
-			this.mintListener = mintListener;
+		Builder observations(ObservationRegistry registry, CallingTargets targets) {
+			Assert.notNull(registry, "registry cannot be null");
+			Assert.notNull(targets, "targets cannot be null");
+			this.observations = new IdTokenMintObservations(registry, targets);
 			return this;
 		}
 
@@ -243,7 +245,7 @@ public final class GoogleIdTokenSource implements IdTokenSource, AutoCloseable {
 			IdTokenMinter minter = new GoogleCredentialsIdTokenMinter(this.loader, this.impersonate,
 					this.transportFactory);
 			return new GoogleIdTokenSource(new IdTokenCache(minter, this.clock, this.refreshBeforeExpiry, this.timeout,
-					this.maxAudiences, this.initialBackoff, this.maxBackoff, this.mintListener));
+					this.maxAudiences, this.initialBackoff, this.maxBackoff, this.observations));
 		}
 
 	}

@@ -5,12 +5,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.LongAdder;
 
 import org.apache.commons.logging.Log;
@@ -37,11 +33,11 @@ final class IdTokenCache implements AutoCloseable {
 
 	private final Duration refreshBeforeExpiry;
 
-	private final Duration timeout;
+	private final MintWaits waits;
 
 	private final BackOff backOff;
 
-	private final IdTokenMintListener listener;
+	private final IdTokenMintObservations observations;
 
 	private final AudienceEntries entries;
 
@@ -54,18 +50,17 @@ final class IdTokenCache implements AutoCloseable {
 	IdTokenCache(IdTokenMinter minter, Clock clock, Duration refreshBeforeExpiry, Duration timeout, int maxAudiences,
 			Duration initialBackoff, Duration maxBackoff) {
 		this(minter, clock, refreshBeforeExpiry, timeout, maxAudiences, initialBackoff, maxBackoff,
-				(audience, duration, failure) -> {
-				});
+				IdTokenMintObservations.NONE);
 	}
 
 	IdTokenCache(IdTokenMinter minter, Clock clock, Duration refreshBeforeExpiry, Duration timeout, int maxAudiences,
-			Duration initialBackoff, Duration maxBackoff, IdTokenMintListener listener) {
+			Duration initialBackoff, Duration maxBackoff, IdTokenMintObservations observations) {
 		this.minter = minter;
 		this.clock = clock;
 		this.refreshBeforeExpiry = refreshBeforeExpiry;
-		this.timeout = timeout;
+		this.waits = new MintWaits(timeout, minter);
 		this.backOff = MintFailure.backOff(initialBackoff, maxBackoff);
-		this.listener = listener;
+		this.observations = observations;
 		this.entries = new AudienceEntries(maxAudiences);
 		CustomizableThreadFactory threads = new CustomizableThreadFactory("cloudrun-auth-mint-");
 		threads.setDaemon(true);
@@ -75,44 +70,16 @@ final class IdTokenCache implements AutoCloseable {
 	String token(String audience) {
 		AudienceEntry entry = this.entries.get(audience);
 		long now = this.clock.millis();
-		entry.markUsed();
-		CachedIdToken token = entry.token();
-		if (token != null && now < token.usableUntil()) {
-			this.statistics.hits.increment();
-			if (now >= token.refreshAt()) {
-				refreshInBackground(entry, now);
-			}
-			return token.value();
-		}
-		this.statistics.misses.increment();
-		return await(entry, mintNow(entry, now));
+		String cached = cached(entry, now);
+		return (cached != null) ? cached : this.waits.await(audience, mintNow(entry, now));
 	}
 
 	CompletableFuture<String> tokenAsync(String audience) {
 		AudienceEntry entry = this.entries.get(audience);
 		long now = this.clock.millis();
-		entry.markUsed();
-		CachedIdToken token = entry.token();
-		if (token != null && now < token.usableUntil()) {
-			this.statistics.hits.increment();
-			if (now >= token.refreshAt()) {
-				refreshInBackground(entry, now);
-			}
-			return CompletableFuture.completedFuture(token.value());
-		}
-		this.statistics.misses.increment();
-		CompletableFuture<String> result = new CompletableFuture<>();
-		mintNow(entry, now).copy()
-			.orTimeout(this.timeout.toMillis(), TimeUnit.MILLISECONDS)
-			.whenComplete((minted, failure) -> {
-				if (failure == null) {
-					result.complete(minted.value());
-				}
-				else {
-					result.completeExceptionally(unavailable(entry, unwrap(failure)));
-				}
-			});
-		return result;
+		String cached = cached(entry, now);
+		return (cached != null) ? CompletableFuture.completedFuture(cached)
+				: this.waits.async(audience, mintNow(entry, now));
 	}
 
 	Statistics statistics() {
@@ -125,15 +92,7 @@ final class IdTokenCache implements AutoCloseable {
 
 	IdTokenStatus status(String audience) {
 		AudienceEntry entry = this.entries.find(audience);
-		if (entry == null) {
-			return IdTokenStatus.none(audience);
-		}
-		CachedIdToken token = entry.token();
-		MintFailure failure = entry.failure();
-		boolean valid = token != null && this.clock.millis() < token.usableUntil();
-		return new IdTokenStatus(audience, valid, (token != null) ? Instant.ofEpochMilli(token.expiresAt()) : null,
-				(failure != null) ? failure.message() : null,
-				(failure != null) ? Instant.ofEpochMilli(failure.at()) : null);
+		return (entry != null) ? entry.status(this.clock.millis()) : IdTokenStatus.none(audience);
 	}
 
 	int size() {
@@ -154,28 +113,32 @@ final class IdTokenCache implements AutoCloseable {
 		this.mints.shutdownNow();
 	}
 
-	private String await(AudienceEntry entry, CompletableFuture<CachedIdToken> mint) {
-		try {
-			return mint.get(this.timeout.toMillis(), TimeUnit.MILLISECONDS).value();
+	/**
+	 * Return the held token if it may be handed out, starting the next mint if it is due; else count a miss.
+	 * @param entry the audience's entry
+	 * @param now the time of the call
+	 * @return the token, or {@code null} if a mint has to be waited for
+	 */
+	private @Nullable String cached(AudienceEntry entry, long now) {
+		entry.markUsed();
+		CachedIdToken token = entry.token();
+		if (token != null && now < token.usableUntil()) {
+			this.statistics.hits.increment();
+			if (now >= token.refreshAt()) {
+				refreshInBackground(entry, now);
+			}
+			return token.value();
 		}
-		catch (TimeoutException ex) {
-			throw unavailable(entry, ex);
-		}
-		catch (ExecutionException ex) {
-			throw unavailable(entry, unwrap(ex));
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw unavailable(entry, ex);
-		}
+		this.statistics.misses.increment();
+		return null;
 	}
 
 	private CompletableFuture<CachedIdToken> mintNow(AudienceEntry entry, long now) {
 		MintFailure failure = entry.failure();
 		if (failure != null && !failure.allowsAttemptAt(now)) {
 			CompletableFuture<CachedIdToken> inFlight = entry.inFlight().get();
-			return (inFlight != null) ? inFlight : CompletableFuture.failedFuture(new IdTokenUnavailableException(
-					entry.audience(), this.minter.describeCredentials(), failure.retryLater(now), failure.cause()));
+			return (inFlight != null) ? inFlight
+					: CompletableFuture.failedFuture(this.waits.retryLater(entry.audience(), failure, now));
 		}
 		return startMint(entry);
 	}
@@ -215,48 +178,49 @@ final class IdTokenCache implements AutoCloseable {
 
 	private void mint(AudienceEntry entry, CompletableFuture<CachedIdToken> mint) {
 		entry.clearUsed();
-		long started = this.clock.millis();
+		IdTokenMintObservations.Mint observed = this.observations.start(entry.audience());
+		CachedIdToken token;
 		try {
-			CachedIdToken token = mintUsable(entry.audience(), started);
-			entry.minted(token);
-			this.statistics.mints.increment();
-			notify(entry.audience(), started, null);
-			entry.inFlight().compareAndSet(mint, null);
-			mint.complete(token);
-			if (logger.isDebugEnabled()) {
-				logger.debug("Minted ID token for audience '" + entry.audience() + "', valid until "
-						+ Instant.ofEpochMilli(token.expiresAt()));
-			}
-			this.refreshes.schedule(entry, token.refreshAt() - this.clock.millis(), () -> refreshIfUsed(entry));
+			token = mintUsable(entry.audience());
 		}
 		catch (Exception | LinkageError ex) {
-			MintFailure failure = MintFailure.after(entry.failure(), ex, this.backOff, this.clock.millis());
-			entry.failed(failure);
-			this.statistics.failures.increment();
-			notify(entry.audience(), started, ex);
-			// logged before the callers waiting for this mint are told, so that what they report follows the log
-			logger.warn("Cannot mint ID token for audience '" + entry.audience() + "' from "
-					+ this.minter.describeCredentials() + " (attempt " + failure.consecutive() + "): "
-					+ failure.message());
-			entry.inFlight().compareAndSet(mint, null);
-			mint.completeExceptionally(ex);
-			CachedIdToken current = entry.token();
-			if (current != null && failure.nextAttemptAt() < current.usableUntil()) {
-				this.refreshes.schedule(entry, failure.nextAttemptAt() - this.clock.millis(), () -> startMint(entry));
-			}
+			failed(entry, mint, ex, observed);
+			return;
+		}
+		entry.minted(token);
+		this.statistics.mints.increment();
+		// stopped before callers are told, so that a call that got the token finds the mint measured
+		observed.succeeded();
+		entry.inFlight().compareAndSet(mint, null);
+		mint.complete(token);
+		if (logger.isDebugEnabled()) {
+			logger.debug("Minted ID token for audience '" + entry.audience() + "', valid until "
+					+ Instant.ofEpochMilli(token.expiresAt()));
+		}
+		this.refreshes.schedule(entry, token.refreshAt() - this.clock.millis(), () -> refreshIfUsed(entry));
+	}
+
+	private void failed(AudienceEntry entry, CompletableFuture<CachedIdToken> mint, Throwable ex,
+			IdTokenMintObservations.Mint observed) {
+		MintFailure failure = MintFailure.after(entry.failure(), ex, this.backOff, this.clock.millis());
+		entry.failed(failure);
+		this.statistics.failures.increment();
+		// the message without the cause: handlers may log or export both, and the cause's may quote a token
+		observed.failed(new IdTokenUnavailableException(entry.audience(), this.minter.describeCredentials(),
+				failure.message(), null));
+		// logged before the callers waiting for this mint are told, so that what they report follows the log
+		logger.warn("Cannot mint ID token for audience '" + entry.audience() + "' from "
+				+ this.minter.describeCredentials() + " (attempt " + failure.consecutive() + "): " + failure.message());
+		entry.inFlight().compareAndSet(mint, null);
+		mint.completeExceptionally(ex);
+		CachedIdToken current = entry.token();
+		if (current != null && failure.nextAttemptAt() < current.usableUntil()) {
+			this.refreshes.schedule(entry, failure.nextAttemptAt() - this.clock.millis(), () -> startMint(entry));
 		}
 	}
 
-	private void notify(String audience, long started, @Nullable Throwable failure) {
-		try {
-			this.listener.minted(audience, Duration.ofMillis(this.clock.millis() - started), failure);
-		}
-		catch (RuntimeException ex) {
-			logger.debug("ID token mint listener failed", ex);
-		}
-	}
-
-	private CachedIdToken mintUsable(String audience, long started) throws IOException {
+	private CachedIdToken mintUsable(String audience) throws IOException {
+		long started = this.clock.millis();
 		MintedIdToken minted = this.minter.mint(audience);
 		CachedIdToken token = CachedIdToken.of(minted, started, this.refreshBeforeExpiry);
 		if (token.usableUntil() <= this.clock.millis()) {
@@ -270,32 +234,6 @@ final class IdTokenCache implements AutoCloseable {
 		if (entry.isUsed() && !entry.isRetired()) {
 			startMint(entry);
 		}
-	}
-
-	private IdTokenUnavailableException unavailable(AudienceEntry entry, Throwable cause) {
-		if (cause instanceof IdTokenUnavailableException unavailable) {
-			return unavailable;
-		}
-		String reason;
-		if (cause instanceof TimeoutException) {
-			reason = "timed out after " + this.timeout.toMillis() + " ms waiting for the token to be minted";
-		}
-		else if (cause instanceof InterruptedException) {
-			reason = "interrupted while waiting for the token to be minted";
-		}
-		else {
-			reason = FailureMessages.of(cause);
-		}
-		return new IdTokenUnavailableException(entry.audience(), this.minter.describeCredentials(), reason, cause);
-	}
-
-	private static Throwable unwrap(Throwable failure) {
-		Throwable cause = failure;
-		while ((cause instanceof ExecutionException || cause instanceof CompletionException)
-				&& cause.getCause() != null) {
-			cause = cause.getCause();
-		}
-		return cause;
 	}
 
 	/**

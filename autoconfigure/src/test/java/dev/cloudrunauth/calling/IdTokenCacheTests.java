@@ -16,8 +16,13 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.micrometer.common.KeyValue;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationHandler;
+import io.micrometer.observation.ObservationRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -177,6 +182,56 @@ class IdTokenCacheTests {
 	}
 
 	@Test
+	void aTokenQuotedInAMintFailureReachesNoObservation() {
+		String token = "eyJhbGciOiJSUzI1NiJ9.eyJhdWQiOiJodHRwczovL2EuZXhhbXBsZSJ9.c2lnbmF0dXJlLXZhbHVl";
+		List<Observation.Context> stopped = new CopyOnWriteArrayList<>();
+		this.cache = observedCache(new ObservationHandler<>() {
+
+			@Override
+			public void onStop(Observation.Context context) {
+				stopped.add(context);
+			}
+
+			@Override
+			public boolean supportsContext(Observation.Context context) {
+				return true;
+			}
+
+		});
+		this.minter.failure = new IOException("unexpected response: {\"id_token\":\"" + token + "\"}");
+		assertThatExceptionOfType(IdTokenUnavailableException.class)
+			.isThrownBy(() -> this.cache.token("https://a.example"));
+		assertThat(stopped).singleElement().satisfies((context) -> {
+			assertThat(context.getName()).isEqualTo("cloudrun.auth.token.mints");
+			assertThat(context.getLowCardinalityKeyValues()).contains(KeyValue.of("outcome", "failure"),
+					KeyValue.of("target", "none"));
+			assertThat(context.getError()).hasMessageContaining("unexpected response", "[token removed]")
+				.hasNoCause();
+			// what a handler that logs or exports the observation could print
+			assertThat(context.toString() + context.getError()).doesNotContain("eyJhbGciOiJSUzI1NiJ9")
+				.doesNotContain("c2lnbmF0dXJlLXZhbHVl");
+		});
+	}
+
+	@Test
+	void anObservationHandlerThatFailsWhenAMintEndsFailsNoCall() {
+		this.cache = observedCache(new FailingHandler(false));
+		assertThat(this.cache.token("https://a.example")).startsWith("token-");
+		this.minter.failure = new IOException("refused");
+		assertThatExceptionOfType(IdTokenUnavailableException.class)
+			.isThrownBy(() -> this.cache.token("https://b.example"))
+			.withMessageContaining("refused");
+		this.minter.failure = null;
+		assertThat(this.cache.token("https://a.example")).startsWith("token-");
+	}
+
+	@Test
+	void anObservationHandlerThatFailsWhenAMintStartsFailsNoCall() {
+		this.cache = observedCache(new FailingHandler(true));
+		assertThat(this.cache.token("https://a.example")).startsWith("token-");
+	}
+
+	@Test
 	void withinTheBackoffAfterAFailureCallsFailFastWithoutMinting() {
 		this.cache = cache(Duration.ofMinutes(5), Duration.ofSeconds(30));
 		this.minter.failure = new IOException("refused");
@@ -323,6 +378,14 @@ class IdTokenCacheTests {
 			.untilAsserted(() -> assertThat(this.cache.scheduledRefreshes()).isEqualTo(20));
 	}
 
+	private IdTokenCache observedCache(ObservationHandler<Observation.Context> handler) {
+		ObservationRegistry registry = ObservationRegistry.create();
+		registry.observationConfig().observationHandler(handler);
+		return new IdTokenCache(this.minter, Clock.systemUTC(), Duration.ofMinutes(5), Duration.ofSeconds(5), 100,
+				Duration.ofSeconds(1), Duration.ofSeconds(30), new IdTokenMintObservations(registry,
+						new CallingTargets(List.of())));
+	}
+
 	private IdTokenCache cache(Duration refreshBeforeExpiry) {
 		return cache(refreshBeforeExpiry, Duration.ofSeconds(1));
 	}
@@ -330,6 +393,38 @@ class IdTokenCacheTests {
 	private IdTokenCache cache(Duration refreshBeforeExpiry, Duration initialBackoff) {
 		return new IdTokenCache(this.minter, Clock.systemUTC(), refreshBeforeExpiry, Duration.ofSeconds(5), 100,
 				initialBackoff, initialBackoff.multipliedBy(4));
+	}
+
+	static final class FailingHandler implements ObservationHandler<Observation.Context> {
+
+		private final boolean onStart;
+
+		FailingHandler(boolean onStart) {
+			this.onStart = onStart;
+		}
+
+		@Override
+		public void onStart(Observation.Context context) {
+			if (this.onStart) {
+				throw new IllegalStateException("handler failed on start");
+			}
+		}
+
+		@Override
+		public void onError(Observation.Context context) {
+			throw new IllegalStateException("handler failed on error");
+		}
+
+		@Override
+		public void onStop(Observation.Context context) {
+			throw new IllegalStateException("handler failed on stop");
+		}
+
+		@Override
+		public boolean supportsContext(Observation.Context context) {
+			return true;
+		}
+
 	}
 
 	static final class MutableClock extends Clock {
