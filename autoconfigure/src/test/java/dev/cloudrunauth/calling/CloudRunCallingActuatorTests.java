@@ -134,6 +134,27 @@ class CloudRunCallingActuatorTests {
 	}
 
 	@Test
+	void theObservationIsTurnedOffByItsName() {
+		this.calling.withPropertyValues("management.observations.enable.cloudrun.auth.token.mints=false")
+			.run((context) -> {
+				context.getBean(IdTokenSource.class).token(TARGET);
+				MeterRegistry registry = context.getBean(MeterRegistry.class);
+				assertThat(registry.find("cloudrun.auth.token.mints").timer()).isNull();
+				assertThat(registry.find("cloudrun.auth.token.cache").functionCounters()).hasSize(2);
+			});
+	}
+
+	@Test
+	void theMetersAreTurnedOffByTheirPrefix() {
+		this.calling.withPropertyValues("management.metrics.enable.cloudrun.auth.token=false").run((context) -> {
+			context.getBean(IdTokenSource.class).token(TARGET);
+			MeterRegistry registry = context.getBean(MeterRegistry.class);
+			assertThat(registry.find("cloudrun.auth.token.mints").meters()).isEmpty();
+			assertThat(registry.find("cloudrun.auth.token.cache").meters()).isEmpty();
+		});
+	}
+
+	@Test
 	void withoutAnObservationRegistryMintsAreNotTimedButCacheLookupsAreCounted() {
 		new ApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(CloudRunCallingAutoConfiguration.class,
