@@ -95,7 +95,7 @@ final class AudienceEntry {
 	 * Retire the entry once it has left the cache: its queued refresh is cancelled and none is queued after.
 	 */
 	synchronized void retire() {
-		// an eviction listener runs while the map still holds the entry, so a lookup cannot tell it is gone: the flag can
+		// Caffeine calls the eviction listener while its map still holds the entry: only this flag tells it is gone
 		this.retired = true;
 		cancelRefresh();
 	}
