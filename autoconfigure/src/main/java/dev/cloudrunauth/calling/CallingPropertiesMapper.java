@@ -10,7 +10,8 @@ import java.util.Map;
 
 import com.google.auth.http.HttpTransportFactory;
 import com.google.auth.oauth2.GoogleCredentials;
-     import org.apache.commons.logging.Log;
+import io.micrometer.observation.ObservationRegistry;
+import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
@@ -74,8 +75,8 @@ final class CallingPropertiesMapper {
 
 	static GoogleIdTokenSource idTokenSource(CloudRunCallingProperties properties, CallingTargets targets,
 			@Nullable GoogleCredentials credentials, @Nullable HttpTransportFactory transportFactory,
-			IdTokenMintListener mintListener) {
-		GoogleIdTokenSource.Builder builder = GoogleIdTokenSource.builder().mintListener(mintListener);
+			ObservationRegistry observationRegistry) {
+		GoogleIdTokenSource.Builder builder = GoogleIdTokenSource.builder().observations(observationRegistry, targets);
 		Resource location = properties.getCredentialsLocation();
 		String credentialsDescription = "Application Default Credentials";
 		if (location != null) {

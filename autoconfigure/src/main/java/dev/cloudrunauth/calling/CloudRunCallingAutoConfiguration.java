@@ -1,11 +1,12 @@
 package dev.cloudrunauth.calling;
 
-import java.util.List;
-
 import com.google.auth.http.HttpTransportFactory;
 import com.google.auth.oauth2.GoogleCredentials;
 import com.google.auth.oauth2.IdTokenProvider;
-      import reactor.core.publisher.Mono;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import io.micrometer.observation.ObservationRegistry;
+import reactor.core.publisher.Mono;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -22,9 +23,9 @@ import org.springframework.web.reactive.function.client.ExchangeFilterFunction;
 
 /**
  * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration Auto-configuration} of the calling side: an
- * {@link IdTokenSource}, the request factory and filter that add its tokens to every {@code RestClient},
- * {@code RestTemplate} and {@code WebClient} call to a configured target, and an interceptor for clients built by
- * hand.
+ * {@link IdTokenSource} whose mints are observed, the request factory and filter that add its tokens to every
+ * {@code RestClient}, {@code RestTemplate} and {@code WebClient} call to a configured target, an interceptor for
+ * clients built by hand, and the token cache's meters.
  *
  * @see CloudRunCallingProperties
  */
@@ -44,11 +45,29 @@ public final class CloudRunCallingAutoConfiguration {
 	@ConditionalOnMissingBean(IdTokenSource.class)
 	GoogleIdTokenSource idTokenSource(CloudRunCallingProperties properties, CallingTargets targets,
 			ObjectProvider<GoogleCredentials> credentials, ObjectProvider<HttpTransportFactory> transportFactory,
-			ObjectProvider<IdTokenMintListener> mintListeners) {
-		List<IdTokenMintListener> listeners = mintListeners.orderedStream().toList();
+			ObjectProvider<ObservationRegistry> observationRegistry) {
 		return CallingPropertiesMapper.idTokenSource(properties, targets, credentials.getIfUnique(),
-				transportFactory.getIfUnique(), (audience, duration, failure) -> listeners
-					.forEach((listener) -> listener.minted(audience, duration, failure)));
+				transportFactory.getIfUnique(), observationRegistry.getIfUnique(() -> ObservationRegistry.NOOP));
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(MeterBinder.class)
+	static class TokenCacheMetricsConfiguration {
+
+		@Bean
+		MeterBinder cloudRunTokenCacheMeters(ObjectProvider<GoogleIdTokenSource> source) {
+			return (registry) -> source.ifAvailable((tokens) -> {
+				FunctionCounter.builder("cloudrun.auth.token.cache", tokens, GoogleIdTokenSource::cacheHits)
+					.description("Calls answered from the ID token cache, or not")
+					.tag("result", "hit")
+					.register(registry);
+				FunctionCounter.builder("cloudrun.auth.token.cache", tokens, GoogleIdTokenSource::cacheMisses)
+					.description("Calls answered from the ID token cache, or not")
+					.tag("result", "miss")
+					.register(registry);
+			});
+		}
+
 	}
 
 	@Configuration(proxyBeanMethods = false)

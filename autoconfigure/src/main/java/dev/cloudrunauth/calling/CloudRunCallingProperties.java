@@ -42,7 +42,7 @@ public class CloudRunCallingProperties {
 
 	/**
 	 * How long before a token expires to mint the next one, in the background. At most half a token's lifetime is
-	 * used.
+	 * used, and no less than the 5 s before expiry from which a token is no longer handed out.
 	 */
 	private Duration refreshBeforeExpiry = Duration.ofMinutes(5);
 
@@ -52,7 +52,8 @@ public class CloudRunCallingProperties {
 	private Duration timeout = Duration.ofSeconds(10);
 
 	/**
-	 * Maximum number of audiences whose tokens are cached; the least recently used is evicted beyond it.
+	 * Maximum number of audiences whose tokens are cached; beyond it, the one least likely to be used again is
+	 * evicted and its refresh cancelled.
 	 */
 	private int maxAudiences = 100;
 
@@ -137,12 +138,12 @@ public class CloudRunCallingProperties {
 	public static class Backoff {
 
 		/**
-		 * Delay before the first retry of a failed mint.
+		 * Delay before the first retry of a failed mint, plus up to a fifth of it at random.
 		 */
 		private Duration initial = Duration.ofSeconds(1);
 
 		/**
-		 * Longest delay between retries; the delay doubles after each failure up to it.
+		 * Longest delay between retries; the delay doubles after each failure up to it, with random jitter.
 		 */
 		private Duration max = Duration.ofSeconds(30);
 

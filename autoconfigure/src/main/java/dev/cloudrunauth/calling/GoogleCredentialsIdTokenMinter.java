@@ -123,15 +123,4 @@ final class GoogleCredentialsIdTokenMinter implements IdTokenMinter {
 		return credentials.getClass().getSimpleName();
 	}
 
-	/**
-	 * Loads the credentials that mint tokens, or that impersonation starts from.
-	 */
-	interface CredentialsLoader {
-
-		GoogleCredentials load(HttpTransportFactory transportFactory) throws IOException;
-
-		String description();
-
-	}
-
 }

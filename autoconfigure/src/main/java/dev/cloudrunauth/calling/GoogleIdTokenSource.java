@@ -1,7 +1,5 @@
 package dev.cloudrunauth.calling;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -9,6 +7,7 @@ import java.util.concurrent.CompletableFuture;
 import com.google.api.client.http.javanet.NetHttpTransport;
 import com.google.auth.http.HttpTransportFactory;
 import com.google.auth.oauth2.GoogleCredentials;
+import io.micrometer.observation.ObservationRegistry;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.core.io.Resource;
@@ -61,7 +60,7 @@ public final class GoogleIdTokenSource implements IdTokenSource, AutoCloseable {
 	 * Describe the credentials tokens are minted with.
 	 * @return the description
 	 */
-	public String credentials() {
+	String credentials() {
 		return this.cache.credentialsDescription();
 	}
 
@@ -69,7 +68,7 @@ public final class GoogleIdTokenSource implements IdTokenSource, AutoCloseable {
 	 * Return how many calls were answered from the cache.
 	 * @return the count
 	 */
-	public long cacheHits() {
+	long cacheHits() {
 		return this.cache.statistics().hits.sum();
 	}
 
@@ -77,7 +76,7 @@ public final class GoogleIdTokenSource implements IdTokenSource, AutoCloseable {
 	 * Return how many calls found no usable token and waited for (or failed to get) a mint.
 	 * @return the count
 	 */
-	public long cacheMisses() {
+	long cacheMisses() {
 		return this.cache.statistics().misses.sum();
 	}
 
@@ -98,7 +97,7 @@ public final class GoogleIdTokenSource implements IdTokenSource, AutoCloseable {
 	 */
 	public static final class Builder {
 
-		private GoogleCredentialsIdTokenMinter.CredentialsLoader loader = new ApplicationDefaultCredentials();
+		private CredentialsLoader loader = CredentialsLoader.applicationDefault();
 
 		private @Nullable String impersonate;
 
@@ -116,8 +115,7 @@ public final class GoogleIdTokenSource implements IdTokenSource, AutoCloseable {
 
 		private Clock clock = Clock.systemUTC();
 
-		private IdTokenMintListener mintListener = (audience, duration, failure) -> {
-		};
+		private IdTokenMintObservations observations = IdTokenMintObservations.NONE;
 
 		private Builder() {
 		}
@@ -129,7 +127,7 @@ public final class GoogleIdTokenSource implements IdTokenSource, AutoCloseable {
 		 */
 		public Builder credentials(GoogleCredentials credentials) {
 			Assert.notNull(credentials, "credentials cannot be null");
-			this.loader = new GivenCredentials(credentials);
+			this.loader = CredentialsLoader.given(credentials);
 			return this;
 		}
 
@@ -141,7 +139,7 @@ public final class GoogleIdTokenSource implements IdTokenSource, AutoCloseable {
 		 */
 		public Builder credentialsLocation(Resource location) {
 			Assert.notNull(location, "location cannot be null");
-			this.loader = new CredentialsFile(location);
+			this.loader = CredentialsLoader.file(location);
 			return this;
 		}
 
@@ -191,7 +189,7 @@ public final class GoogleIdTokenSource implements IdTokenSource, AutoCloseable {
 		}
 
 		/**
-		 * Cache tokens for at most this many audiences, evicting the least recently used.
+		 * Cache tokens for at most this many audiences, evicting those least likely to be used again.
 		 * @param maxAudiences the bound
 		 * @return this builder
 		 */
@@ -202,7 +200,7 @@ public final class GoogleIdTokenSource implements IdTokenSource, AutoCloseable {
 		}
 
 		/**
-		 * Retry a failed mint after {@code initial}, doubling up to {@code max}.
+		 * Retry a failed mint after {@code initial}, doubling up to {@code max}, each delay with random jitter.
 		 * @param initial the first delay
 		 * @param max the longest delay
 		 * @return this builder
@@ -227,13 +225,15 @@ public final class GoogleIdTokenSource implements IdTokenSource, AutoCloseable {
 		}
 
 		/**
-		 * Tell the given listener about every mint, for metrics.
-		 * @param mintListener the listener
+		 * Observe every mint in the given registry, naming the target of its audience.
+		 * @param registry the registry
+		 * @param targets the targets
 		 * @return this builder
 		 */
-		Builder mintListener(IdTokenMintListener mintListener) {
-			Assert.notNull(mintListener, "mintListener cannot be null");
-			this.mintListener = mintListener;
+		Builder observations(ObservationRegistry registry, CallingTargets targets) {
+			Assert.notNull(registry, "registry cannot be null");
+			Assert.notNull(targets, "targets cannot be null");
+			this.observations = new IdTokenMintObservations(registry, targets);
 			return this;
 		}
 
@@ -245,63 +245,7 @@ public final class GoogleIdTokenSource implements IdTokenSource, AutoCloseable {
 			IdTokenMinter minter = new GoogleCredentialsIdTokenMinter(this.loader, this.impersonate,
 					this.transportFactory);
 			return new GoogleIdTokenSource(new IdTokenCache(minter, this.clock, this.refreshBeforeExpiry, this.timeout,
-					this.maxAudiences, this.initialBackoff, this.maxBackoff, this.mintListener));
-		}
-
-	}
-
-	private static final class ApplicationDefaultCredentials implements GoogleCredentialsIdTokenMinter.CredentialsLoader {
-
-		@Override
-		public GoogleCredentials load(HttpTransportFactory transportFactory) throws IOException {
-			return GoogleCredentials.getApplicationDefault(transportFactory);
-		}
-
-		@Override
-		public String description() {
-			return "Application Default Credentials";
-		}
-
-	}
-
-	private static final class CredentialsFile implements GoogleCredentialsIdTokenMinter.CredentialsLoader {
-
-		private final Resource location;
-
-		CredentialsFile(Resource location) {
-			this.location = location;
-		}
-
-		@Override
-		public GoogleCredentials load(HttpTransportFactory transportFactory) throws IOException {
-			try (InputStream in = this.location.getInputStream()) {
-				return GoogleCredentials.fromStream(in, transportFactory);
-			}
-		}
-
-		@Override
-		public String description() {
-			return "the credentials file " + this.location.getDescription();
-		}
-
-	}
-
-	private record GivenCredentials(GoogleCredentials credentials)
-			implements GoogleCredentialsIdTokenMinter.CredentialsLoader {
-
-		@Override
-		public GoogleCredentials load(HttpTransportFactory transportFactory) {
-			return this.credentials;
-		}
-
-		@Override
-		public String description() {
-			return GoogleCredentialsIdTokenMinter.describe(this.credentials);
-		}
-
-		@Override
-		public String toString() {
-			return description();
+					this.maxAudiences, this.initialBackoff, this.maxBackoff, this.observations));
 		}
 
 	}

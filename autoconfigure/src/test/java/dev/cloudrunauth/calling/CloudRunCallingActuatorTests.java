@@ -1,6 +1,5 @@
 package dev.cloudrunauth.calling;
 
-import java.time.Duration;
 import java.util.Map;
 
 import com.google.auth.oauth2.ComputeEngineCredentials;
@@ -9,20 +8,23 @@ import dev.cloudrunauth.test.emulator.EmulatorEndpoint;
 import dev.cloudrunauth.test.emulator.EmulatorHttpTransportFactory;
 import dev.cloudrunauth.test.emulator.Fault;
 import dev.cloudrunauth.test.emulator.GoogleIdentityEmulatorExtension;
+import io.micrometer.common.KeyValues;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.observation.GlobalObservationConvention;
+import io.micrometer.observation.Observation;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.health.contributor.Health;
-import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration;
 import org.springframework.boot.health.contributor.Status;
+import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration;
+import org.springframework.boot.micrometer.observation.autoconfigure.ObservationAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
-import static org.awaitility.Awaitility.await;
 
 class CloudRunCallingActuatorTests {
 
@@ -33,7 +35,7 @@ class CloudRunCallingActuatorTests {
 
 	private final ApplicationContextRunner calling = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(CloudRunCallingAutoConfiguration.class,
-				CloudRunCallingHealthAutoConfiguration.class, CloudRunCallingMetricsAutoConfiguration.class,
+				CloudRunCallingHealthAutoConfiguration.class, ObservationAutoConfiguration.class,
 				MetricsAutoConfiguration.class))
 		.withBean(MeterRegistry.class, SimpleMeterRegistry::new)
 		.withBean(EmulatorHttpTransportFactory.class, () -> new EmulatorHttpTransportFactory(google.emulator()))
@@ -73,18 +75,23 @@ class CloudRunCallingActuatorTests {
 	}
 
 	@Test
-	void mintsAndCacheLookupsAreMeasured() {
+	void mintsAreObservedAsATimerTaggedWithTheTargetAndOutcomeAndCacheLookupsAreCounted() {
 		this.calling.run((context) -> {
 			IdTokenSource source = context.getBean(IdTokenSource.class);
 			source.token(TARGET);
 			source.token(TARGET);
 			MeterRegistry registry = context.getBean(MeterRegistry.class);
-			assertThat(registry.get(CallingMeters.MINTS).tags("target", "receiving", "outcome", "success")
+			assertThat(registry.get("cloudrun.auth.token.mints")
+				.tags("target", "receiving", "outcome", "success", "error", "none")
 				.timer()
 				.count()).isEqualTo(1);
-			assertThat(registry.get(CallingMeters.TOKEN_CACHE).tag("result", "hit").functionCounter().count())
+			assertThat(registry.get("cloudrun.auth.token.mints.active")
+				.tags("target", "receiving", "outcome", "unknown")
+				.longTaskTimer()
+				.activeTasks()).isZero();
+			assertThat(registry.get("cloudrun.auth.token.cache").tag("result", "hit").functionCounter().count())
 				.isEqualTo(1);
-			assertThat(registry.get(CallingMeters.TOKEN_CACHE).tag("result", "miss").functionCounter().count())
+			assertThat(registry.get("cloudrun.auth.token.cache").tag("result", "miss").functionCounter().count())
 				.isEqualTo(1);
 		});
 	}
@@ -95,18 +102,104 @@ class CloudRunCallingActuatorTests {
 		this.calling.run((context) -> {
 			assertThatExceptionOfType(IdTokenUnavailableException.class)
 				.isThrownBy(() -> context.getBean(IdTokenSource.class).token(TARGET));
-			await().atMost(Duration.ofSeconds(5))
-				.until(() -> context.getBean(MeterRegistry.class)
-					.find(CallingMeters.MINTS)
-					.tags("target", "receiving", "outcome", "failure")
-					.timer() != null);
+			MeterRegistry registry = context.getBean(MeterRegistry.class);
+			assertThat(registry.get("cloudrun.auth.token.mints")
+				.tags("target", "receiving", "outcome", "failure", "error", "IdTokenUnavailableException")
+				.timer()
+				.count()).isEqualTo(1);
+			assertThat(registry.find("cloudrun.auth.token.mints").tag("outcome", "success").timer()).isNull();
 		});
+	}
+
+	@Test
+	void directUseForAnAudienceOfNoTargetIsTaggedNone() {
+		this.calling.run((context) -> {
+			context.getBean(IdTokenSource.class).token("https://other-123456789012.us-central1.run.app");
+			assertThat(context.getBean(MeterRegistry.class)
+				.get("cloudrun.auth.token.mints")
+				.tags("target", "none", "outcome", "success")
+				.timer()
+				.count()).isEqualTo(1);
+		});
+	}
+
+	@Test
+	void aGlobalObservationConventionReplacesTheDefaultOne() {
+		this.calling.withBean(GlobalObservationConvention.class, RenamingConvention::new).run((context) -> {
+			context.getBean(IdTokenSource.class).token(TARGET);
+			MeterRegistry registry = context.getBean(MeterRegistry.class);
+			assertThat(registry.get("mints").tags("ok", "true").timer().count()).isEqualTo(1);
+			assertThat(registry.find("cloudrun.auth.token.mints").timer()).isNull();
+		});
+	}
+
+	@Test
+	void theObservationIsTurnedOffByItsName() {
+		this.calling.withPropertyValues("management.observations.enable.cloudrun.auth.token.mints=false")
+			.run((context) -> {
+				context.getBean(IdTokenSource.class).token(TARGET);
+				MeterRegistry registry = context.getBean(MeterRegistry.class);
+				assertThat(registry.find("cloudrun.auth.token.mints").timer()).isNull();
+				assertThat(registry.find("cloudrun.auth.token.cache").functionCounters()).hasSize(2);
+			});
+	}
+
+	@Test
+	void theMetersAreTurnedOffByTheirPrefix() {
+		this.calling.withPropertyValues("management.metrics.enable.cloudrun.auth.token=false").run((context) -> {
+			context.getBean(IdTokenSource.class).token(TARGET);
+			MeterRegistry registry = context.getBean(MeterRegistry.class);
+			assertThat(registry.find("cloudrun.auth.token.mints").meters()).isEmpty();
+			assertThat(registry.find("cloudrun.auth.token.cache").meters()).isEmpty();
+		});
+	}
+
+	@Test
+	void withoutAnObservationRegistryMintsAreNotTimedButCacheLookupsAreCounted() {
+		new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(CloudRunCallingAutoConfiguration.class,
+					MetricsAutoConfiguration.class))
+			.withBean(MeterRegistry.class, SimpleMeterRegistry::new)
+			.withBean(GoogleCredentials.class,
+					() -> ComputeEngineCredentials.newBuilder()
+						.setHttpTransportFactory(new EmulatorHttpTransportFactory(google.emulator()))
+						.build())
+			.withPropertyValues("cloudrun.auth.calling.targets.receiving.url=" + TARGET)
+			.run((context) -> {
+				context.getBean(IdTokenSource.class).token(TARGET);
+				MeterRegistry registry = context.getBean(MeterRegistry.class);
+				assertThat(registry.find("cloudrun.auth.token.mints").timer()).isNull();
+				assertThat(registry.get("cloudrun.auth.token.cache").tag("result", "miss").functionCounter().count())
+					.isEqualTo(1);
+			});
 	}
 
 	@Test
 	void healthIndicatorsCanBeTurnedOff() {
 		this.calling.withPropertyValues("management.health.cloudrun-calling.enabled=false")
 			.run((context) -> assertThat(context).doesNotHaveBean(CloudRunCallingHealthIndicator.class));
+	}
+
+	/**
+	 * A convention of an application: it can only use what every observation context has, and the name.
+	 */
+	static final class RenamingConvention implements GlobalObservationConvention<Observation.Context> {
+
+		@Override
+		public String getName() {
+			return "mints";
+		}
+
+		@Override
+		public KeyValues getLowCardinalityKeyValues(Observation.Context context) {
+			return KeyValues.of("ok", String.valueOf(context.getError() == null));
+		}
+
+		@Override
+		public boolean supportsContext(Observation.Context context) {
+			return "cloudrun.auth.token.mints".equals(context.getName());
+		}
+
 	}
 
 	@SuppressWarnings("unchecked")

@@ -3,9 +3,10 @@ package dev.cloudrunauth.calling;
 import java.net.URI;
 
 import com.google.auth.oauth2.GoogleCredentials;
-       import dev.cloudrunauth.test.emulator.EmulatorEndpoint;
+import dev.cloudrunauth.test.emulator.EmulatorEndpoint;
 import dev.cloudrunauth.test.emulator.EmulatorHttpTransportFactory;
 import dev.cloudrunauth.test.emulator.GoogleIdentityEmulatorExtension;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -113,6 +114,20 @@ class CloudRunCallingAutoConfigurationTests {
 	void withoutGoogleAuthLibraryNothingIsConfigured() {
 		this.runner.withClassLoader(new FilteredClassLoader(GoogleCredentials.class))
 			.run((context) -> assertThat(context).doesNotHaveBean(IdTokenSource.class));
+	}
+
+	@Test
+	void theTokenCacheIsMeasuredWithMicrometer() {
+		this.runner.run((context) -> assertThat(context).hasSingleBean(MeterBinder.class)
+			.hasBean("cloudRunTokenCacheMeters"));
+	}
+
+	@Test
+	void withoutMicrometerTheSourceIsConfiguredWithoutMeters() {
+		this.runner.withClassLoader(new FilteredClassLoader(MeterBinder.class)).run((context) -> {
+			assertThat(context).hasSingleBean(GoogleIdTokenSource.class);
+			assertThat(context).doesNotHaveBean("cloudRunTokenCacheMeters");
+		});
 	}
 
 	@Test

@@ -59,7 +59,7 @@ class GoogleCredentialsIdTokenMinterTests {
 	}
 
 	private GoogleCredentialsIdTokenMinter minter(GoogleCredentials credentials, String impersonate) {
-		GoogleCredentialsIdTokenMinter.CredentialsLoader loader = new GoogleCredentialsIdTokenMinter.CredentialsLoader() {
+		CredentialsLoader loader = new CredentialsLoader() {
 
 			@Override
 			public GoogleCredentials load(HttpTransportFactory transportFactory) {
