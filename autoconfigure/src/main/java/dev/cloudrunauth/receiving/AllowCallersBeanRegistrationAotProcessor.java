@@ -6,6 +6,7 @@ import org.springframework.aot.hint.MemberCategory;
 import org.springframework.beans.factory.aot.BeanRegistrationAotContribution;
 import org.springframework.beans.factory.aot.BeanRegistrationAotProcessor;
 import org.springframework.beans.factory.support.RegisteredBean;
+import org.springframework.util.ClassUtils;
 
 /**
  * Makes the methods of beans that use {@link AllowCallers} introspectable in a native image, where
@@ -13,10 +14,16 @@ import org.springframework.beans.factory.support.RegisteredBean;
  */
 class AllowCallersBeanRegistrationAotProcessor implements BeanRegistrationAotProcessor {
 
+	// a calling-only application has no Spring Security: nothing enforces @AllowCallers, and the class that finds it
+	// cannot be loaded
+	private static final boolean METHOD_SECURITY_PRESENT = ClassUtils.isPresent(
+			"org.springframework.security.authorization.method.AuthorizationManagerBeforeMethodInterceptor",
+			AllowCallersBeanRegistrationAotProcessor.class.getClassLoader());
+
 	@Override
 	public @Nullable BeanRegistrationAotContribution processAheadOfTime(RegisteredBean bean) {
 		Class<?> type = bean.getBeanClass();
-		if (!AllowCallersMethodAuthorization.isUsedBy(type)) {
+		if (!METHOD_SECURITY_PRESENT || !AllowCallersMethodAuthorization.isUsedBy(type)) {
 			return null;
 		}
 		return (context, code) -> context.getRuntimeHints()

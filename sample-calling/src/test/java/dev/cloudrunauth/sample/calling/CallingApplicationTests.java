@@ -8,10 +8,19 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.text.ParseException;
+import java.util.Arrays;
+import java.util.Date;
+import java.util.Set;
+import java.util.TreeSet;
 
 import com.google.auth.http.HttpTransportFactory;
 import com.google.auth.oauth2.ComputeEngineCredentials;
 import com.google.auth.oauth2.GoogleCredentials;
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.crypto.RSASSAVerifier;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.cloudrunauth.test.emulator.EmulatorHttpTransportFactory;
@@ -21,20 +30,24 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
-import org.springframework.security.oauth2.jwt.Jwt;
-import org.springframework.security.oauth2.jwt.JwtException;
-import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
+import org.springframework.core.env.EnumerablePropertySource;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.util.ClassUtils;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The calling service against a stand-in receiving service that verifies the ID token against the emulator.
+ * The calling service against a stand-in receiving service that verifies the ID token against the emulator. The
+ * service has the calling starter and one target, nothing else: no Spring Security, so its own endpoints stay open.
+ * This class path mirrors its runtime one there (no test dependency brings Spring Security); the end-to-end tests
+ * check the jar's own.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "server.address=127.0.0.1")
 class CallingApplicationTests {
@@ -67,6 +80,45 @@ class CallingApplicationTests {
 	@LocalServerPort
 	int port;
 
+	@Autowired
+	ConfigurableApplicationContext context;
+
+	@Test
+	void springSecurityIsNotOnTheClassPath() {
+		ClassLoader loader = getClass().getClassLoader();
+		assertThat(ClassUtils.isPresent("org.springframework.security.core.Authentication", loader)).isFalse();
+		assertThat(ClassUtils.isPresent("org.springframework.security.web.SecurityFilterChain", loader)).isFalse();
+		assertThat(ClassUtils.isPresent("org.springframework.security.oauth2.jwt.JwtDecoder", loader)).isFalse();
+	}
+
+	@Test
+	void startsWithOnlyATargetConfigured() {
+		Set<String> properties = new TreeSet<>();
+		this.context.getEnvironment()
+			.getPropertySources()
+			.stream()
+			.filter(EnumerablePropertySource.class::isInstance)
+			.flatMap((source) -> Arrays.stream(((EnumerablePropertySource<?>) source).getPropertyNames()))
+			.filter((name) -> name.startsWith("cloudrun.auth."))
+			.forEach(properties::add);
+		assertThat(properties).containsExactly("cloudrun.auth.calling.targets.receiving.url");
+		assertThat(this.context.getBeanFactory().getBeanNamesIterator()).toIterable()
+			.noneMatch((name) -> name.equals("springSecurityFilterChain"))
+			.noneMatch((name) -> isReceivingBean(name));
+	}
+
+	@Test
+	void ownEndpointsAnswerWithoutAuthentication() throws Exception {
+		HttpResponse<String> health = get("/actuator/health");
+		assertThat(health.statusCode()).isEqualTo(200);
+		assertThat(health.body()).contains("\"status\":\"UP\"");
+		HttpResponse<String> hello = get("/");
+		assertThat(hello.statusCode()).isEqualTo(200);
+		// the headers Spring Security writes on every response it handles
+		assertThat(hello.headers().map()).doesNotContainKeys("x-content-type-options", "x-frame-options",
+				"www-authenticate");
+	}
+
 	@Test
 	void restClientCallCarriesTheCallersToken() throws Exception {
 		HttpResponse<String> response = get("/");
@@ -93,6 +145,11 @@ class CallingApplicationTests {
 					HttpResponse.BodyHandlers.ofString());
 	}
 
+	private boolean isReceivingBean(String name) {
+		Class<?> type = this.context.getBeanFactory().getType(name, false);
+		return type != null && type.getName().startsWith("dev.cloudrunauth.receiving.");
+	}
+
 	private static String receivingUrl() {
 		return "http://127.0.0.1:" + receiving.getAddress().getPort();
 	}
@@ -103,15 +160,13 @@ class CallingApplicationTests {
 			int status;
 			String body;
 			try {
-				Jwt jwt = NimbusJwtDecoder.withJwkSetUri(google.emulator().jwkSetUri())
-					.build()
-					.decode(authorization.substring("Bearer ".length()));
-				boolean forUs = jwt.getAudience().contains(receivingUrl());
+				JWTClaimsSet claims = verified(authorization.substring("Bearer ".length()));
+				boolean forUs = claims.getAudience().contains(receivingUrl());
 				boolean reports = exchange.getRequestURI().getPath().equals("/reports");
 				status = !forUs ? 401 : reports ? 403 : 200;
-				body = (status == 200) ? "Hello, " + jwt.getClaimAsString("email") + "!" : "";
+				body = (status == 200) ? "Hello, " + claims.getStringClaim("email") + "!" : "";
 			}
-			catch (JwtException | NullPointerException ex) {
+			catch (ParseException | JOSEException | RuntimeException ex) {
 				status = 401;
 				body = "";
 			}
@@ -119,6 +174,16 @@ class CallingApplicationTests {
 			exchange.sendResponseHeaders(status, (bytes.length > 0) ? bytes.length : -1);
 			exchange.getResponseBody().write(bytes);
 		}
+	}
+
+	private static JWTClaimsSet verified(String token) throws ParseException, JOSEException {
+		SignedJWT jwt = SignedJWT.parse(token);
+		RSASSAVerifier verifier = new RSASSAVerifier(google.emulator().keys().publicKey(jwt.getHeader().getKeyID()));
+		JWTClaimsSet claims = jwt.getJWTClaimsSet();
+		if (!jwt.verify(verifier) || !claims.getExpirationTime().after(new Date())) {
+			throw new IllegalArgumentException("Not a valid token");
+		}
+		return claims;
 	}
 
 	@TestConfiguration(proxyBeanMethods = false)
