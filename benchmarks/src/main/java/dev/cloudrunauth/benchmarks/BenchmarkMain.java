@@ -74,6 +74,7 @@ public final class BenchmarkMain {
 		sections.put("6", JwksUnderLoad::run);
 		sections.put("7", StartupTime::run);
 		sections.put("8", MemoryFootprint::run);
+		sections.put("9", StreamedBody::run);
 		ZonedDateTime started = ZonedDateTime.now();
 		long startNanos = System.nanoTime();
 		double loadBefore = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
