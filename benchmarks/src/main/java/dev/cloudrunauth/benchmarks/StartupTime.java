@@ -57,6 +57,8 @@ final class StartupTime {
 
 	static final String DELAYED = "receiving starter, JWKS delayed 5 s";
 
+	static final String COMBINED = "combined starter";
+
 	private static final Pattern LINE = Pattern
 		.compile("runMicros=(\\d+) uptimeMillis=(\\d+) cpuMillis=(\\d+) mainCpuMillis=(\\d+) classes=(\\d+) "
 				+ "starterThreadsCpuMillis=(\\d+) (.*)");
@@ -82,7 +84,8 @@ final class StartupTime {
 				+ RECEIVING_ALLOW + "* (the same endpoint with `@AllowCallers`). *" + RECEIVING_SPRING_MS
 				+ "* (Spring Security's method security without the starter's `@AllowCallers` advisor) isolates that "
 				+ "advisor. *" + DELAYED + "*: the same as *" + RECEIVING + "* against an emulator whose JWKS endpoint "
-				+ "answers only after " + JWKS_DELAY.toSeconds() + " s. `GCE_METADATA_HOST` points at an emulator in "
+				+ "answers only after " + JWKS_DELAY.toSeconds() + " s. *" + COMBINED + "*: `cloudrun-auth-spring-boot-starter` "
+				+ "(both sides), for comparison with earlier runs, which measured only it. `GCE_METADATA_HOST` points at an emulator in "
 				+ "every child, so any metadata-server request is counted. 1 warm-up start of each variant, then "
 				+ ROUNDS + " rounds, the order rotating and reversing from round to round; every figure is the median "
 				+ "of the per-round differences.");
@@ -118,6 +121,9 @@ final class StartupTime {
 			children.put(RECEIVING_ALLOW,
 					new Child(receiving, allowApp, normal, gcloud, List.of(), receivingArguments(normal)));
 			children.put(DELAYED, new Child(receiving, plainApp, delayed, gcloud, List.of(), receivingArguments(delayed)));
+			children.put(COMBINED, new Child(context.appClasspath("combined"), plainApp, normal, gcloud, List.of(),
+					with(receivingArguments(normal),
+							"--cloudrun.auth.calling.targets.backend.url=https://backend-123456789012.us-central1.run.app")));
 			List<Rounds.Variant> variants = new ArrayList<>();
 			for (Map.Entry<String, Child> child : children.entrySet()) {
 				variants.add(new Rounds.Variant(child.getKey(), (round) -> child.getValue().start(round)));
@@ -140,6 +146,8 @@ final class StartupTime {
 			added(report, rounds, "Receiving, app with `@AllowCallers` vs by hand + `@EnableMethodSecurity` and "
 					+ "`@PreAuthorize`", RECEIVING_ALLOW, HAND_PRE, true);
 			added(report, rounds, "For scale: Spring's resource server by hand vs no security", HAND, PLAIN, false);
+			added(report, rounds, "For comparison with earlier results: the combined starter vs no starter", COMBINED,
+					PLAIN, false);
 			added(report, rounds, "For scale: Spring's method security by hand (`@EnableMethodSecurity`, "
 					+ "`@PreAuthorize` app)", HAND_PRE, HAND, false);
 			cpu(report, children, "Main thread's CPU time: calling starter − no starter", CALLING, PLAIN, true);
