@@ -209,6 +209,23 @@ abstract class EndToEndScenarios {
 	}
 
 	@Test
+	void callingServiceHasNoSecurityOfItsOwn() throws Exception {
+		HttpResponse<String> health = get(this.calling + "/actuator/health");
+		assertThat(health.statusCode()).isEqualTo(200);
+		// the headers Spring Security writes on every response it handles
+		assertThat(health.headers().map()).doesNotContainKeys("www-authenticate", "x-content-type-options",
+				"x-frame-options");
+	}
+
+	@Test
+	void callingServicesStartWithoutClassLoadingErrors() {
+		// calling-only: neither Spring Security nor Nimbus is on their class path, whatever the library's classes name
+		assertThat(this.services.output("sample-calling")).contains("Started CallingApplication in")
+			.doesNotContain("NoClassDefFoundError", "ClassNotFoundException", "TypeNotPresentException",
+					"ArrayStoreException");
+	}
+
+	@Test
 	void shortLivedTokensAreRefreshedWithoutAFailedCall() throws Exception {
 		long end = System.nanoTime() + TOKEN_LIFETIME.plusSeconds(8).toNanos();
 		int calls = 0;

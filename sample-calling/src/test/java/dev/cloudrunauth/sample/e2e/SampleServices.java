@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 import dev.cloudrunauth.test.emulator.GoogleIdentityEmulator;
 import dev.cloudrunauth.test.emulator.ServiceAccount;
@@ -35,11 +36,13 @@ final class SampleServices implements AutoCloseable {
 
 	private final ServiceLauncher launcher;
 
-	private final List<ServiceLauncher.Service> services = new ArrayList<>();
+	private final List<Started> services = new ArrayList<>();
 
 	private String receivingUrl;
 
 	private List<String> logging = List.of();
+
+	private Path logDirectory;
 
 	private SampleServices(GoogleIdentityEmulator emulator, ServiceLauncher launcher) {
 		this.emulator = emulator;
@@ -61,12 +64,56 @@ final class SampleServices implements AutoCloseable {
 	}
 
 	/**
+	 * Log the library at DEBUG in the services started from now on: every token minted or rejected, with the reason.
+	 * @return this
+	 */
+	SampleServices debugLogging() {
+		this.logging = List.of("--logging.level.dev.cloudrunauth=DEBUG");
+		return this;
+	}
+
+	/**
+	 * Make the services started from now on also log to a file in the given directory, named after the sample
+	 * ({@code receiving.log}, {@code calling.log}; services of the same sample share it).
+	 * @param directory an existing directory
+	 * @return this
+	 */
+	SampleServices logTo(Path directory) {
+		this.logDirectory = directory;
+		return this;
+	}
+
+	/**
+	 * Return the log file of a sample's services.
+	 * @param sample {@code sample-receiving} or {@code sample-calling}
+	 * @return the file, which may not exist yet
+	 * @see #logTo(Path)
+	 */
+	Path logFile(String sample) {
+		return this.logDirectory.resolve(sample.replaceFirst("^sample-", "") + ".log");
+	}
+
+	/**
 	 * Return the output of every service started.
 	 * @return the outputs, in start order
 	 */
 	List<String> outputs() {
 		synchronized (this.services) {
-			return this.services.stream().map(ServiceLauncher.Service::output).toList();
+			return this.services.stream().map((started) -> started.service().output()).toList();
+		}
+	}
+
+	/**
+	 * Return the output of the services of a sample, started or not.
+	 * @param sample {@code sample-receiving} or {@code sample-calling}
+	 * @return their outputs, in start order
+	 */
+	String output(String sample) {
+		synchronized (this.services) {
+			return this.services.stream()
+				.filter((started) -> started.sample().equals(sample))
+				.map((started) -> started.service().output())
+				.collect(Collectors.joining());
 		}
 	}
 
@@ -133,9 +180,12 @@ final class SampleServices implements AutoCloseable {
 			List<Path> files) {
 		List<String> all = new ArrayList<>(arguments);
 		all.addAll(this.logging);
+		if (this.logDirectory != null) {
+			all.add("--logging.file.name=" + logFile(sample));
+		}
 		ServiceLauncher.Service service = this.launcher.start(sample, environment, all, files);
 		synchronized (this.services) {
-			this.services.add(service);
+			this.services.add(new Started(sample, service));
 		}
 		service.awaitOutput(ServiceLauncher.Service.STARTED, Duration.ofSeconds(120));
 		return service;
@@ -147,13 +197,13 @@ final class SampleServices implements AutoCloseable {
 
 	@Override
 	public void close() {
-		List<ServiceLauncher.Service> started;
+		List<Started> started;
 		synchronized (this.services) {
 			started = new ArrayList<>(this.services);
 			this.services.clear();
 		}
 		for (int i = started.size() - 1; i >= 0; i--) {
-			started.get(i).close();
+			started.get(i).service().close();
 		}
 	}
 
@@ -164,6 +214,9 @@ final class SampleServices implements AutoCloseable {
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
 		}
+	}
+
+	private record Started(String sample, ServiceLauncher.Service service) {
 	}
 
 }
