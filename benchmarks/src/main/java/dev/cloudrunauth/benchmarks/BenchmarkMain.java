@@ -57,19 +57,13 @@ public final class BenchmarkMain {
 		Path classes = Path.of(options.getOrDefault("classes", "target/classes")).toAbsolutePath();
 		Path logs = classes.getParent().resolve("benchmark-logs");
 		Files.createDirectories(logs);
-		List<String> withoutStarter = List.of();
-		String classpathFile = options.get("without-starter-classpath");
-		if (classpathFile != null && Files.exists(Path.of(classpathFile))) {
-			withoutStarter = Arrays.stream(Files.readString(Path.of(classpathFile)).trim().split(java.io.File.pathSeparator))
-				.filter((entry) -> !entry.isBlank())
-				.toList();
-		}
+		Path classpaths = Path.of(options.getOrDefault("classpaths", "classpaths")).toAbsolutePath();
 		String only = options.getOrDefault("only", "all");
 		Set<String> selected = new TreeSet<>();
 		if (!only.isBlank() && !only.equals("all")) {
 			selected.addAll(Arrays.asList(only.split(",")));
 		}
-		Context context = new Context(logs, withoutStarter, classes);
+		Context context = new Context(logs, classpaths, classes);
 		// 5 before 4, so that 4 can attribute its added cost to the decode time measured in 5
 		Map<String, Section> sections = new LinkedHashMap<>();
 		sections.put("1", CallingOverhead::run);
@@ -80,6 +74,7 @@ public final class BenchmarkMain {
 		sections.put("6", JwksUnderLoad::run);
 		sections.put("7", StartupTime::run);
 		sections.put("8", MemoryFootprint::run);
+		sections.put("9", StreamedBody::run);
 		ZonedDateTime started = ZonedDateTime.now();
 		long startNanos = System.nanoTime();
 		double loadBefore = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
