@@ -5,8 +5,8 @@ import org.junit.platform.launcher.LauncherSessionListener;
 import org.slf4j.bridge.SLF4JBridgeHandler;
 
 /**
- * Sends java.util.logging (google-http-client's) to the test logging, which Spring Boot does only for applications it
- * starts itself.
+ * Sends java.util.logging (google-http-client's) to the test logging, which Spring Boot
+ * does only for applications it starts itself.
  */
 public class JulToSlf4jSessionListener implements LauncherSessionListener {
 

@@ -10,8 +10,9 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Runs after every unit test of this module (failsafe runs after surefire), whose scenarios minted, sent, verified
- * and rejected tokens of every kind with the library, Spring Security and google-auth-library logging at TRACE.
+ * Runs after every unit test of this module (failsafe runs after surefire), whose
+ * scenarios minted, sent, verified and rejected tokens of every kind with the library,
+ * Spring Security and google-auth-library logging at TRACE.
  */
 class NoTokenInTestLogsIT {
 

@@ -9,8 +9,9 @@ import org.springframework.core.env.StandardEnvironment;
 import org.springframework.core.env.SystemEnvironmentPropertySource;
 
 /**
- * Process environment variables for a test's application context, such as {@code K_SERVICE}, which the library reads
- * from the system-environment property source only.
+ * Process environment variables for a test's application context, such as
+ * {@code K_SERVICE}, which the library reads from the system-environment property source
+ * only.
  */
 public final class ProcessEnvironments {
 
@@ -18,7 +19,8 @@ public final class ProcessEnvironments {
 	}
 
 	/**
-	 * Return an initializer that adds variables to the context's system-environment property source.
+	 * Return an initializer that adds variables to the context's system-environment
+	 * property source.
 	 * @param variables names and values, alternately
 	 * @return the initializer
 	 */

@@ -35,20 +35,25 @@ import org.springframework.core.convert.TypeDescriptor;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The documentation against the code. Reads the configuration metadata that spring-boot-configuration-processor
- * generated into this module's {@code target/classes} (with {@code additional-spring-configuration-metadata.json}
- * merged in), and checks the Markdown of the repository ({@code README.md}, {@code docs/*.md},
+ * The documentation against the code. Reads the configuration metadata that
+ * spring-boot-configuration-processor generated into this module's {@code target/classes}
+ * (with {@code additional-spring-configuration-metadata.json} merged in), and checks the
+ * Markdown of the repository ({@code README.md}, {@code docs/*.md},
  * {@code benchmarks/README.md}):
  * <ul>
- * <li>every property has exactly one row in a property table of {@code docs/} (first column {@code Property}, the
- * name in backticks), whose {@code Default} column holds the metadata's default in backticks, or says that there is
- * none or that it is computed;</li>
- * <li>every {@code cloudrun.auth.} and {@code management.health.cloudrun-} name, and every
- * {@code CLOUDRUN_AUTH_} environment variable, in the Markdown is a property, a prefix of one, a documented map key
- * pattern such as {@code cloudrun.auth.calling.targets.<name>.url}, or a meter of a {@code Meter} table;</li>
+ * <li>every property has exactly one row in a property table of {@code docs/} (first
+ * column {@code Property}, the name in backticks), whose {@code Default} column holds the
+ * metadata's default in backticks, or says that there is none or that it is
+ * computed;</li>
+ * <li>every {@code cloudrun.auth.} and {@code management.health.cloudrun-} name, and
+ * every {@code CLOUDRUN_AUTH_} environment variable, in the Markdown is a property, a
+ * prefix of one, a documented map key pattern such as
+ * {@code cloudrun.auth.calling.targets.<name>.url}, or a meter of a {@code Meter}
+ * table;</li>
  * <li>the defaults the metadata states are those of the code;</li>
  * <li>every relative link resolves, headings included;</li>
- * <li>the README stays short, starts with the demo and the tests, and links every document of {@code docs/}.</li>
+ * <li>the README stays short, starts with the demo and the tests, and links every
+ * document of {@code docs/}.</li>
  * </ul>
  * Each check reports everything it finds wrong at once.
  */
@@ -288,8 +293,7 @@ class PropertiesDocumentationTests {
 			.filter((line) -> !line.isEmpty())
 			.toList();
 		assertThat(commands).as("the first commands of README.md").startsWith("./demo", "./mvnw -B verify");
-		assertThat(String.join("\n", readme.subList(0, fence)))
-			.as("README.md before its first commands")
+		assertThat(String.join("\n", readme.subList(0, fence))).as("README.md before its first commands")
 			.doesNotContain("```");
 		String text = String.join("\n", readme);
 		List<String> unlinked = new ArrayList<>();
@@ -311,7 +315,8 @@ class PropertiesDocumentationTests {
 	}
 
 	/**
-	 * This module's generated metadata, from the test class path: other jars there have their own.
+	 * This module's generated metadata, from the test class path: other jars there have
+	 * their own.
 	 */
 	private static Path metadataOf(Path module) throws IOException, URISyntaxException {
 		Path expected = module.resolve("target/classes").resolve(METADATA).normalize();
@@ -335,8 +340,9 @@ class PropertiesDocumentationTests {
 	}
 
 	/**
-	 * The names under which a property is documented: its own, or for a map of objects, each field of its values
-	 * under a placeholder key ({@code cloudrun.auth.calling.targets.<*>.url}).
+	 * The names under which a property is documented: its own, or for a map of objects,
+	 * each field of its values under a placeholder key
+	 * ({@code cloudrun.auth.calling.targets.<*>.url}).
 	 */
 	private static List<String> documentedNames(Property property) {
 		Class<?> valueType = mapValueType(property);
@@ -426,7 +432,8 @@ class PropertiesDocumentationTests {
 	}
 
 	/**
-	 * Meter names: the first column of every table of {@code docs/} whose first header is {@code Meter}.
+	 * Meter names: the first column of every table of {@code docs/} whose first header is
+	 * {@code Meter}.
 	 */
 	private static Set<String> meters() {
 		Set<String> meters = new TreeSet<>();

@@ -17,14 +17,16 @@ public final class StartupFailures {
 	}
 
 	/**
-	 * Assert that the context failed with an {@link InvalidConfigurationPropertyValueException} for the property.
+	 * Assert that the context failed with an
+	 * {@link InvalidConfigurationPropertyValueException} for the property.
 	 * @param context the context
 	 * @param property the property
 	 * @return an assertion on the exception, for its message
 	 */
 	public static AbstractThrowableAssert<?, ? extends Throwable> assertInvalidProperty(
 			ApplicationContextAssertProvider<?> context, String property) {
-		InvalidConfigurationPropertyValueException failure = cause(context, InvalidConfigurationPropertyValueException.class);
+		InvalidConfigurationPropertyValueException failure = cause(context,
+				InvalidConfigurationPropertyValueException.class);
 		assertThat(failure.getName()).isEqualTo(property);
 		return assertThat(failure);
 	}

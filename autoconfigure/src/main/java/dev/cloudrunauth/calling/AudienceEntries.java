@@ -8,8 +8,9 @@ import com.github.benmanes.caffeine.cache.RemovalCause;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The audiences tokens are held for, at most {@code maxAudiences}: beyond that Caffeine evicts the one it expects to
- * be used least, and the evicted entry is retired so that its queued refresh is cancelled.
+ * The audiences tokens are held for, at most {@code maxAudiences}: beyond that Caffeine
+ * evicts the one it expects to be used least, and the evicted entry is retired so that
+ * its queued refresh is cancelled.
  */
 final class AudienceEntries {
 
@@ -20,7 +21,8 @@ final class AudienceEntries {
 	AudienceEntries(int maxAudiences) {
 		this.entries = Caffeine.newBuilder()
 			.maximumSize(maxAudiences)
-			// evict on the thread that added the audience rather than later on the common pool, so the bound and the
+			// evict on the thread that added the audience rather than later on the common
+			// pool, so the bound and the
 			// cancelled refreshes follow each insert as closely as Caffeine allows
 			.executor(Runnable::run)
 			.evictionListener((String audience, AudienceEntry entry, RemovalCause cause) -> {

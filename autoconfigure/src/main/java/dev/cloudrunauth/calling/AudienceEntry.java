@@ -9,8 +9,8 @@ import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
- * What is held for one audience: its token, the mint in flight, the last failure, whether it was used since the last
- * mint, and its queued refresh.
+ * What is held for one audience: its token, the mint in flight, the last failure, whether
+ * it was used since the last mint, and its queued refresh.
  */
 final class AudienceEntry {
 
@@ -62,7 +62,8 @@ final class AudienceEntry {
 	}
 
 	void markUsed() {
-		// every call reads the flag but only the first after a mint writes it, so calls do not contend on its line
+		// every call reads the flag but only the first after a mint writes it, so calls
+		// do not contend on its line
 		if (!this.used) {
 			this.used = true;
 		}
@@ -92,10 +93,12 @@ final class AudienceEntry {
 	}
 
 	/**
-	 * Retire the entry once it has left the cache: its queued refresh is cancelled and none is queued after.
+	 * Retire the entry once it has left the cache: its queued refresh is cancelled and
+	 * none is queued after.
 	 */
 	synchronized void retire() {
-		// Caffeine calls the eviction listener while its map still holds the entry: only this flag tells it is gone
+		// Caffeine calls the eviction listener while its map still holds the entry: only
+		// this flag tells it is gone
 		this.retired = true;
 		cancelRefresh();
 	}

@@ -3,8 +3,9 @@ package dev.cloudrunauth.calling;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * {@code "Bearer " + token}, built once per token rather than once per request: a token is about 1 KB and is reused
- * for most of an hour. One entry per audience, so the size is bounded by the configured targets.
+ * {@code "Bearer " + token}, built once per token rather than once per request: a token
+ * is about 1 KB and is reused for most of an hour. One entry per audience, so the size is
+ * bounded by the configured targets.
  */
 final class BearerHeaderValues {
 

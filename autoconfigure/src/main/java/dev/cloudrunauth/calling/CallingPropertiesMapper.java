@@ -20,8 +20,8 @@ import org.springframework.core.io.Resource;
 import org.springframework.util.StringUtils;
 
 /**
- * Turns {@link CloudRunCallingProperties} into targets and a token source, failing on values that cannot work with a
- * message that names the property.
+ * Turns {@link CloudRunCallingProperties} into targets and a token source, failing on
+ * values that cannot work with a message that names the property.
  */
 final class CallingPropertiesMapper {
 
@@ -57,8 +57,8 @@ final class CallingPropertiesMapper {
 		}
 		String problem = CallingTarget.problemWith(uri);
 		if (problem != null) {
-			throw new InvalidConfigurationPropertyValueException(property, url, "The URL " + problem
-					+ ", such as https://receiving-123456789012.us-central1.run.app");
+			throw new InvalidConfigurationPropertyValueException(property, url,
+					"The URL " + problem + ", such as https://receiving-123456789012.us-central1.run.app");
 		}
 		String audience = target.getAudience();
 		if (audience != null && !StringUtils.hasText(audience)) {
@@ -100,7 +100,8 @@ final class CallingPropertiesMapper {
 		if (impersonate != null) {
 			if (!impersonate.trim().matches("[^@\\s]+@[^@\\s]+")) {
 				throw new InvalidConfigurationPropertyValueException(PREFIX + "impersonate-service-account",
-						impersonate, "Must be a service account email, such as caller@my-project.iam.gserviceaccount.com");
+						impersonate,
+						"Must be a service account email, such as caller@my-project.iam.gserviceaccount.com");
 			}
 			builder.impersonateServiceAccount(impersonate.trim());
 			credentialsDescription = "impersonation of " + impersonate.trim() + " over " + credentialsDescription;
@@ -111,8 +112,8 @@ final class CallingPropertiesMapper {
 		builder.refreshBeforeExpiry(notNegative("refresh-before-expiry", properties.getRefreshBeforeExpiry()));
 		builder.timeout(positive("timeout", properties.getTimeout()));
 		if (properties.getMaxAudiences() < 1) {
-			throw new InvalidConfigurationPropertyValueException(PREFIX + "max-audiences",
-					properties.getMaxAudiences(), "Must be at least 1");
+			throw new InvalidConfigurationPropertyValueException(PREFIX + "max-audiences", properties.getMaxAudiences(),
+					"Must be at least 1");
 		}
 		builder.maxAudiences(properties.getMaxAudiences());
 		Duration initial = positive("backoff.initial", properties.getBackoff().getInitial());

@@ -10,9 +10,10 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.util.Assert;
 
 /**
- * A service that calls are authenticated to: requests with its URL's scheme, host and port, and a path under its
- * URL's path however a server resolves dot segments, encoded dots, {@code ;} parameters and repeated slashes (and
- * without an encoded slash or backslash, unless the URL has no path), carry an ID token for its audience.
+ * A service that calls are authenticated to: requests with its URL's scheme, host and
+ * port, and a path under its URL's path however a server resolves dot segments, encoded
+ * dots, {@code ;} parameters and repeated slashes (and without an encoded slash or
+ * backslash, unless the URL has no path), carry an ID token for its audience.
  */
 public final class CallingTarget {
 
@@ -61,8 +62,9 @@ public final class CallingTarget {
 	}
 
 	/**
-	 * Return the default audience for a URL: its scheme, host and, unless it is the scheme's default, port. For a
-	 * Cloud Run traffic tag URL ({@code https://TAG---SERVICE-...run.app}) the tag is dropped, because the audience
+	 * Return the default audience for a URL: its scheme, host and, unless it is the
+	 * scheme's default, port. For a Cloud Run traffic tag URL
+	 * ({@code https://TAG---SERVICE-...run.app}) the tag is dropped, because the audience
 	 * stays the service's URL when a tag is called.
 	 * @param url the target URL
 	 * @return {@code scheme://host[:port]}
@@ -171,7 +173,8 @@ public final class CallingTarget {
 	@Override
 	public boolean equals(Object other) {
 		return this == other || (other instanceof CallingTarget target && this.name.equals(target.name)
-				&& this.url.equals(target.url) && this.audience.equals(target.audience) && this.header == target.header);
+				&& this.url.equals(target.url) && this.audience.equals(target.audience)
+				&& this.header == target.header);
 	}
 
 	@Override

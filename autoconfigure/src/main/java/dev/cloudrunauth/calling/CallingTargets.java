@@ -16,7 +16,8 @@ public final class CallingTargets {
 
 	/**
 	 * Create targets.
-	 * @param targets the targets; where several match a request, the one with the longest path wins
+	 * @param targets the targets; where several match a request, the one with the longest
+	 * path wins
 	 */
 	public CallingTargets(List<CallingTarget> targets) {
 		Assert.notNull(targets, "targets cannot be null");
@@ -26,8 +27,9 @@ public final class CallingTargets {
 	/**
 	 * Return the target a request URL is for.
 	 * @param uri the request URL
-	 * @return the target whose scheme, host and port equal the URL's and whose path the URL's path is under however
-	 * a server resolves it (see {@link CallingTarget}), or {@code null} if there is none
+	 * @return the target whose scheme, host and port equal the URL's and whose path the
+	 * URL's path is under however a server resolves it (see {@link CallingTarget}), or
+	 * {@code null} if there is none
 	 */
 	public @Nullable CallingTarget match(URI uri) {
 		if (this.targets.isEmpty()) {

@@ -14,9 +14,10 @@ import org.springframework.util.Assert;
 import org.springframework.util.function.SingletonSupplier;
 
 /**
- * Sends {@code WebClient} requests to {@link CallingTargets targets} through a connector that does not follow
- * redirects, and all others through the usual one, so that an ID token is never carried to the URL a redirect names;
- * a target's 3xx response is returned to the caller instead.
+ * Sends {@code WebClient} requests to {@link CallingTargets targets} through a connector
+ * that does not follow redirects, and all others through the usual one, so that an ID
+ * token is never carried to the URL a redirect names; a target's 3xx response is returned
+ * to the caller instead.
  *
  * @see CallingTargetsClientHttpRequestFactory
  */
@@ -31,8 +32,8 @@ public final class CallingTargetsClientHttpConnector implements ClientHttpConnec
 	/**
 	 * Create a connector.
 	 * @param connector the connector for requests that are not calls to targets
-	 * @param nonRedirectingConnector the connector for calls to targets, which must not follow redirects; created on
-	 * first use
+	 * @param nonRedirectingConnector the connector for calls to targets, which must not
+	 * follow redirects; created on first use
 	 * @param targets the targets
 	 */
 	public CallingTargetsClientHttpConnector(ClientHttpConnector connector,

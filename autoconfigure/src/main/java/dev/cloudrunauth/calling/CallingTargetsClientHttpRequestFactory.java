@@ -13,11 +13,13 @@ import org.springframework.util.Assert;
 import org.springframework.util.function.SingletonSupplier;
 
 /**
- * Sends requests to {@link CallingTargets targets} through a request factory that does not follow redirects, and all
- * others through the usual one, untouched; given an {@link IdTokenSource}, it also adds an ID token to the requests to
- * targets, without buffering their bodies. HTTP clients copy request headers to the URL a redirect names, whatever its
- * origin (the JDK's {@code HttpClient} copies {@code Authorization} too), so a call carrying an ID token must not be
- * redirected automatically: a target's 3xx response is returned to the caller instead.
+ * Sends requests to {@link CallingTargets targets} through a request factory that does
+ * not follow redirects, and all others through the usual one, untouched; given an
+ * {@link IdTokenSource}, it also adds an ID token to the requests to targets, without
+ * buffering their bodies. HTTP clients copy request headers to the URL a redirect names,
+ * whatever its origin (the JDK's {@code HttpClient} copies {@code Authorization} too), so
+ * a call carrying an ID token must not be redirected automatically: a target's 3xx
+ * response is returned to the caller instead.
  */
 public final class CallingTargetsClientHttpRequestFactory implements ClientHttpRequestFactory {
 
@@ -30,11 +32,11 @@ public final class CallingTargetsClientHttpRequestFactory implements ClientHttpR
 	private final @Nullable IdTokenHeaders headers;
 
 	/**
-	 * Create a factory that only routes requests, for clients that add tokens some other way, such as
-	 * {@link IdTokenClientHttpRequestInterceptor}.
+	 * Create a factory that only routes requests, for clients that add tokens some other
+	 * way, such as {@link IdTokenClientHttpRequestInterceptor}.
 	 * @param factory the factory for requests that are not calls to targets
-	 * @param nonRedirectingFactory the factory for calls to targets, which must not follow redirects; created on
-	 * first use
+	 * @param nonRedirectingFactory the factory for calls to targets, which must not
+	 * follow redirects; created on first use
 	 * @param targets the targets
 	 */
 	public CallingTargetsClientHttpRequestFactory(ClientHttpRequestFactory factory,
@@ -43,14 +45,15 @@ public final class CallingTargetsClientHttpRequestFactory implements ClientHttpR
 	}
 
 	/**
-	 * Create a factory whose requests to targets carry ID tokens: in the target's header, or in
-	 * {@code X-Serverless-Authorization} beside an {@code Authorization} header of the application's own, and none
-	 * beside an {@code X-Serverless-Authorization} header the request already has. The token is added after the
-	 * application has set its headers: when the body is first asked for with {@code getBody()}, or when the request
-	 * is executed if its body is streamed ({@code setBody}) or absent.
+	 * Create a factory whose requests to targets carry ID tokens: in the target's header,
+	 * or in {@code X-Serverless-Authorization} beside an {@code Authorization} header of
+	 * the application's own, and none beside an {@code X-Serverless-Authorization} header
+	 * the request already has. The token is added after the application has set its
+	 * headers: when the body is first asked for with {@code getBody()}, or when the
+	 * request is executed if its body is streamed ({@code setBody}) or absent.
 	 * @param factory the factory for requests that are not calls to targets
-	 * @param nonRedirectingFactory the factory for calls to targets, which must not follow redirects; created on
-	 * first use
+	 * @param nonRedirectingFactory the factory for calls to targets, which must not
+	 * follow redirects; created on first use
 	 * @param targets the targets
 	 * @param source where tokens come from
 	 */

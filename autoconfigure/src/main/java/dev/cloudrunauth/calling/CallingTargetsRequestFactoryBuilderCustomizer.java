@@ -1,6 +1,6 @@
 package dev.cloudrunauth.calling;
 
-   import org.jspecify.annotations.Nullable;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.http.client.ClientHttpRequestFactoryBuilder;
 import org.springframework.boot.http.client.HttpClientSettings;
@@ -10,9 +10,10 @@ import org.springframework.core.Ordered;
 import org.springframework.http.client.ClientHttpRequestFactory;
 
 /**
- * Makes the request factories of Spring Boot's {@code RestClient} and {@code RestTemplate} builders add ID tokens to
- * calls to targets and send them through a variant of themselves that does not follow redirects. Runs after other
- * customizers, which may expect the builder's own type.
+ * Makes the request factories of Spring Boot's {@code RestClient} and
+ * {@code RestTemplate} builders add ID tokens to calls to targets and send them through a
+ * variant of themselves that does not follow redirects. Runs after other customizers,
+ * which may expect the builder's own type.
  */
 final class CallingTargetsRequestFactoryBuilderCustomizer
 		implements ClientHttpRequestFactoryBuilderCustomizer<ClientHttpRequestFactoryBuilder<?>>, Ordered {

@@ -22,10 +22,11 @@ import org.springframework.http.client.ClientHttpRequestInterceptor;
 import org.springframework.web.reactive.function.client.ExchangeFilterFunction;
 
 /**
- * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration Auto-configuration} of the calling side: an
- * {@link IdTokenSource} whose mints are observed, the request factory and filter that add its tokens to every
- * {@code RestClient}, {@code RestTemplate} and {@code WebClient} call to a configured target, an interceptor for
- * clients built by hand, and the token cache's meters.
+ * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration
+ * Auto-configuration} of the calling side: an {@link IdTokenSource} whose mints are
+ * observed, the request factory and filter that add its tokens to every
+ * {@code RestClient}, {@code RestTemplate} and {@code WebClient} call to a configured
+ * target, an interceptor for clients built by hand, and the token cache's meters.
  *
  * @see CloudRunCallingProperties
  */

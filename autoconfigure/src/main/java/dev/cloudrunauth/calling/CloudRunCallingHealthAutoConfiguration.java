@@ -9,8 +9,8 @@ import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.annotation.Bean;
 
 /**
- * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration Auto-configuration} of the
- * {@code cloudRunCalling} health contributor.
+ * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration
+ * Auto-configuration} of the {@code cloudRunCalling} health contributor.
  */
 @AutoConfiguration(after = CloudRunCallingAutoConfiguration.class)
 @ConditionalOnClass({ HealthIndicator.class, com.google.auth.oauth2.IdTokenProvider.class })

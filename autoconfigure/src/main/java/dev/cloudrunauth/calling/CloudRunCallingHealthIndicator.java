@@ -12,9 +12,9 @@ import org.springframework.boot.health.contributor.AbstractHealthIndicator;
 import org.springframework.boot.health.contributor.Health;
 
 /**
- * Health of the calling side: for each target, whether a valid token is held, when it expires and the last mint
- * error. Down when a target has no valid token and its last mint failed. Only reads what is cached: a health check
- * never mints a token.
+ * Health of the calling side: for each target, whether a valid token is held, when it
+ * expires and the last mint error. Down when a target has no valid token and its last
+ * mint failed. Only reads what is cached: a health check never mints a token.
  */
 class CloudRunCallingHealthIndicator extends AbstractHealthIndicator {
 
@@ -53,8 +53,9 @@ class CloudRunCallingHealthIndicator extends AbstractHealthIndicator {
 			}
 			targets.put(target.getName(), details);
 		}
-		builder.status(down ? org.springframework.boot.health.contributor.Status.DOWN
-				: org.springframework.boot.health.contributor.Status.UP)
+		builder
+			.status(down ? org.springframework.boot.health.contributor.Status.DOWN
+					: org.springframework.boot.health.contributor.Status.UP)
 			.withDetail("credentials", this.source.credentials())
 			.withDetail("targets", targets);
 	}

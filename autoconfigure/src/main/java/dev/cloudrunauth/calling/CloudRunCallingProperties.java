@@ -4,13 +4,14 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
- import org.jspecify.annotations.Nullable;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.core.io.Resource;
 
 /**
- * Configuration properties of the calling side: which services get an ID token, and where tokens come from.
+ * Configuration properties of the calling side: which services get an ID token, and where
+ * tokens come from.
  */
 @ConfigurationProperties("cloudrun.auth.calling")
 public class CloudRunCallingProperties {
@@ -21,28 +22,31 @@ public class CloudRunCallingProperties {
 	private boolean enabled = true;
 
 	/**
-	 * Header that carries the ID token, unless a target names its own. When a request already has an Authorization
-	 * header of its own, the token goes in X-Serverless-Authorization instead; a request that already has
+	 * Header that carries the ID token, unless a target names its own. When a request
+	 * already has an Authorization header of its own, the token goes in
+	 * X-Serverless-Authorization instead; a request that already has
 	 * X-Serverless-Authorization gets no token.
 	 */
 	private IdTokenHeader header = IdTokenHeader.AUTHORIZATION;
 
 	/**
-	 * Location of a credentials file, typically a service account key, to mint ID tokens with. Application Default
-	 * Credentials when not set.
+	 * Location of a credentials file, typically a service account key, to mint ID tokens
+	 * with. Application Default Credentials when not set.
 	 */
 	private @Nullable Resource credentialsLocation;
 
 	/**
-	 * Service account to mint ID tokens as, impersonated with the other credentials, which need
-	 * roles/iam.serviceAccountOpenIdTokenCreator on it. Needed with user credentials and workload identity
-	 * federation, which cannot mint ID tokens themselves.
+	 * Service account to mint ID tokens as, impersonated with the other credentials,
+	 * which need roles/iam.serviceAccountOpenIdTokenCreator on it. Needed with user
+	 * credentials and workload identity federation, which cannot mint ID tokens
+	 * themselves.
 	 */
 	private @Nullable String impersonateServiceAccount;
 
 	/**
-	 * How long before a token expires to mint the next one, in the background. At most half a token's lifetime is
-	 * used, and no less than the 5 s before expiry from which a token is no longer handed out.
+	 * How long before a token expires to mint the next one, in the background. At most
+	 * half a token's lifetime is used, and no less than the 5 s before expiry from which
+	 * a token is no longer handed out.
 	 */
 	private Duration refreshBeforeExpiry = Duration.ofMinutes(5);
 
@@ -52,8 +56,8 @@ public class CloudRunCallingProperties {
 	private Duration timeout = Duration.ofSeconds(10);
 
 	/**
-	 * Maximum number of audiences whose tokens are cached; beyond it, the one least likely to be used again is
-	 * evicted and its refresh cancelled.
+	 * Maximum number of audiences whose tokens are cached; beyond it, the one least
+	 * likely to be used again is evicted and its refresh cancelled.
 	 */
 	private int maxAudiences = 100;
 
@@ -138,12 +142,14 @@ public class CloudRunCallingProperties {
 	public static class Backoff {
 
 		/**
-		 * Delay before the first retry of a failed mint, plus up to a fifth of it at random.
+		 * Delay before the first retry of a failed mint, plus up to a fifth of it at
+		 * random.
 		 */
 		private Duration initial = Duration.ofSeconds(1);
 
 		/**
-		 * Longest delay between retries; the delay doubles after each failure up to it, with random jitter.
+		 * Longest delay between retries; the delay doubles after each failure up to it,
+		 * with random jitter.
 		 */
 		private Duration max = Duration.ofSeconds(30);
 
@@ -171,13 +177,15 @@ public class CloudRunCallingProperties {
 	public static class Target {
 
 		/**
-		 * URL of the service. Requests with its scheme, host and port, and a path under its path, get the token.
+		 * URL of the service. Requests with its scheme, host and port, and a path under
+		 * its path, get the token.
 		 */
 		private @Nullable String url;
 
 		/**
-		 * Audience of the token. Defaults to the URL's scheme, host and (non-default) port, which is what Cloud Run
-		 * expects; set it for custom audiences or Cloud Functions (host and path).
+		 * Audience of the token. Defaults to the URL's scheme, host and (non-default)
+		 * port, which is what Cloud Run expects; set it for custom audiences or Cloud
+		 * Functions (host and path).
 		 */
 		private @Nullable String audience;
 

@@ -9,8 +9,8 @@ import com.google.auth.oauth2.GoogleCredentials;
 import org.springframework.core.io.Resource;
 
 /**
- * Loads the credentials that mint tokens, or that impersonation starts from: Application Default Credentials, a
- * credentials file, or given credentials.
+ * Loads the credentials that mint tokens, or that impersonation starts from: Application
+ * Default Credentials, a credentials file, or given credentials.
  */
 interface CredentialsLoader {
 

@@ -5,9 +5,10 @@ import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationConvention;
 
 /**
- * Names the observation of an ID token mint {@code cloudrun.auth.token.mints}, with the low-cardinality keys
- * {@code target} and {@code outcome} ({@code success}, {@code failure}, {@code unknown} while it runs) and the
- * high-cardinality key {@code audience}.
+ * Names the observation of an ID token mint {@code cloudrun.auth.token.mints}, with the
+ * low-cardinality keys {@code target} and {@code outcome} ({@code success},
+ * {@code failure}, {@code unknown} while it runs) and the high-cardinality key
+ * {@code audience}.
  */
 final class DefaultIdTokenMintObservationConvention implements ObservationConvention<IdTokenMintContext> {
 
@@ -25,7 +26,8 @@ final class DefaultIdTokenMintObservationConvention implements ObservationConven
 
 	@Override
 	public KeyValues getLowCardinalityKeyValues(IdTokenMintContext context) {
-		// explicit rather than left to the error key of Micrometer's timer, so the meter keeps the tags it always had
+		// explicit rather than left to the error key of Micrometer's timer, so the meter
+		// keeps the tags it always had
 		return KeyValues.of("target", context.getTarget(), "outcome", outcome(context));
 	}
 

@@ -3,14 +3,15 @@ package dev.cloudrunauth.calling;
 import java.util.regex.Pattern;
 
 /**
- * Failure messages with anything shaped like a JWS cut out: a credential library's message may quote what a server
- * answered, and it ends up in logs, health details, exception messages and observations.
+ * Failure messages with anything shaped like a JWS cut out: a credential library's
+ * message may quote what a server answered, and it ends up in logs, health details,
+ * exception messages and observations.
  */
 final class FailureMessages {
 
 	/**
-	 * A header that starts with the base64url of <code>{"</code>, then claims and a signature (or what is left of
-	 * them); host names and URLs do not look like this.
+	 * A header that starts with the base64url of <code>{"</code>, then claims and a
+	 * signature (or what is left of them); host names and URLs do not look like this.
 	 */
 	private static final Pattern JWS_SHAPED = Pattern.compile("eyJ[A-Za-z0-9_-]*\\.[A-Za-z0-9_-]+(\\.[A-Za-z0-9_-]*)?");
 

@@ -16,16 +16,18 @@ import com.google.auth.oauth2.UserCredentials;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Mints ID tokens with google-auth-library-java's {@link IdTokenProvider}. Credentials are resolved on the first mint,
- * not at construction, because Application Default Credentials may probe the metadata server.
+ * Mints ID tokens with google-auth-library-java's {@link IdTokenProvider}. Credentials
+ * are resolved on the first mint, not at construction, because Application Default
+ * Credentials may probe the metadata server.
  */
 final class GoogleCredentialsIdTokenMinter implements IdTokenMinter {
 
 	static final String CLOUD_PLATFORM_SCOPE = "https://www.googleapis.com/auth/cloud-platform";
 
 	/**
-	 * {@code FORMAT_FULL} makes the metadata server include {@code email}; {@code INCLUDE_EMAIL} does the same for
-	 * impersonation. Each credential type ignores the option that is not its own.
+	 * {@code FORMAT_FULL} makes the metadata server include {@code email};
+	 * {@code INCLUDE_EMAIL} does the same for impersonation. Each credential type ignores
+	 * the option that is not its own.
 	 */
 	private static final List<IdTokenProvider.Option> OPTIONS = List.of(IdTokenProvider.Option.FORMAT_FULL,
 			IdTokenProvider.Option.INCLUDE_EMAIL);

@@ -14,10 +14,11 @@ import org.springframework.core.io.Resource;
 import org.springframework.util.Assert;
 
 /**
- * {@link IdTokenSource} backed by google-auth-library-java: Application Default Credentials (a key file named by
- * {@code GOOGLE_APPLICATION_CREDENTIALS}, gcloud's file, or the metadata server), an explicit key file, given
- * credentials, or impersonation of a service account over any of those. Tokens are cached per audience and minted
- * ahead of expiry in the background.
+ * {@link IdTokenSource} backed by google-auth-library-java: Application Default
+ * Credentials (a key file named by {@code GOOGLE_APPLICATION_CREDENTIALS}, gcloud's file,
+ * or the metadata server), an explicit key file, given credentials, or impersonation of a
+ * service account over any of those. Tokens are cached per audience and minted ahead of
+ * expiry in the background.
  */
 public final class GoogleIdTokenSource implements IdTokenSource, AutoCloseable {
 
@@ -73,7 +74,8 @@ public final class GoogleIdTokenSource implements IdTokenSource, AutoCloseable {
 	}
 
 	/**
-	 * Return how many calls found no usable token and waited for (or failed to get) a mint.
+	 * Return how many calls found no usable token and waited for (or failed to get) a
+	 * mint.
 	 * @return the count
 	 */
 	long cacheMisses() {
@@ -132,8 +134,8 @@ public final class GoogleIdTokenSource implements IdTokenSource, AutoCloseable {
 		}
 
 		/**
-		 * Mint with the credentials in a JSON file, typically a service account key, instead of Application Default
-		 * Credentials. The file is read on the first mint.
+		 * Mint with the credentials in a JSON file, typically a service account key,
+		 * instead of Application Default Credentials. The file is read on the first mint.
 		 * @param location the file
 		 * @return this builder
 		 */
@@ -144,8 +146,9 @@ public final class GoogleIdTokenSource implements IdTokenSource, AutoCloseable {
 		}
 
 		/**
-		 * Mint as the given service account, impersonated through the IAM Credentials API with the other credentials,
-		 * which need {@code roles/iam.serviceAccountOpenIdTokenCreator} on it.
+		 * Mint as the given service account, impersonated through the IAM Credentials API
+		 * with the other credentials, which need
+		 * {@code roles/iam.serviceAccountOpenIdTokenCreator} on it.
 		 * @param serviceAccountEmail the service account
 		 * @return this builder
 		 */
@@ -166,7 +169,8 @@ public final class GoogleIdTokenSource implements IdTokenSource, AutoCloseable {
 		}
 
 		/**
-		 * Mint the next token this long before the current one expires (at most half a token's lifetime).
+		 * Mint the next token this long before the current one expires (at most half a
+		 * token's lifetime).
 		 * @param refreshBeforeExpiry the refresh margin
 		 * @return this builder
 		 */
@@ -189,7 +193,8 @@ public final class GoogleIdTokenSource implements IdTokenSource, AutoCloseable {
 		}
 
 		/**
-		 * Cache tokens for at most this many audiences, evicting those least likely to be used again.
+		 * Cache tokens for at most this many audiences, evicting those least likely to be
+		 * used again.
 		 * @param maxAudiences the bound
 		 * @return this builder
 		 */
@@ -200,7 +205,8 @@ public final class GoogleIdTokenSource implements IdTokenSource, AutoCloseable {
 		}
 
 		/**
-		 * Retry a failed mint after {@code initial}, doubling up to {@code max}, each delay with random jitter.
+		 * Retry a failed mint after {@code initial}, doubling up to {@code max}, each
+		 * delay with random jitter.
 		 * @param initial the first delay
 		 * @param max the longest delay
 		 * @return this builder
@@ -238,7 +244,8 @@ public final class GoogleIdTokenSource implements IdTokenSource, AutoCloseable {
 		}
 
 		/**
-		 * Build the source. No credentials are loaded and no request is made until the first token is asked for.
+		 * Build the source. No credentials are loaded and no request is made until the
+		 * first token is asked for.
 		 * @return the source
 		 */
 		public GoogleIdTokenSource build() {

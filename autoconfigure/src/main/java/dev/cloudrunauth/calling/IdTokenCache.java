@@ -17,11 +17,13 @@ import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 import org.springframework.util.backoff.BackOff;
 
 /**
- * Caches minted ID tokens per audience. Once a token exists, requests read it without locks or waiting: the next one
- * is minted in the background {@code refreshBeforeExpiry} ahead of expiry, as long as the audience is in use. At most
- * one mint per audience runs at a time, however many threads ask. A token is never handed out within
- * {@link CachedIdToken#EXPIRY_MARGIN} of its expiry. After a failed mint, minting is retried with backoff while the
- * current token is valid; without a valid token, requests fail fast until the backoff has passed.
+ * Caches minted ID tokens per audience. Once a token exists, requests read it without
+ * locks or waiting: the next one is minted in the background {@code refreshBeforeExpiry}
+ * ahead of expiry, as long as the audience is in use. At most one mint per audience runs
+ * at a time, however many threads ask. A token is never handed out within
+ * {@link CachedIdToken#EXPIRY_MARGIN} of its expiry. After a failed mint, minting is
+ * retried with backoff while the current token is valid; without a valid token, requests
+ * fail fast until the backoff has passed.
  */
 final class IdTokenCache implements AutoCloseable {
 
@@ -114,7 +116,8 @@ final class IdTokenCache implements AutoCloseable {
 	}
 
 	/**
-	 * Return the held token if it may be handed out, starting the next mint if it is due; else count a miss.
+	 * Return the held token if it may be handed out, starting the next mint if it is due;
+	 * else count a miss.
 	 * @param entry the audience's entry
 	 * @param now the time of the call
 	 * @return the token, or {@code null} if a mint has to be waited for
@@ -189,7 +192,8 @@ final class IdTokenCache implements AutoCloseable {
 		}
 		entry.minted(token);
 		this.statistics.mints.increment();
-		// stopped before callers are told, so that a call that got the token finds the mint measured
+		// stopped before callers are told, so that a call that got the token finds the
+		// mint measured
 		observed.succeeded();
 		entry.inFlight().compareAndSet(mint, null);
 		mint.complete(token);
@@ -205,10 +209,12 @@ final class IdTokenCache implements AutoCloseable {
 		MintFailure failure = MintFailure.after(entry.failure(), ex, this.backOff, this.clock.millis());
 		entry.failed(failure);
 		this.statistics.failures.increment();
-		// the message without the cause: handlers may log or export both, and the cause's may quote a token
+		// the message without the cause: handlers may log or export both, and the cause's
+		// may quote a token
 		observed.failed(new IdTokenUnavailableException(entry.audience(), this.minter.describeCredentials(),
 				failure.message(), null));
-		// logged before the callers waiting for this mint are told, so that what they report follows the log
+		// logged before the callers waiting for this mint are told, so that what they
+		// report follows the log
 		logger.warn("Cannot mint ID token for audience '" + entry.audience() + "' from "
 				+ this.minter.describeCredentials() + " (attempt " + failure.consecutive() + "): " + failure.message());
 		entry.inFlight().compareAndSet(mint, null);

@@ -12,8 +12,9 @@ import org.springframework.http.client.ClientHttpRequest;
 import org.springframework.http.client.ClientHttpResponse;
 
 /**
- * A request to a target that gets its token once the application has set its headers and before anything is sent:
- * when its body is first asked for or, for a body that is streamed or absent, when it is executed.
+ * A request to a target that gets its token once the application has set its headers and
+ * before anything is sent: when its body is first asked for or, for a body that is
+ * streamed or absent, when it is executed.
  */
 sealed class IdTokenClientHttpRequest implements ClientHttpRequest permits IdTokenClientHttpRequest.Streaming {
 
@@ -94,7 +95,8 @@ sealed class IdTokenClientHttpRequest implements ClientHttpRequest permits IdTok
 
 		@Override
 		public void setBody(Body body) {
-			// the body is written when the request is executed, which adds the token first: headers the
+			// the body is written when the request is executed, which adds the token
+			// first: headers the
 			// application sets after this call still count
 			this.streaming.setBody(body);
 		}

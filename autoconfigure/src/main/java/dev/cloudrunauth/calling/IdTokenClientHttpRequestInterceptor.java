@@ -9,12 +9,14 @@ import org.springframework.http.client.ClientHttpResponse;
 import org.springframework.util.Assert;
 
 /**
- * Adds an ID token to each {@code RestClient} or {@code RestTemplate} request to a {@link CallingTargets target};
- * other requests pass unchanged. Like every {@code ClientHttpRequestInterceptor}, it makes the client hold each
- * request's whole body in memory before sending it, whether or not the request is to a target, so auto-configuration
- * no longer uses it: it adds tokens through {@link CallingTargetsClientHttpRequestFactory}, which streams bodies and
- * which clients built by hand should use too. Add this to clients that must keep their own request factory, with a
- * factory that does not follow redirects.
+ * Adds an ID token to each {@code RestClient} or {@code RestTemplate} request to a
+ * {@link CallingTargets target}; other requests pass unchanged. Like every
+ * {@code ClientHttpRequestInterceptor}, it makes the client hold each request's whole
+ * body in memory before sending it, whether or not the request is to a target, so
+ * auto-configuration no longer uses it: it adds tokens through
+ * {@link CallingTargetsClientHttpRequestFactory}, which streams bodies and which clients
+ * built by hand should use too. Add this to clients that must keep their own request
+ * factory, with a factory that does not follow redirects.
  */
 public final class IdTokenClientHttpRequestInterceptor implements ClientHttpRequestInterceptor {
 

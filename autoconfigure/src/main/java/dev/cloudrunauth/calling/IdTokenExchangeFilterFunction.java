@@ -9,9 +9,10 @@ import org.springframework.web.reactive.function.client.ExchangeFilterFunction;
 import org.springframework.web.reactive.function.client.ExchangeFunction;
 
 /**
- * Adds an ID token to each {@code WebClient} request to a {@link CallingTargets target}; other requests pass
- * unchanged. A cached token is added on the calling thread; otherwise the request continues when the token has been
- * minted, without blocking. Auto-configuration adds it to clients built from Spring Boot's builder; add the bean to
+ * Adds an ID token to each {@code WebClient} request to a {@link CallingTargets target};
+ * other requests pass unchanged. A cached token is added on the calling thread; otherwise
+ * the request continues when the token has been minted, without blocking.
+ * Auto-configuration adds it to clients built from Spring Boot's builder; add the bean to
  * clients you build by hand, whose connector should not follow redirects (see
  * {@link CallingTargetsClientHttpConnector}).
  */

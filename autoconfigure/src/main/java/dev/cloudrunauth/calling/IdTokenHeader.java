@@ -6,13 +6,14 @@ package dev.cloudrunauth.calling;
 public enum IdTokenHeader {
 
 	/**
-	 * {@code Authorization}, the header Cloud Run checks unless {@code X-Serverless-Authorization} is present.
+	 * {@code Authorization}, the header Cloud Run checks unless
+	 * {@code X-Serverless-Authorization} is present.
 	 */
 	AUTHORIZATION("Authorization"),
 
 	/**
-	 * {@code X-Serverless-Authorization}, checked by Cloud Run first, for calls whose {@code Authorization} header
-	 * carries the application's own credential.
+	 * {@code X-Serverless-Authorization}, checked by Cloud Run first, for calls whose
+	 * {@code Authorization} header carries the application's own credential.
 	 */
 	X_SERVERLESS_AUTHORIZATION("X-Serverless-Authorization");
 

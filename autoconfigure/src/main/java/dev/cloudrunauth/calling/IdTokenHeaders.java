@@ -9,7 +9,8 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpHeaders;
 
 /**
- * Which header carries the token on a request that may already have credentials of its own, and the header value.
+ * Which header carries the token on a request that may already have credentials of its
+ * own, and the header value.
  */
 final class IdTokenHeaders {
 
@@ -26,8 +27,8 @@ final class IdTokenHeaders {
 	}
 
 	/**
-	 * Add a token to the headers of a request to a target, waiting for one to be minted if none is cached, unless
-	 * {@link #choose} says the request carries its own.
+	 * Add a token to the headers of a request to a target, waiting for one to be minted
+	 * if none is cached, unless {@link #choose} says the request carries its own.
 	 * @param target the target
 	 * @param headers the request's headers, with those the application set
 	 * @throws IdTokenUnavailableException naming the target, if no valid token can be had
@@ -57,13 +58,16 @@ final class IdTokenHeaders {
 	}
 
 	/**
-	 * Choose the target's header, except that an {@code Authorization} header the application set itself is kept and
-	 * the token goes in {@code X-Serverless-Authorization}, which Cloud Run checks first; a request that already has
-	 * {@code X-Serverless-Authorization} (typically forwarded from an incoming request) gets none, because Cloud Run
-	 * would check that one and ignore the token, which is logged once per target.
+	 * Choose the target's header, except that an {@code Authorization} header the
+	 * application set itself is kept and the token goes in
+	 * {@code X-Serverless-Authorization}, which Cloud Run checks first; a request that
+	 * already has {@code X-Serverless-Authorization} (typically forwarded from an
+	 * incoming request) gets none, because Cloud Run would check that one and ignore the
+	 * token, which is logged once per target.
 	 * @param target the target
 	 * @param present whether the request already has a header
-	 * @return the header for the token, or {@code null} if the request already carries its own
+	 * @return the header for the token, or {@code null} if the request already carries
+	 * its own
 	 */
 	static @Nullable IdTokenHeader choose(CallingTarget target, Predicate<String> present) {
 		if (present.test(X_SERVERLESS_AUTHORIZATION)) {
@@ -78,7 +82,8 @@ final class IdTokenHeaders {
 	}
 
 	private static void reportOwnXServerlessAuthorization(CallingTarget target) {
-		// the value is the application's credential, or another caller's: only the header's name is logged
+		// the value is the application's credential, or another caller's: only the
+		// header's name is logged
 		if (target.firstOwnXServerlessAuthorization()) {
 			logger.warn("Call to target '" + target.getName() + "' already carries " + X_SERVERLESS_AUTHORIZATION
 					+ ", which Cloud Run checks instead of any token added, so no ID token was added and that "

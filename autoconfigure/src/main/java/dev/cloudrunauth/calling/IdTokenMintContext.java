@@ -3,8 +3,8 @@ package dev.cloudrunauth.calling;
 import io.micrometer.observation.Observation;
 
 /**
- * What an observation of one ID token mint knows: the audience, the name of the target it is for, and once it ends,
- * whether it succeeded. Never the token.
+ * What an observation of one ID token mint knows: the audience, the name of the target it
+ * is for, and once it ends, whether it succeeded. Never the token.
  */
 final class IdTokenMintContext extends Observation.Context {
 
@@ -22,7 +22,8 @@ final class IdTokenMintContext extends Observation.Context {
 	IdTokenMintContext(String audience, String target) {
 		this.audience = audience;
 		this.target = target;
-		// a GlobalObservationConvention can only tell this context apart by its name: set it before one is chosen
+		// a GlobalObservationConvention can only tell this context apart by its name: set
+		// it before one is chosen
 		setName(NAME);
 	}
 
@@ -31,8 +32,8 @@ final class IdTokenMintContext extends Observation.Context {
 	}
 
 	/**
-	 * Return the name of the target whose audience is minted for, or {@code none} for direct {@link IdTokenSource}
-	 * use.
+	 * Return the name of the target whose audience is minted for, or {@code none} for
+	 * direct {@link IdTokenSource} use.
 	 * @return the target name
 	 */
 	String getTarget() {

@@ -9,8 +9,9 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Observes each ID token mint in a registry, naming the target whose audience it is for. A failing observation
- * handler is logged at debug and never fails the mint: callers are waiting for it.
+ * Observes each ID token mint in a registry, naming the target whose audience it is for.
+ * A failing observation handler is logged at debug and never fails the mint: callers are
+ * waiting for it.
  */
 final class IdTokenMintObservations {
 
@@ -29,7 +30,8 @@ final class IdTokenMintObservations {
 	}
 
 	/**
-	 * Start observing a mint; a convention registered with the registry replaces the default one.
+	 * Start observing a mint; a convention registered with the registry replaces the
+	 * default one.
 	 * @param audience the audience minted for
 	 * @return the mint being observed
 	 */
@@ -77,7 +79,8 @@ final class IdTokenMintObservations {
 
 		/**
 		 * Stop the observation with an error.
-		 * @param error the error, which handlers may log or export: never the raw failure of a credential library
+		 * @param error the error, which handlers may log or export: never the raw failure
+		 * of a credential library
 		 */
 		void failed(IdTokenUnavailableException error) {
 			stop(error);

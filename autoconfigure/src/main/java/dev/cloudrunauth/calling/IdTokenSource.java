@@ -3,8 +3,9 @@ package dev.cloudrunauth.calling;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Source of Google-signed OpenID Connect ID tokens, one audience at a time. Use it directly for calls that are not
- * made with Spring's HTTP clients (gRPC, a raw {@code HttpClient}): send the token as {@code Authorization: Bearer}.
+ * Source of Google-signed OpenID Connect ID tokens, one audience at a time. Use it
+ * directly for calls that are not made with Spring's HTTP clients (gRPC, a raw
+ * {@code HttpClient}): send the token as {@code Authorization: Bearer}.
  */
 public interface IdTokenSource {
 
@@ -19,7 +20,8 @@ public interface IdTokenSource {
 	/**
 	 * Return a token for the audience without blocking the calling thread.
 	 * @param audience the {@code aud} the receiver expects
-	 * @return a future completed with the token, or exceptionally with an {@link IdTokenUnavailableException}
+	 * @return a future completed with the token, or exceptionally with an
+	 * {@link IdTokenUnavailableException}
 	 */
 	CompletableFuture<String> tokenAsync(String audience);
 

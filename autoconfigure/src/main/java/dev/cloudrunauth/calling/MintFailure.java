@@ -9,8 +9,8 @@ import org.springframework.util.backoff.BackOffExecution;
 import org.springframework.util.backoff.ExponentialBackOff;
 
 /**
- * The last failed mint of an audience, counting the failures since its last success, and when the next attempt may
- * start.
+ * The last failed mint of an audience, counting the failures since its last success, and
+ * when the next attempt may start.
  */
 final class MintFailure {
 
@@ -33,8 +33,9 @@ final class MintFailure {
 	}
 
 	/**
-	 * Return the backoff of retries: {@code initial}, doubling up to {@code max}, each delay moved at random by up to
-	 * a fifth of {@code initial} (scaled as the delay grows) but never below {@code initial} nor above {@code max}.
+	 * Return the backoff of retries: {@code initial}, doubling up to {@code max}, each
+	 * delay moved at random by up to a fifth of {@code initial} (scaled as the delay
+	 * grows) but never below {@code initial} nor above {@code max}.
 	 * @param initial the first delay
 	 * @param max the longest delay
 	 * @return the backoff, which never stops
@@ -48,7 +49,8 @@ final class MintFailure {
 	}
 
 	/**
-	 * Record a failure after the previous one, if any: the first of a series starts the backoff over.
+	 * Record a failure after the previous one, if any: the first of a series starts the
+	 * backoff over.
 	 * @param previous the failure before, or {@code null} after a success
 	 * @param cause why the mint failed
 	 * @param backOff the backoff of retries
@@ -59,7 +61,8 @@ final class MintFailure {
 		if (previous == null) {
 			return new MintFailure(cause, backOff.start(), 1, now);
 		}
-		// mints of one audience never run at once, so its execution is never advanced by two threads
+		// mints of one audience never run at once, so its execution is never advanced by
+		// two threads
 		return new MintFailure(cause, previous.backOff, previous.consecutive + 1, now);
 	}
 

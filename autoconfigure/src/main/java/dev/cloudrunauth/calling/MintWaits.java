@@ -8,8 +8,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Waits for a mint at most the timeout, blocking or not, and turns whatever prevents a token into an
- * {@link IdTokenUnavailableException}, with anything shaped like a token cut out of its reason.
+ * Waits for a mint at most the timeout, blocking or not, and turns whatever prevents a
+ * token into an {@link IdTokenUnavailableException}, with anything shaped like a token
+ * cut out of its reason.
  */
 final class MintWaits {
 
@@ -53,8 +54,8 @@ final class MintWaits {
 	}
 
 	/**
-	 * Return the exception for a call that gets no token because the last attempt failed and the next may not start
-	 * yet.
+	 * Return the exception for a call that gets no token because the last attempt failed
+	 * and the next may not start yet.
 	 * @param audience the audience
 	 * @param failure the last failure
 	 * @param now the time of the call, in epoch milliseconds

@@ -1,6 +1,6 @@
 package dev.cloudrunauth.calling;
 
-  import org.jspecify.annotations.Nullable;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.http.client.HttpClientSettings;
 import org.springframework.boot.http.client.HttpRedirects;
@@ -10,8 +10,9 @@ import org.springframework.core.Ordered;
 import org.springframework.http.client.reactive.ClientHttpConnector;
 
 /**
- * Makes the connector of Spring Boot's {@code WebClient} builder send calls to targets through a variant of itself
- * that does not follow redirects. Runs after other customizers, which may expect the builder's own type.
+ * Makes the connector of Spring Boot's {@code WebClient} builder send calls to targets
+ * through a variant of itself that does not follow redirects. Runs after other
+ * customizers, which may expect the builder's own type.
  */
 final class NonRedirectingTargetsConnectorBuilderCustomizer
 		implements ClientHttpConnectorBuilderCustomizer<ClientHttpConnectorBuilder<?>>, Ordered {

@@ -6,8 +6,9 @@ import java.util.concurrent.TimeUnit;
 import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 
 /**
- * Queues each audience's next mint (a refresh ahead of expiry, or a retry after a failure) on one daemon thread, at
- * most one per audience; a retired audience's task is dropped from the queue at once.
+ * Queues each audience's next mint (a refresh ahead of expiry, or a retry after a
+ * failure) on one daemon thread, at most one per audience; a retired audience's task is
+ * dropped from the queue at once.
  */
 final class RefreshScheduler implements AutoCloseable {
 

@@ -8,9 +8,10 @@ import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A request's path as the receiving server may resolve it: each way servers differ on (percent-encoded dots decoded
- * or not, {@code ;} parameters dropped from each segment or not, repeated slashes merged or not), with dot segments
- * removed as in RFC 3986, section 5.2.4.
+ * A request's path as the receiving server may resolve it: each way servers differ on
+ * (percent-encoded dots decoded or not, {@code ;} parameters dropped from each segment or
+ * not, repeated slashes merged or not), with dot segments removed as in RFC 3986, section
+ * 5.2.4.
  */
 final class RequestPath {
 
@@ -52,19 +53,22 @@ final class RequestPath {
 	}
 
 	/**
-	 * Return whether an encoded slash or backslash makes a raw path mean different paths to different servers.
+	 * Return whether an encoded slash or backslash makes a raw path mean different paths
+	 * to different servers.
 	 * @param rawPath the path, still percent-encoded
 	 * @return whether it has {@code %2F}, {@code %5C} or {@code \} in it
 	 */
 	static boolean hasEncodedSeparator(String rawPath) {
-		return rawPath.indexOf('\\') >= 0 || containsIgnoringCase(rawPath, "%2f") || containsIgnoringCase(rawPath, "%5c");
+		return rawPath.indexOf('\\') >= 0 || containsIgnoringCase(rawPath, "%2f")
+				|| containsIgnoringCase(rawPath, "%5c");
 	}
 
 	/**
-	 * Return whether the path is the given path or under it, on a segment boundary, however the server resolves it.
+	 * Return whether the path is the given path or under it, on a segment boundary,
+	 * however the server resolves it.
 	 * @param path a resolved path without trailing slash; empty for the whole origin
-	 * @return {@code true} if every resolution is under the path and, unless the path is empty, the raw path has no
-	 * encoded slash or backslash
+	 * @return {@code true} if every resolution is under the path and, unless the path is
+	 * empty, the raw path has no encoded slash or backslash
 	 */
 	boolean isUnder(String path) {
 		if (path.isEmpty()) {

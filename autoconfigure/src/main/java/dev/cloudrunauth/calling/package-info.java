@@ -1,5 +1,6 @@
 /**
- * Calling side: Google-signed ID tokens for the audience of each call to a configured target.
+ * Calling side: Google-signed ID tokens for the audience of each call to a configured
+ * target.
  */
 @NullMarked
 package dev.cloudrunauth.calling;

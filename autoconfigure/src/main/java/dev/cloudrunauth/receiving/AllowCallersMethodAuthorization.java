@@ -32,16 +32,18 @@ import org.springframework.util.ReflectionUtils;
 import org.springframework.util.StringUtils;
 
 /**
- * Method authorization for {@link AllowCallers @AllowCallers}, for Spring Security's method interceptors. The callers
- * of a call are those of the annotation on the method, else on the class of the object called (not the class that
- * declares the method: handlers inherited from a shared base class take each subclass's callers).
+ * Method authorization for {@link AllowCallers @AllowCallers}, for Spring Security's
+ * method interceptors. The callers of a call are those of the annotation on the method,
+ * else on the class of the object called (not the class that declares the method:
+ * handlers inherited from a shared base class take each subclass's callers).
  * <p>
  * The starter registers it with its method security. An application that turns that off
- * ({@code cloudrun.auth.receiving.method-security=false}) and enables method security itself declares
- * {@code @Bean static Advisor allowCallers(Environment environment)} returning {@link #advisor(PropertyResolver)} (or
+ * ({@code cloudrun.auth.receiving.method-security=false}) and enables method security
+ * itself declares {@code @Bean static Advisor allowCallers(Environment environment)}
+ * returning {@link #advisor(PropertyResolver)} (or
  * {@link #reactiveAdvisor(PropertyResolver)}).
  */
-final class AllowCallersMethodAuthorization {
+public final class AllowCallersMethodAuthorization {
 
 	private static final Pointcut POINTCUT = Pointcuts.union(new AnnotationMatchingPointcut(AllowCallers.class, true),
 			new AnnotationMatchingPointcut(null, AllowCallers.class, true));
@@ -60,16 +62,17 @@ final class AllowCallersMethodAuthorization {
 	}
 
 	/**
-	 * Return the pointcut of methods annotated, directly or through their class, with {@link AllowCallers}.
+	 * Return the pointcut of methods annotated, directly or through their class, with
+	 * {@link AllowCallers}.
 	 * @return the pointcut, always the same instance
 	 */
-	public static Pointcut pointcut() {
+	static Pointcut pointcut() {
 		return POINTCUT;
 	}
 
 	/**
-	 * Return the advisor that enforces {@link AllowCallers} in servlet applications, ordered right after
-	 * {@code @PreAuthorize}.
+	 * Return the advisor that enforces {@link AllowCallers} in servlet applications,
+	 * ordered right after {@code @PreAuthorize}.
 	 * @param placeholders resolves placeholders in annotation values
 	 * @return the advisor
 	 */
@@ -81,8 +84,8 @@ final class AllowCallersMethodAuthorization {
 	}
 
 	/**
-	 * Return the advisor that enforces {@link AllowCallers} in reactive applications, ordered right after
-	 * {@code @PreAuthorize}.
+	 * Return the advisor that enforces {@link AllowCallers} in reactive applications,
+	 * ordered right after {@code @PreAuthorize}.
 	 * @param placeholders resolves placeholders in annotation values
 	 * @return the advisor
 	 */
@@ -94,12 +97,14 @@ final class AllowCallersMethodAuthorization {
 	}
 
 	/**
-	 * Return whether a class uses {@link AllowCallers} on itself, a superclass, an interface or a method.
+	 * Return whether a class uses {@link AllowCallers} on itself, a superclass, an
+	 * interface or a method.
 	 * @param type the class
 	 * @return {@code true} if it does
 	 */
-	public static boolean isUsedBy(Class<?> type) {
-		if (MergedAnnotations.from(type, MergedAnnotations.SearchStrategy.TYPE_HIERARCHY).isPresent(AllowCallers.class)) {
+	static boolean isUsedBy(Class<?> type) {
+		if (MergedAnnotations.from(type, MergedAnnotations.SearchStrategy.TYPE_HIERARCHY)
+			.isPresent(AllowCallers.class)) {
 			return true;
 		}
 		boolean[] found = { false };
@@ -110,10 +115,11 @@ final class AllowCallersMethodAuthorization {
 	}
 
 	/**
-	 * Resolve every {@link AllowCallers} a class uses, so that an entry that is not a valid caller fails now rather
-	 * than on the first call.
+	 * Resolve every {@link AllowCallers} a class uses, so that an entry that is not a
+	 * valid caller fails now rather than on the first call.
 	 * @param type the class
-	 * @throws IllegalArgumentException naming the method or class whose annotation has an invalid entry
+	 * @throws IllegalArgumentException naming the method or class whose annotation has an
+	 * invalid entry
 	 */
 	public void validate(Class<?> type) {
 		if (AnnotatedElementUtils.findMergedAnnotation(type, AllowCallers.class) != null) {
@@ -161,7 +167,8 @@ final class AllowCallersMethodAuthorization {
 
 	private AllowedCallers resolveClass(Class<?> type) {
 		AllowCallers annotation = AnnotatedElementUtils.findMergedAnnotation(type, AllowCallers.class);
-		// matched by the pointcut, so an annotation is there; none would be a bug, and then nobody may call
+		// matched by the pointcut, so an annotation is there; none would be a bug, and
+		// then nobody may call
 		return (annotation != null) ? resolve(annotation, type) : AllowedCallers.of(List.of());
 	}
 
@@ -182,7 +189,8 @@ final class AllowCallersMethodAuthorization {
 			}
 		}
 		try {
-			// an empty list admits nobody, which is what an annotation listing no callers means
+			// an empty list admits nobody, which is what an annotation listing no callers
+			// means
 			return AllowedCallers.of(entries);
 		}
 		catch (IllegalArgumentException ex) {

@@ -2,7 +2,7 @@ package dev.cloudrunauth.receiving;
 
 import java.lang.reflect.Proxy;
 
-  import org.jspecify.annotations.Nullable;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.aop.Advisor;
 import org.springframework.aop.PointcutAdvisor;
@@ -16,9 +16,11 @@ import org.springframework.core.env.Environment;
 import org.springframework.util.ClassUtils;
 
 /**
- * Checks every bean that uses {@link AllowCallers @AllowCallers} once the context has started: the annotation must be
- * enforced (with {@code cloudrun.auth.receiving.method-security=false} nothing would, and every caller would pass),
- * and each entry must be a valid caller, so that a typo fails startup rather than the first call.
+ * Checks every bean that uses {@link AllowCallers @AllowCallers} once the context has
+ * started: the annotation must be enforced (with
+ * {@code cloudrun.auth.receiving.method-security=false} nothing would, and every caller
+ * would pass), and each entry must be a valid caller, so that a typo fails startup rather
+ * than the first call.
  */
 final class AllowCallersStartupCheck implements SmartInitializingSingleton {
 
@@ -71,8 +73,9 @@ final class AllowCallersStartupCheck implements SmartInitializingSingleton {
 	}
 
 	/**
-	 * The class a bean's code is in, skipping infrastructure and Spring's own classes, which never carry the
-	 * annotation, so that startup does not walk the methods of hundreds of framework beans.
+	 * The class a bean's code is in, skipping infrastructure and Spring's own classes,
+	 * which never carry the annotation, so that startup does not walk the methods of
+	 * hundreds of framework beans.
 	 */
 	private @Nullable Class<?> userType(String name) {
 		BeanDefinition definition = this.beanFactory.getBeanDefinition(name);

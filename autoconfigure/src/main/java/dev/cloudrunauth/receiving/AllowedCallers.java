@@ -10,14 +10,15 @@ import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.util.Assert;
 
 /**
- * Who may call: the Google identities (the {@code email} of a verified ID token) that a caller rule admits. An
- * authentication that was not built from an ID token this library verified is never allowed, whatever its name.
+ * Who may call: the Google identities (the {@code email} of a verified ID token) that a
+ * caller rule admits. An authentication that was not built from an ID token this library
+ * verified is never allowed, whatever its name.
  * <ul>
- * <li>{@link #of(Collection)}: the listed callers, each an exact email or {@code *@DOMAIN}; an empty list admits
- * nobody;</li>
+ * <li>{@link #of(Collection)}: the listed callers, each an exact email or
+ * {@code *@DOMAIN}; an empty list admits nobody;</li>
  * <li>{@link #anyCaller()}: every Google identity, from any project;</li>
- * <li>{@link #runInvokers(InvokerIamCheck)}: every caller that Cloud Run's invoker IAM check let through (trust mode),
- * that is nobody once the check is found to be off.</li>
+ * <li>{@link #runInvokers(InvokerIamCheck)}: every caller that Cloud Run's invoker IAM
+ * check let through (trust mode), that is nobody once the check is found to be off.</li>
  * </ul>
  */
 public final class AllowedCallers {
@@ -36,20 +37,23 @@ public final class AllowedCallers {
 
 	/**
 	 * Allow the given callers.
-	 * @param entries exact emails, such as {@code orders@my-project.iam.gserviceaccount.com}, or {@code *@DOMAIN},
-	 * such as {@code *@my-project.iam.gserviceaccount.com}; surrounding whitespace is ignored; none allows nobody
+	 * @param entries exact emails, such as
+	 * {@code orders@my-project.iam.gserviceaccount.com}, or {@code *@DOMAIN}, such as
+	 * {@code *@my-project.iam.gserviceaccount.com}; surrounding whitespace is ignored;
+	 * none allows nobody
 	 * @return the allowed callers
 	 * @throws IllegalArgumentException if an entry is neither
 	 */
 	public static AllowedCallers of(Collection<String> entries) {
 		Assert.notNull(entries, "entries cannot be null");
-		return new AllowedCallers(entries.stream().map((entry) -> CallerPattern.parse(entry.trim())).toList(), Rule.LIST,
-				null);
+		return new AllowedCallers(entries.stream().map((entry) -> CallerPattern.parse(entry.trim())).toList(),
+				Rule.LIST, null);
 	}
 
 	/**
-	 * Allow every Google identity with a verified token for this service's audience. Any service account of any
-	 * project can mint one: use this only where that is the intent.
+	 * Allow every Google identity with a verified token for this service's audience. Any
+	 * service account of any project can mint one: use this only where that is the
+	 * intent.
 	 * @return the allowed callers
 	 */
 	public static AllowedCallers anyCaller() {
@@ -57,9 +61,11 @@ public final class AllowedCallers {
 	}
 
 	/**
-	 * Allow whoever Cloud Run's invoker IAM check let through ({@code roles/run.invoker}), for trust mode: nobody once
-	 * the given check finds the invoker check off.
-	 * @param invokerIam the check of the invoker IAM setting, or {@code null} if it is not checked
+	 * Allow whoever Cloud Run's invoker IAM check let through
+	 * ({@code roles/run.invoker}), for trust mode: nobody once the given check finds the
+	 * invoker check off.
+	 * @param invokerIam the check of the invoker IAM setting, or {@code null} if it is
+	 * not checked
 	 * @return the allowed callers
 	 */
 	static AllowedCallers runInvokers(@Nullable InvokerIamCheck invokerIam) {
@@ -69,7 +75,8 @@ public final class AllowedCallers {
 	/**
 	 * Return whether an authentication is an allowed caller.
 	 * @param authentication the authentication, if any
-	 * @return {@code true} if it was built from a verified Google ID token whose email this rule admits
+	 * @return {@code true} if it was built from a verified Google ID token whose email
+	 * this rule admits
 	 */
 	public boolean allows(@Nullable Authentication authentication) {
 		VerifiedIdToken token = VerifiedIdToken.of(authentication);
@@ -86,7 +93,8 @@ public final class AllowedCallers {
 	}
 
 	/**
-	 * Return whether no list restricts the callers: any Google identity, or whoever Cloud Run's IAM check admits.
+	 * Return whether no list restricts the callers: any Google identity, or whoever Cloud
+	 * Run's IAM check admits.
 	 * @return {@code true} if there is no list
 	 */
 	public boolean allowsAnyCaller() {

@@ -16,8 +16,9 @@ import org.springframework.security.core.Authentication;
 import org.springframework.util.Assert;
 
 /**
- * Grants access to {@link AllowedCallers allowed callers}: an unauthenticated request is denied (401), and so is an
- * authenticated one (403) whose caller is not allowed or that was not authenticated with a Google ID token. Use it in a filter chain of your own:
+ * Grants access to {@link AllowedCallers allowed callers}: an unauthenticated request is
+ * denied (401), and so is an authenticated one (403) whose caller is not allowed or that
+ * was not authenticated with a Google ID token. Use it in a filter chain of your own:
  * {@code .anyRequest().access(allowedCallersAuthorizationManager)}.
  *
  * @param <T> the type of object authorized

@@ -10,8 +10,9 @@ import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.util.Assert;
 
 /**
- * Validates that {@code aud} names at least one of this service's audiences: its URL, custom audiences, or the push
- * endpoints and target URLs that Google's own senders use as audience.
+ * Validates that {@code aud} names at least one of this service's audiences: its URL,
+ * custom audiences, or the push endpoints and target URLs that Google's own senders use
+ * as audience.
  */
 final class AudienceValidator implements OAuth2TokenValidator<Jwt> {
 

@@ -8,9 +8,9 @@ import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
 import org.springframework.security.oauth2.server.resource.BearerTokenErrors;
 
 /**
- * Where Cloud Run callers put the token: {@code X-Serverless-Authorization: Bearer} if present (Cloud Run checks it
- * first and passes {@code Authorization} through untouched), else {@code Authorization: Bearer}. Never the query
- * string or a form body.
+ * Where Cloud Run callers put the token: {@code X-Serverless-Authorization: Bearer} if
+ * present (Cloud Run checks it first and passes {@code Authorization} through untouched),
+ * else {@code Authorization: Bearer}. Never the query string or a form body.
  */
 final class BearerTokenHeaders {
 
@@ -27,9 +27,10 @@ final class BearerTokenHeaders {
 	 * Resolve the token from the values of the two headers.
 	 * @param serverless the values of {@code X-Serverless-Authorization}
 	 * @param authorization the values of {@code Authorization}
-	 * @return the token, or {@code null} if the request has none (an {@code Authorization} header of another scheme
-	 * is not ours)
-	 * @throws OAuth2AuthenticationException ({@code invalid_token}, 401) for repeated or malformed headers
+	 * @return the token, or {@code null} if the request has none (an
+	 * {@code Authorization} header of another scheme is not ours)
+	 * @throws OAuth2AuthenticationException ({@code invalid_token}, 401) for repeated or
+	 * malformed headers
 	 */
 	static @Nullable String resolve(List<String> serverless, List<String> authorization) {
 		if (!serverless.isEmpty()) {
@@ -57,7 +58,8 @@ final class BearerTokenHeaders {
 	}
 
 	/**
-	 * RFC 6750's {@code b64token}: at least one of {@code A-Z a-z 0-9 - . _ ~ + /}, then any number of {@code =}.
+	 * RFC 6750's {@code b64token}: at least one of {@code A-Z a-z 0-9 - . _ ~ + /}, then
+	 * any number of {@code =}.
 	 */
 	private static boolean isToken68(String value, int start) {
 		int end = value.length();

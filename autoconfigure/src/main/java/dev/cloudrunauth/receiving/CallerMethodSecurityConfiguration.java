@@ -11,8 +11,9 @@ import org.springframework.core.env.Environment;
 import org.springframework.security.config.annotation.method.configuration.EnableMethodSecurity;
 
 /**
- * Method security of a servlet application that receives calls: the {@code caller} bean of {@code @PreAuthorize}
- * expressions, and, unless {@code cloudrun.auth.receiving.method-security} is {@code false}, {@code @PreAuthorize}
+ * Method security of a servlet application that receives calls: the {@code caller} bean
+ * of {@code @PreAuthorize} expressions, and, unless
+ * {@code cloudrun.auth.receiving.method-security} is {@code false}, {@code @PreAuthorize}
  * and {@code @AllowCallers} enforced.
  */
 @Configuration(proxyBeanMethods = false)

@@ -1,8 +1,9 @@
 package dev.cloudrunauth.receiving;
 
 /**
- * What a caller that may not call is told along with 403: the RFC 6750 error for a token that does not suffice, and
- * a fixed description that names neither the caller nor the token.
+ * What a caller that may not call is told along with 403: the RFC 6750 error for a token
+ * that does not suffice, and a fixed description that names neither the caller nor the
+ * token.
  */
 final class CallerNotAllowed {
 

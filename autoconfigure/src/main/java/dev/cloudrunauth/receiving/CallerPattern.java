@@ -3,10 +3,11 @@ package dev.cloudrunauth.receiving;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One entry of a caller rule: an exact email, or {@code *@DOMAIN} for every address of a domain (such as
- * {@code *@my-project.iam.gserviceaccount.com}, every service account of a project). Matching is exact on the part
- * after the {@code @} and ignores the case of ASCII letters, so {@code x@proj.iam.gserviceaccount.com.evil.com} does
- * not match {@code *@proj.iam.gserviceaccount.com}.
+ * One entry of a caller rule: an exact email, or {@code *@DOMAIN} for every address of a
+ * domain (such as {@code *@my-project.iam.gserviceaccount.com}, every service account of
+ * a project). Matching is exact on the part after the {@code @} and ignores the case of
+ * ASCII letters, so {@code x@proj.iam.gserviceaccount.com.evil.com} does not match
+ * {@code *@proj.iam.gserviceaccount.com}.
  *
  * @param email the folded email, or {@code null} for a domain pattern
  * @param domain the folded domain
@@ -19,7 +20,8 @@ record CallerPattern(@Nullable String email, String domain) {
 	 * Parse an entry.
 	 * @param entry the entry, trimmed
 	 * @return the pattern
-	 * @throws IllegalArgumentException if the entry is neither an ASCII email nor {@code *@DOMAIN}
+	 * @throws IllegalArgumentException if the entry is neither an ASCII email nor
+	 * {@code *@DOMAIN}
 	 */
 	static CallerPattern parse(String entry) {
 		if (entry.startsWith(ANY_LOCAL_PART)) {
@@ -38,7 +40,8 @@ record CallerPattern(@Nullable String email, String domain) {
 
 	/**
 	 * Return whether a caller's email matches.
-	 * @param foldedEmail an email that {@link Emails#isAddress(String)} accepts, case-folded
+	 * @param foldedEmail an email that {@link Emails#isAddress(String)} accepts,
+	 * case-folded
 	 * @return {@code true} if it matches
 	 */
 	boolean matches(String foldedEmail) {

@@ -10,10 +10,11 @@ import org.springframework.security.web.util.matcher.RequestMatcher;
 import org.springframework.util.Assert;
 
 /**
- * {@link BearerTokenResolver} for Cloud Run: the token from {@code X-Serverless-Authorization: Bearer} if present,
- * else from {@code Authorization: Bearer}; tokens in query strings or form bodies are ignored, and a repeated or
- * malformed header is rejected with 401. Requests to public paths are not authenticated, so a stale token cannot
- * make a public endpoint fail.
+ * {@link BearerTokenResolver} for Cloud Run: the token from
+ * {@code X-Serverless-Authorization: Bearer} if present, else from
+ * {@code Authorization: Bearer}; tokens in query strings or form bodies are ignored, and
+ * a repeated or malformed header is rejected with 401. Requests to public paths are not
+ * authenticated, so a stale token cannot make a public endpoint fail.
  */
 final class CloudRunBearerTokenResolver implements BearerTokenResolver {
 

@@ -15,14 +15,17 @@ import org.springframework.util.Assert;
 import org.springframework.util.PatternMatchUtils;
 
 /**
- * {@link GrpcAuthenticationExtractor} for Cloud Run, the gRPC counterpart of {@link CloudRunBearerTokenResolver}: the
- * token from {@code x-serverless-authorization: Bearer} metadata if present, else from {@code authorization: Bearer};
- * a repeated or malformed entry is rejected (UNAUTHENTICATED). Calls to public methods are not authenticated, so a
- * stale token cannot make a health check fail. Use it in a {@code GrpcSecurity} of your own with
- * {@code authenticationExtractor(...)} and a {@code JwtAuthenticationProvider}, rather than
- * {@code oauth2ResourceServer(...)}, whose extractor reads {@code authorization} only: in trust mode a caller could
- * pass Cloud Run's IAM check with its own token in {@code x-serverless-authorization} and name anyone in an unsigned
- * one in {@code authorization}, which Cloud Run passes through untouched.
+ * {@link GrpcAuthenticationExtractor} for Cloud Run, the gRPC counterpart of
+ * {@link CloudRunBearerTokenResolver}: the token from
+ * {@code x-serverless-authorization: Bearer} metadata if present, else from
+ * {@code authorization: Bearer}; a repeated or malformed entry is rejected
+ * (UNAUTHENTICATED). Calls to public methods are not authenticated, so a stale token
+ * cannot make a health check fail. Use it in a {@code GrpcSecurity} of your own with
+ * {@code authenticationExtractor(...)} and a {@code JwtAuthenticationProvider}, rather
+ * than {@code oauth2ResourceServer(...)}, whose extractor reads {@code authorization}
+ * only: in trust mode a caller could pass Cloud Run's IAM check with its own token in
+ * {@code x-serverless-authorization} and name anyone in an unsigned one in
+ * {@code authorization}, which Cloud Run passes through untouched.
  */
 final class CloudRunGrpcAuthenticationExtractor implements GrpcAuthenticationExtractor {
 
@@ -46,9 +49,10 @@ final class CloudRunGrpcAuthenticationExtractor implements GrpcAuthenticationExt
 
 	/**
 	 * Leave calls to the given methods unauthenticated.
-	 * @param publicMethods full method names, such as {@code grpc.health.v1.Health/Check}, or patterns that
-	 * {@link PatternMatchUtils#simpleMatch(String, String)} matches, as {@code GrpcSecurity}'s {@code methods(...)}
-	 * does
+	 * @param publicMethods full method names, such as
+	 * {@code grpc.health.v1.Health/Check}, or patterns that
+	 * {@link PatternMatchUtils#simpleMatch(String, String)} matches, as
+	 * {@code GrpcSecurity}'s {@code methods(...)} does
 	 */
 	public void setPublicMethods(String... publicMethods) {
 		Assert.noNullElements(publicMethods, "publicMethods cannot contain null elements");

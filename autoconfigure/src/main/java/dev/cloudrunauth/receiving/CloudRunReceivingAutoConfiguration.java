@@ -35,10 +35,12 @@ import org.springframework.security.oauth2.server.resource.authentication.Bearer
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationConverter;
 
 /**
- * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration Auto-configuration} of what the servlet and
- * reactive receiving sides share: the validated settings, who may call, Google's signing keys (fetched with the
- * application's HTTP client settings), the claim validation, the caller's email as principal name, the meters of the
- * verified-token cache, and, in trust mode on Cloud Run, the check of the invoker IAM setting.
+ * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration
+ * Auto-configuration} of what the servlet and reactive receiving sides share: the
+ * validated settings, who may call, Google's signing keys (fetched with the application's
+ * HTTP client settings), the claim validation, the caller's email as principal name, the
+ * meters of the verified-token cache, and, in trust mode on Cloud Run, the check of the
+ * invoker IAM setting.
  *
  * @see CloudRunReceivingProperties
  */
@@ -64,8 +66,9 @@ public final class CloudRunReceivingAutoConfiguration {
 	InvokerIamCheck invokerIamCheck(ReceivingSettings settings, CloudRunReceivingProperties properties,
 			ObjectProvider<GoogleRequests> requests) {
 		return new InvokerIamCheck(settings.service(), URI.create(settings.metadataUri()),
-				URI.create(properties.getCloudRunApiUri().trim()), requestFactory(requests, properties.getJwkSetTimeout()),
-				properties.getCheckInvokerIamInterval(), properties.getJwkSetTimeout());
+				URI.create(properties.getCloudRunApiUri().trim()),
+				requestFactory(requests, properties.getJwkSetTimeout()), properties.getCheckInvokerIamInterval(),
+				properties.getJwkSetTimeout());
 	}
 
 	@Bean
@@ -123,7 +126,8 @@ public final class CloudRunReceivingAutoConfiguration {
 
 		@Bean
 		GoogleRequests cloudRunGoogleRequests(CloudRunReceivingProperties properties,
-				ObjectProvider<ClientHttpRequestFactoryBuilder<?>> builder, ObjectProvider<HttpClientSettings> settings) {
+				ObjectProvider<ClientHttpRequestFactoryBuilder<?>> builder,
+				ObjectProvider<HttpClientSettings> settings) {
 			Duration timeout = properties.getJwkSetTimeout();
 			HttpClientSettings application = settings.getIfAvailable(HttpClientSettings::defaults);
 			HttpClientSettings fetches = application
@@ -167,8 +171,9 @@ public final class CloudRunReceivingAutoConfiguration {
 	}
 
 	/**
-	 * How key fetches and the Cloud Run Admin API are called: a request factory built from Spring Boot's HTTP client
-	 * settings, created on the first call, on a thread of the caller's.
+	 * How key fetches and the Cloud Run Admin API are called: a request factory built
+	 * from Spring Boot's HTTP client settings, created on the first call, on a thread of
+	 * the caller's.
 	 *
 	 * @param factory the request factory
 	 */
@@ -176,7 +181,8 @@ public final class CloudRunReceivingAutoConfiguration {
 	}
 
 	/**
-	 * The claim validation, kept out of the {@code OAuth2TokenValidator} beans that are added to it.
+	 * The claim validation, kept out of the {@code OAuth2TokenValidator} beans that are
+	 * added to it.
 	 *
 	 * @param validator the validator
 	 */
@@ -184,7 +190,8 @@ public final class CloudRunReceivingAutoConfiguration {
 	}
 
 	/**
-	 * Who may call at all ({@code allowed-callers}), kept out of any {@link AllowedCallers} an application defines.
+	 * Who may call at all ({@code allowed-callers}), kept out of any
+	 * {@link AllowedCallers} an application defines.
 	 *
 	 * @param callers the allowed callers
 	 */

@@ -1,6 +1,6 @@
 package dev.cloudrunauth.receiving;
 
-  import dev.cloudrunauth.receiving.CloudRunReceivingAutoConfiguration.CallerRule;
+import dev.cloudrunauth.receiving.CloudRunReceivingAutoConfiguration.CallerRule;
 
 import io.micrometer.observation.ObservationRegistry;
 
@@ -19,9 +19,10 @@ import org.springframework.security.oauth2.server.resource.authentication.JwtAut
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationProvider;
 
 /**
- * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration Auto-configuration} of the receiving side of
- * gRPC servers: the caller rules of HTTP requests for every call, the token from the same headers, and the gRPC
- * health service public.
+ * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration
+ * Auto-configuration} of the receiving side of gRPC servers: the caller rules of HTTP
+ * requests for every call, the token from the same headers, and the gRPC health service
+ * public.
  */
 @AutoConfiguration(
 		after = { CloudRunReceivingAutoConfiguration.class, CloudRunReceivingServletAutoConfiguration.class,
@@ -40,8 +41,8 @@ import org.springframework.security.oauth2.server.resource.authentication.JwtAut
 public final class CloudRunReceivingGrpcServerAutoConfiguration {
 
 	/**
-	 * The gRPC health service's methods, named one by one so that a method added to the service later stays closed.
-	 * Cloud Run's gRPC probes carry no token.
+	 * The gRPC health service's methods, named one by one so that a method added to the
+	 * service later stays closed. Cloud Run's gRPC probes carry no token.
 	 */
 	private static final String[] HEALTH_METHODS = { "grpc.health.v1.Health/Check", "grpc.health.v1.Health/Watch" };
 
@@ -49,16 +50,15 @@ public final class CloudRunReceivingGrpcServerAutoConfiguration {
 	@GlobalServerInterceptor
 	@ConditionalOnMissingBean(AuthenticationProcessInterceptor.class)
 	@ConditionalOnBean({ GrpcSecurity.class, JwtDecoder.class, CallerRule.class })
-	AuthenticationProcessInterceptor cloudRunGrpcAuthenticationProcessInterceptor(GrpcSecurity grpc,
-			JwtDecoder decoder, JwtAuthenticationConverter converter, CallerRule callers,
-			ObjectProvider<ObservationRegistry> observations) throws Exception {
+	AuthenticationProcessInterceptor cloudRunGrpcAuthenticationProcessInterceptor(GrpcSecurity grpc, JwtDecoder decoder,
+			JwtAuthenticationConverter converter, CallerRule callers, ObjectProvider<ObservationRegistry> observations)
+			throws Exception {
 		AllowedCallersAuthorizationManager<Object> allowedCallers = new AllowedCallersAuthorizationManager<>(
 				callers.callers(), observations.getIfAvailable(() -> ObservationRegistry.NOOP));
-		grpc.authorizeRequests((requests) -> requests.methods(HEALTH_METHODS)
-			.permitAll()
-			.allRequests()
-			.access(allowedCallers));
-		// not oauth2ResourceServer(): its extractor reads authorization only, never x-serverless-authorization
+		grpc.authorizeRequests(
+				(requests) -> requests.methods(HEALTH_METHODS).permitAll().allRequests().access(allowedCallers));
+		// not oauth2ResourceServer(): its extractor reads authorization only, never
+		// x-serverless-authorization
 		CloudRunGrpcAuthenticationExtractor extractor = new CloudRunGrpcAuthenticationExtractor();
 		extractor.setPublicMethods(HEALTH_METHODS);
 		JwtAuthenticationProvider provider = new JwtAuthenticationProvider(decoder);

@@ -10,8 +10,8 @@ import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.annotation.Bean;
 
 /**
- * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration Auto-configuration} of the
- * {@code cloudRunReceiving} health contributor.
+ * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration
+ * Auto-configuration} of the {@code cloudRunReceiving} health contributor.
  */
 @AutoConfiguration(after = CloudRunReceivingAutoConfiguration.class)
 @ConditionalOnClass(HealthIndicator.class)

@@ -10,11 +10,12 @@ import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.Status;
 
 /**
- * Health of the receiving side: whether Google's signing keys are loaded and when they were last fetched, and, in
- * trust mode on Cloud Run, what is known of the service's invoker IAM check. Up once keys are loaded (even while a
- * refetch fails: the known keys keep working), unknown while the first fetch is under way, down if it failed, and
- * down while the invoker IAM check is found off (tokens whose signature was removed are then refused). Only reads
- * what is cached: a health check never fetches anything.
+ * Health of the receiving side: whether Google's signing keys are loaded and when they
+ * were last fetched, and, in trust mode on Cloud Run, what is known of the service's
+ * invoker IAM check. Up once keys are loaded (even while a refetch fails: the known keys
+ * keep working), unknown while the first fetch is under way, down if it failed, and down
+ * while the invoker IAM check is found off (tokens whose signature was removed are then
+ * refused). Only reads what is cached: a health check never fetches anything.
  */
 class CloudRunReceivingHealthIndicator extends AbstractHealthIndicator {
 

@@ -7,7 +7,8 @@ import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
- * Configuration properties of the receiving side: which tokens are accepted, and from which callers.
+ * Configuration properties of the receiving side: which tokens are accepted, and from
+ * which callers.
  */
 @ConfigurationProperties("cloudrun.auth.receiving")
 public class CloudRunReceivingProperties {
@@ -18,22 +19,24 @@ public class CloudRunReceivingProperties {
 	private boolean enabled = true;
 
 	/**
-	 * Accepted audiences ("aud"): this service's URL, custom audiences, push endpoints. On Cloud Run, defaults to the
-	 * service URL derived from K_SERVICE and the metadata server.
+	 * Accepted audiences ("aud"): this service's URL, custom audiences, push endpoints.
+	 * On Cloud Run, defaults to the service URL derived from K_SERVICE and the metadata
+	 * server.
 	 */
 	private List<String> audiences = new ArrayList<>();
 
 	/**
-	 * Callers allowed to call: service account emails, or *@PROJECT.iam.gserviceaccount.com for every service
-	 * account of a project (*@DOMAIN for any domain). Required when verifying signatures (any service account of any
-	 * project can mint a token for this service's audience); may be empty in trust mode, where Cloud Run's
-	 * roles/run.invoker decides.
+	 * Callers allowed to call: service account emails, or
+	 * *@PROJECT.iam.gserviceaccount.com for every service account of a project (*@DOMAIN
+	 * for any domain). Required when verifying signatures (any service account of any
+	 * project can mint a token for this service's audience); may be empty in trust mode,
+	 * where Cloud Run's roles/run.invoker decides.
 	 */
 	private List<String> allowedCallers = new ArrayList<>();
 
 	/**
-	 * Whether every Google identity with a token for one of the audiences may call, from any project, when no
-	 * allowed-callers are listed.
+	 * Whether every Google identity with a token for one of the audiences may call, from
+	 * any project, when no allowed-callers are listed.
 	 */
 	private boolean allowAnyCaller = false;
 
@@ -43,12 +46,14 @@ public class CloudRunReceivingProperties {
 	private String jwkSetUri = "https://www.googleapis.com/oauth2/v3/certs";
 
 	/**
-	 * Minimum time between two fetches of the JWK Set caused by tokens with an unknown key id; at least 1s.
+	 * Minimum time between two fetches of the JWK Set caused by tokens with an unknown
+	 * key id; at least 1s.
 	 */
 	private Duration jwkSetRefetchInterval = Duration.ofSeconds(30);
 
 	/**
-	 * Longest a fetch of the JWK Set may take, and so the longest a request with a key id not known yet waits.
+	 * Longest a fetch of the JWK Set may take, and so the longest a request with a key id
+	 * not known yet waits.
 	 */
 	private Duration jwkSetTimeout = Duration.ofSeconds(5);
 
@@ -63,26 +68,29 @@ public class CloudRunReceivingProperties {
 	private Duration clockSkew = Duration.ofSeconds(30);
 
 	/**
-	 * Longest lifetime (exp - iat) of an accepted token, before the clock skew. Google issues ID tokens for one hour.
+	 * Longest lifetime (exp - iat) of an accepted token, before the clock skew. Google
+	 * issues ID tokens for one hour.
 	 */
 	private Duration maxTokenLifetime = Duration.ofHours(1);
 
 	/**
-	 * Path patterns that need no token, such as health checks (Cloud Run's probes carry none).
+	 * Path patterns that need no token, such as health checks (Cloud Run's probes carry
+	 * none).
 	 */
 	private List<String> publicPaths = new ArrayList<>(List.of("/actuator/health/**"));
 
 	/**
-	 * Whether to accept tokens whose signature Cloud Run's IAM invoker check replaced with
-	 * SIGNATURE_REMOVED_BY_GOOGLE, without verifying a signature. Only for services behind that check; refused
-	 * outside Cloud Run.
+	 * Whether to accept tokens whose signature Cloud Run's IAM invoker check replaced
+	 * with SIGNATURE_REMOVED_BY_GOOGLE, without verifying a signature. Only for services
+	 * behind that check; refused outside Cloud Run.
 	 */
 	private boolean trustCloudRunIam = false;
 
 	/**
-	 * Whether trust mode reads this service from the Cloud Run Admin API, in the background and then periodically, to
-	 * refuse tokens with removed signatures if the service skips the invoker IAM check (invokerIamDisabled). Needs
-	 * run.services.get on the service (roles/run.viewer).
+	 * Whether trust mode reads this service from the Cloud Run Admin API, in the
+	 * background and then periodically, to refuse tokens with removed signatures if the
+	 * service skips the invoker IAM check (invokerIamDisabled). Needs run.services.get on
+	 * the service (roles/run.viewer).
 	 */
 	private boolean checkInvokerIam = true;
 
@@ -97,14 +105,15 @@ public class CloudRunReceivingProperties {
 	private String cloudRunApiUri = "https://run.googleapis.com";
 
 	/**
-	 * Whether to allow trust-cloud-run-iam where K_SERVICE is not set. For tests only: outside Cloud Run anyone can
-	 * send a token with its signature removed.
+	 * Whether to allow trust-cloud-run-iam where K_SERVICE is not set. For tests only:
+	 * outside Cloud Run anyone can send a token with its signature removed.
 	 */
 	private boolean trustCloudRunIamOutsideCloudRun = false;
 
 	/**
-	 * Whether to enable method security, for @PreAuthorize and @AllowCallers. Turned off, startup fails if a bean uses
-	 * @AllowCallers, unless the application enforces it with AllowCallersMethodAuthorization.advisor in its own.
+	 * Whether to enable method security, for @PreAuthorize and @AllowCallers. Turned off,
+	 * startup fails if a bean uses @AllowCallers, unless the application enforces it with
+	 * AllowCallersMethodAuthorization.advisor in its own.
 	 */
 	private boolean methodSecurity = true;
 
@@ -251,13 +260,15 @@ public class CloudRunReceivingProperties {
 	}
 
 	/**
-	 * Remembering verified tokens, so that a token presented again is not verified again until it expires.
+	 * Remembering verified tokens, so that a token presented again is not verified again
+	 * until it expires.
 	 */
 	public static class VerifiedTokens {
 
 		/**
-		 * Whether to remember verified tokens. Application validators (OAuth2TokenValidator beans) then run once per
-		 * token rather than once per request.
+		 * Whether to remember verified tokens. Application validators
+		 * (OAuth2TokenValidator beans) then run once per token rather than once per
+		 * request.
 		 */
 		private boolean enabled = true;
 

@@ -23,9 +23,11 @@ import org.springframework.security.web.server.util.matcher.PathPatternParserSer
 import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatcher;
 
 /**
- * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration Auto-configuration} of the receiving side of
- * reactive (WebFlux) applications: a {@link ReactiveJwtDecoder} for Google ID tokens, a bearer token converter that
- * knows {@code X-Serverless-Authorization}, and the allowed-callers rule for security filter chains.
+ * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration
+ * Auto-configuration} of the receiving side of reactive (WebFlux) applications: a
+ * {@link ReactiveJwtDecoder} for Google ID tokens, a bearer token converter that knows
+ * {@code X-Serverless-Authorization}, and the allowed-callers rule for security filter
+ * chains.
  *
  * @see CloudRunReceivingReactiveWebSecurityAutoConfiguration
  */

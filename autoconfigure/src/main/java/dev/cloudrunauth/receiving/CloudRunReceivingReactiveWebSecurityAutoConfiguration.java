@@ -11,11 +11,13 @@ import org.springframework.security.config.web.server.ServerHttpSecurity;
 import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
 
 /**
- * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration Auto-configuration} of the web security of
- * reactive (WebFlux) applications that receive calls: a default security filter chain for Google ID tokens, and
- * reactive method security for {@code @PreAuthorize} and {@code @AllowCallers}.
+ * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration
+ * Auto-configuration} of the web security of reactive (WebFlux) applications that receive
+ * calls: a default security filter chain for Google ID tokens, and reactive method
+ * security for {@code @PreAuthorize} and {@code @AllowCallers}.
  */
-@AutoConfiguration(after = { CloudRunReceivingAutoConfiguration.class, CloudRunReceivingReactiveAutoConfiguration.class },
+@AutoConfiguration(
+		after = { CloudRunReceivingAutoConfiguration.class, CloudRunReceivingReactiveAutoConfiguration.class },
 		beforeName = {
 				"org.springframework.boot.security.oauth2.server.resource.autoconfigure.web.reactive.ReactiveOAuth2ResourceServerWebSecurityAutoConfiguration",
 				"org.springframework.boot.security.autoconfigure.web.reactive.ReactiveWebSecurityAutoConfiguration",

@@ -22,9 +22,11 @@ import org.springframework.security.web.util.matcher.OrRequestMatcher;
 import org.springframework.security.web.util.matcher.RequestMatcher;
 
 /**
- * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration Auto-configuration} of the receiving side of
- * servlet applications: a {@link JwtDecoder} for Google ID tokens, a bearer token resolver that knows
- * {@code X-Serverless-Authorization}, and the allowed-callers rule for security filter chains.
+ * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration
+ * Auto-configuration} of the receiving side of servlet applications: a {@link JwtDecoder}
+ * for Google ID tokens, a bearer token resolver that knows
+ * {@code X-Serverless-Authorization}, and the allowed-callers rule for security filter
+ * chains.
  *
  * @see CloudRunReceivingServletWebSecurityAutoConfiguration
  */
@@ -79,7 +81,8 @@ public final class CloudRunReceivingServletAutoConfiguration {
 			return (request) -> false;
 		}
 		PathPatternRequestMatcher.Builder builder = paths.getIfAvailable(PathPatternRequestMatcher::withDefaults);
-		return new OrRequestMatcher(publicPaths.stream().map((path) -> (RequestMatcher) builder.matcher(path)).toList());
+		return new OrRequestMatcher(
+				publicPaths.stream().map((path) -> (RequestMatcher) builder.matcher(path)).toList());
 	}
 
 }

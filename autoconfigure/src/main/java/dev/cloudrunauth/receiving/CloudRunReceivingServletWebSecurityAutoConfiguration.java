@@ -10,11 +10,13 @@ import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.server.resource.web.BearerTokenResolver;
 
 /**
- * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration Auto-configuration} of the web security of
- * servlet applications that receive calls: a default security filter chain for Google ID tokens, and method security
- * for {@code @PreAuthorize}, {@code @caller} and {@code @AllowCallers}.
+ * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration
+ * Auto-configuration} of the web security of servlet applications that receive calls: a
+ * default security filter chain for Google ID tokens, and method security for
+ * {@code @PreAuthorize}, {@code @caller} and {@code @AllowCallers}.
  */
-@AutoConfiguration(after = { CloudRunReceivingAutoConfiguration.class, CloudRunReceivingServletAutoConfiguration.class },
+@AutoConfiguration(
+		after = { CloudRunReceivingAutoConfiguration.class, CloudRunReceivingServletAutoConfiguration.class },
 		beforeName = {
 				"org.springframework.boot.security.oauth2.server.resource.autoconfigure.web.OAuth2ResourceServerWebSecurityAutoConfiguration",
 				"org.springframework.boot.security.autoconfigure.web.servlet.ServletWebSecurityAutoConfiguration",

@@ -8,8 +8,9 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 
 /**
- * Derives a Cloud Run service's URL, {@code https://SERVICE-PROJECT_NUMBER.REGION.run.app}, from {@code K_SERVICE} and
- * the metadata server, which on Cloud Run is local and answers within milliseconds.
+ * Derives a Cloud Run service's URL,
+ * {@code https://SERVICE-PROJECT_NUMBER.REGION.run.app}, from {@code K_SERVICE} and the
+ * metadata server, which on Cloud Run is local and answers within milliseconds.
  */
 final class CloudRunServiceUrl {
 

@@ -3,10 +3,11 @@ package dev.cloudrunauth.receiving;
 import org.jspecify.annotations.Nullable;
 
 /**
- * What counts as an email here. Google's service account and Workspace addresses are ASCII, so anything else is
- * refused, and case is folded for ASCII letters only: {@code String.equalsIgnoreCase} and
- * {@code toLowerCase(Locale.ROOT)} fold other letters too (U+212A KELVIN SIGN to {@code k}), which would let a token
- * spelled with them match an allowed address.
+ * What counts as an email here. Google's service account and Workspace addresses are
+ * ASCII, so anything else is refused, and case is folded for ASCII letters only:
+ * {@code String.equalsIgnoreCase} and {@code toLowerCase(Locale.ROOT)} fold other letters
+ * too (U+212A KELVIN SIGN to {@code k}), which would let a token spelled with them match
+ * an allowed address.
  */
 final class Emails {
 
@@ -14,8 +15,9 @@ final class Emails {
 	}
 
 	/**
-	 * Return whether a value is an ASCII email address: one {@code @}, a non-empty local part of printable characters
-	 * other than {@code @}, {@code *} and quotes, and a domain of letters, digits, hyphens and inner dots.
+	 * Return whether a value is an ASCII email address: one {@code @}, a non-empty local
+	 * part of printable characters other than {@code @}, {@code *} and quotes, and a
+	 * domain of letters, digits, hyphens and inner dots.
 	 * @param value the value
 	 * @return {@code true} if it is an address
 	 */
@@ -29,7 +31,8 @@ final class Emails {
 	}
 
 	/**
-	 * Return whether a value is a domain such as {@code my-project.iam.gserviceaccount.com}.
+	 * Return whether a value is a domain such as
+	 * {@code my-project.iam.gserviceaccount.com}.
 	 * @param value the value
 	 * @return {@code true} if it is a domain
 	 */

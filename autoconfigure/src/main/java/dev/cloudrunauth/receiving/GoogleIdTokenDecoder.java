@@ -17,12 +17,12 @@ import org.springframework.security.oauth2.jwt.JwtException;
 import org.springframework.util.Assert;
 
 /**
- * {@link JwtDecoder} for Google-signed ID tokens: RS256 only, with keys from Google's JWK Set, and claims validated
- * as the receiving side's properties describe. With {@code trustCloudRunIam}, a token whose signature Cloud Run's IAM
- * invoker check replaced with {@code SIGNATURE_REMOVED_BY_GOOGLE} is accepted without a signature; any other
- * signature is verified. Every rejection is an {@link InvalidIdTokenException}. The auto-configuration defines one; for
- * a decoder of your own:
- * <pre class="code">
+ * {@link JwtDecoder} for Google-signed ID tokens: RS256 only, with keys from Google's JWK
+ * Set, and claims validated as the receiving side's properties describe. With
+ * {@code trustCloudRunIam}, a token whose signature Cloud Run's IAM invoker check
+ * replaced with {@code SIGNATURE_REMOVED_BY_GOOGLE} is accepted without a signature; any
+ * other signature is verified. Every rejection is an {@link InvalidIdTokenException}. The
+ * auto-configuration defines one; for a decoder of your own: <pre class="code">
  * GoogleIdTokenDecoder decoder = GoogleIdTokenDecoder.withAudiences("https://receiving-123456789012.us-central1.run.app")
  * 	.allowedCallers(AllowedCallers.of(List.of("*&#64;my-project.iam.gserviceaccount.com")))
  * 	.build();
@@ -37,8 +37,9 @@ public final class GoogleIdTokenDecoder implements JwtDecoder, AutoCloseable {
 	}
 
 	/**
-	 * Return a builder for a decoder of tokens for the given audiences, which fetches Google's keys itself; its
-	 * defaults are those of the {@code cloudrun.auth.receiving.*} properties. Close the decoder to stop the fetches
+	 * Return a builder for a decoder of tokens for the given audiences, which fetches
+	 * Google's keys itself; its defaults are those of the
+	 * {@code cloudrun.auth.receiving.*} properties. Close the decoder to stop the fetches
 	 * (a {@code @Bean} is closed with its context).
 	 * @param audiences the accepted audiences, such as this service's URL
 	 * @return a builder
@@ -49,7 +50,8 @@ public final class GoogleIdTokenDecoder implements JwtDecoder, AutoCloseable {
 	}
 
 	/**
-	 * Return a builder for a decoder of tokens for the given audiences, which fetches Google's keys itself.
+	 * Return a builder for a decoder of tokens for the given audiences, which fetches
+	 * Google's keys itself.
 	 * @param audiences the accepted audiences, such as this service's URL
 	 * @return a builder
 	 * @see #withAudiences(String...)
@@ -80,7 +82,8 @@ public final class GoogleIdTokenDecoder implements JwtDecoder, AutoCloseable {
 	}
 
 	/**
-	 * Stop fetching keys, if this decoder fetches its own (one from {@link #withAudiences}).
+	 * Stop fetching keys, if this decoder fetches its own (one from
+	 * {@link #withAudiences}).
 	 */
 	@Override
 	public void close() {
@@ -110,7 +113,8 @@ public final class GoogleIdTokenDecoder implements JwtDecoder, AutoCloseable {
 			pending.get(this.decoding.keyTimeout.toMillis(), TimeUnit.MILLISECONDS);
 		}
 		catch (TimeoutException | ExecutionException ex) {
-			// not known in time: trust mode goes on as configured, as when the setting cannot be read
+			// not known in time: trust mode goes on as configured, as when the setting
+			// cannot be read
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
@@ -123,8 +127,8 @@ public final class GoogleIdTokenDecoder implements JwtDecoder, AutoCloseable {
 			return key;
 		}
 		try {
-			return this.decoding.fetched(this.decoding.keys.key(keyId)
-				.get(this.decoding.keyTimeout.toMillis(), TimeUnit.MILLISECONDS));
+			return this.decoding
+				.fetched(this.decoding.keys.key(keyId).get(this.decoding.keyTimeout.toMillis(), TimeUnit.MILLISECONDS));
 		}
 		catch (TimeoutException | ExecutionException ex) {
 			throw this.decoding.keysUnavailable(ex);

@@ -18,9 +18,10 @@ import org.springframework.util.Assert;
 import org.springframework.util.StringUtils;
 
 /**
- * Settings shared by the builders of {@link GoogleIdTokenDecoder} and {@link ReactiveGoogleIdTokenDecoder}. A builder
- * from {@code withAudiences} fetches its own keys; the auto-configuration's shares one key cache with the health
- * indicator instead. Defaults are those of {@link CloudRunReceivingProperties}.
+ * Settings shared by the builders of {@link GoogleIdTokenDecoder} and
+ * {@link ReactiveGoogleIdTokenDecoder}. A builder from {@code withAudiences} fetches its
+ * own keys; the auto-configuration's shares one key cache with the health indicator
+ * instead. Defaults are those of {@link CloudRunReceivingProperties}.
  *
  * @param <B> the builder type
  */
@@ -78,7 +79,8 @@ abstract class IdTokenDecoderBuilder<B extends IdTokenDecoderBuilder<B>> {
 	}
 
 	/**
-	 * Fetch Google's signing keys from this URI. Default: {@code https://www.googleapis.com/oauth2/v3/certs}.
+	 * Fetch Google's signing keys from this URI. Default:
+	 * {@code https://www.googleapis.com/oauth2/v3/certs}.
 	 * @param jwkSetUri the JWK Set URI, http or https
 	 * @return this builder
 	 */
@@ -92,8 +94,8 @@ abstract class IdTokenDecoderBuilder<B extends IdTokenDecoderBuilder<B>> {
 	}
 
 	/**
-	 * Accept these issuers. Default: both forms Google uses, {@code https://accounts.google.com} and
-	 * {@code accounts.google.com}.
+	 * Accept these issuers. Default: both forms Google uses,
+	 * {@code https://accounts.google.com} and {@code accounts.google.com}.
 	 * @param issuers the issuers
 	 * @return this builder
 	 */
@@ -105,7 +107,8 @@ abstract class IdTokenDecoderBuilder<B extends IdTokenDecoderBuilder<B>> {
 	}
 
 	/**
-	 * Allow this clock skew for {@code exp}, {@code iat} and {@code nbf}. Default: 30 seconds.
+	 * Allow this clock skew for {@code exp}, {@code iat} and {@code nbf}. Default: 30
+	 * seconds.
 	 * @param clockSkew the clock skew
 	 * @return this builder
 	 */
@@ -116,8 +119,8 @@ abstract class IdTokenDecoderBuilder<B extends IdTokenDecoderBuilder<B>> {
 	}
 
 	/**
-	 * Accept tokens living at most this long ({@code exp - iat}, before the clock skew). Default: one hour, as Google
-	 * issues them.
+	 * Accept tokens living at most this long ({@code exp - iat}, before the clock skew).
+	 * Default: one hour, as Google issues them.
 	 * @param maxTokenLifetime the longest lifetime
 	 * @return this builder
 	 */
@@ -128,8 +131,9 @@ abstract class IdTokenDecoderBuilder<B extends IdTokenDecoderBuilder<B>> {
 	}
 
 	/**
-	 * Let a key fetch take at most this long, and so a request whose key is not known yet wait at most this long (and,
-	 * in trust mode, for the first check of the invoker IAM setting). Default: 5 seconds.
+	 * Let a key fetch take at most this long, and so a request whose key is not known yet
+	 * wait at most this long (and, in trust mode, for the first check of the invoker IAM
+	 * setting). Default: 5 seconds.
 	 * @param jwkSetTimeout the timeout
 	 * @return this builder
 	 */
@@ -140,7 +144,8 @@ abstract class IdTokenDecoderBuilder<B extends IdTokenDecoderBuilder<B>> {
 	}
 
 	/**
-	 * Let tokens with unknown key ids cause at most one key fetch per interval. Default: 30 seconds.
+	 * Let tokens with unknown key ids cause at most one key fetch per interval. Default:
+	 * 30 seconds.
 	 * @param jwkSetRefetchInterval the interval, at least one second
 	 * @return this builder
 	 */
@@ -152,9 +157,9 @@ abstract class IdTokenDecoderBuilder<B extends IdTokenDecoderBuilder<B>> {
 	}
 
 	/**
-	 * Accept tokens whose signature Cloud Run's IAM invoker check replaced with {@code SIGNATURE_REMOVED_BY_GOOGLE},
-	 * without a signature. Only for services behind that check: anywhere else anyone can send such a token. Default:
-	 * {@code false}.
+	 * Accept tokens whose signature Cloud Run's IAM invoker check replaced with
+	 * {@code SIGNATURE_REMOVED_BY_GOOGLE}, without a signature. Only for services behind
+	 * that check: anywhere else anyone can send such a token. Default: {@code false}.
 	 * @param trustCloudRunIam whether to accept such tokens
 	 * @return this builder
 	 */
@@ -164,8 +169,9 @@ abstract class IdTokenDecoderBuilder<B extends IdTokenDecoderBuilder<B>> {
 	}
 
 	/**
-	 * Remember at most this many verified tokens, so that a token presented again is not verified again until it
-	 * expires. Default: 1000; {@code 0} verifies every token every time.
+	 * Remember at most this many verified tokens, so that a token presented again is not
+	 * verified again until it expires. Default: 1000; {@code 0} verifies every token
+	 * every time.
 	 * @param maxSize the most tokens remembered
 	 * @return this builder
 	 */
@@ -176,9 +182,10 @@ abstract class IdTokenDecoderBuilder<B extends IdTokenDecoderBuilder<B>> {
 	}
 
 	/**
-	 * Remember the verified tokens of these callers only, so that callers who may not call cannot push out the entries
-	 * of those who may. The decoder refuses no caller: authorization does, with an
-	 * {@link AllowedCallersAuthorizationManager} of the same callers. Default: any caller.
+	 * Remember the verified tokens of these callers only, so that callers who may not
+	 * call cannot push out the entries of those who may. The decoder refuses no caller:
+	 * authorization does, with an {@link AllowedCallersAuthorizationManager} of the same
+	 * callers. Default: any caller.
 	 * @param allowedCallers the callers the application allows
 	 * @return this builder
 	 */
@@ -189,7 +196,8 @@ abstract class IdTokenDecoderBuilder<B extends IdTokenDecoderBuilder<B>> {
 	}
 
 	/**
-	 * Apply this validator too, after Google's (timestamps, issuer, audience, verified email). Default: none.
+	 * Apply this validator too, after Google's (timestamps, issuer, audience, verified
+	 * email). Default: none.
 	 * @param validator the validator
 	 * @return this builder
 	 */
@@ -200,8 +208,9 @@ abstract class IdTokenDecoderBuilder<B extends IdTokenDecoderBuilder<B>> {
 	}
 
 	/**
-	 * Fetch the keys with this request factory; it should time out within the JWK Set timeout. Default: the JDK's
-	 * HTTP client, with the JWK Set timeout, not following redirects.
+	 * Fetch the keys with this request factory; it should time out within the JWK Set
+	 * timeout. Default: the JDK's HTTP client, with the JWK Set timeout, not following
+	 * redirects.
 	 * @param requestFactory the request factory
 	 * @return this builder
 	 */
@@ -212,7 +221,8 @@ abstract class IdTokenDecoderBuilder<B extends IdTokenDecoderBuilder<B>> {
 	}
 
 	/**
-	 * Observe verifications and key fetches with this registry. Default: {@link ObservationRegistry#NOOP}.
+	 * Observe verifications and key fetches with this registry. Default:
+	 * {@link ObservationRegistry#NOOP}.
 	 * @param observations the registry
 	 * @return this builder
 	 */
@@ -223,7 +233,8 @@ abstract class IdTokenDecoderBuilder<B extends IdTokenDecoderBuilder<B>> {
 	}
 
 	/**
-	 * Validate claims with this validator instead of Google's defaults and the added validators.
+	 * Validate claims with this validator instead of Google's defaults and the added
+	 * validators.
 	 * @param claimValidation the validator, typically from {@link IdTokenValidators}
 	 * @return this builder
 	 */
@@ -234,8 +245,9 @@ abstract class IdTokenDecoderBuilder<B extends IdTokenDecoderBuilder<B>> {
 	}
 
 	/**
-	 * In trust mode, refuse tokens whose signature was removed while the given check finds Cloud Run's invoker IAM
-	 * check off for this service, and let the first such tokens wait (at most the key timeout) for its first outcome.
+	 * In trust mode, refuse tokens whose signature was removed while the given check
+	 * finds Cloud Run's invoker IAM check off for this service, and let the first such
+	 * tokens wait (at most the key timeout) for its first outcome.
 	 * @param invokerIam the check, or {@code null} to trust without checking
 	 * @return this builder
 	 */
@@ -262,8 +274,10 @@ abstract class IdTokenDecoderBuilder<B extends IdTokenDecoderBuilder<B>> {
 			validator = IdTokenValidators.createDefault(this.issuers, this.audiences, this.clockSkew,
 					this.maxTokenLifetime, this.validators);
 		}
-		VerifiedTokenCache verifiedTokens = (this.verifiedTokensMaxSize > 0) ? new VerifiedTokenCache(
-				this.verifiedTokensMaxSize, this.clockSkew, this.allowedCallers, Clock.systemUTC()) : this.verifiedTokens;
+		VerifiedTokenCache verifiedTokens = (this.verifiedTokensMaxSize > 0)
+				? new VerifiedTokenCache(this.verifiedTokensMaxSize, this.clockSkew, this.allowedCallers,
+						Clock.systemUTC())
+				: this.verifiedTokens;
 		SigningKeyCache keys = this.keys;
 		boolean ownKeys = (keys == null);
 		if (keys == null) {

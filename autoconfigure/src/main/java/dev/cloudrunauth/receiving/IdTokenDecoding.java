@@ -14,8 +14,8 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.security.oauth2.jwt.Jwt;
 
 /**
- * What the servlet and reactive decoders share: the verifier, the keys, the verified-token cache and the
- * observations, and how an outcome is recorded.
+ * What the servlet and reactive decoders share: the verifier, the keys, the
+ * verified-token cache and the observations, and how an outcome is recorded.
  */
 final class IdTokenDecoding {
 
@@ -48,7 +48,8 @@ final class IdTokenDecoding {
 	}
 
 	/**
-	 * Start the observation of one verification, which {@link #accepted} or {@link #rejected} stops.
+	 * Start the observation of one verification, which {@link #accepted} or
+	 * {@link #rejected} stops.
 	 * @return the observation, {@link Observation#NOOP} without handlers
 	 */
 	Observation started() {
@@ -77,8 +78,8 @@ final class IdTokenDecoding {
 	}
 
 	/**
-	 * Return the check whose outcome a token with its signature removed must wait for, if the first check is under
-	 * way.
+	 * Return the check whose outcome a token with its signature removed must wait for, if
+	 * the first check is under way.
 	 * @return the first check's outcome, or {@code null} if it is known
 	 */
 	@Nullable CompletableFuture<InvokerIamCheck.State> pendingInvokerIamCheck() {
@@ -87,8 +88,8 @@ final class IdTokenDecoding {
 	}
 
 	/**
-	 * Refuse a token whose signature Cloud Run removed if Cloud Run's invoker IAM check is known to be off for this
-	 * service: nobody then verified it.
+	 * Refuse a token whose signature Cloud Run removed if Cloud Run's invoker IAM check
+	 * is known to be off for this service: nobody then verified it.
 	 */
 	void checkInvokerIam() {
 		if (this.invokerIam != null && this.invokerIam.state() == InvokerIamCheck.State.OFF) {
@@ -114,8 +115,9 @@ final class IdTokenDecoding {
 	}
 
 	/**
-	 * Record a rejection. A failure nobody planned for (an application validator that throws, a bug) still rejects
-	 * the token, so that the request gets 401 rather than 500; its message is not logged, as it might quote the token.
+	 * Record a rejection. A failure nobody planned for (an application validator that
+	 * throws, a bug) still rejects the token, so that the request gets 401 rather than
+	 * 500; its message is not logged, as it might quote the token.
 	 * @param verification the observation of the verification
 	 * @param failure why verification failed
 	 * @return the exception to throw
@@ -142,7 +144,8 @@ final class IdTokenDecoding {
 	}
 
 	/**
-	 * The stack trace of a failure without its message, or the messages of its causes, which might quote the token.
+	 * The stack trace of a failure without its message, or the messages of its causes,
+	 * which might quote the token.
 	 */
 	private static Throwable withoutMessage(Throwable failure) {
 		Throwable copy = new Throwable(failure.getClass().getName());

@@ -11,11 +11,12 @@ import org.springframework.security.oauth2.jwt.JwtClaimNames;
 import org.springframework.util.Assert;
 
 /**
- * Validates {@code exp} (required, not passed), {@code iat} (required, not in the future), {@code nbf} (if present,
- * not in the future), each with a clock skew, and the lifetime {@code exp - iat} (at most the given one plus the
- * clock skew: Google issues tokens for an hour, so one valid for years was not issued by Google). Spring Security's
- * {@code JwtTimestampValidator} accepts tokens without {@code exp} by default and looks neither at {@code iat} nor at
- * the lifetime.
+ * Validates {@code exp} (required, not passed), {@code iat} (required, not in the
+ * future), {@code nbf} (if present, not in the future), each with a clock skew, and the
+ * lifetime {@code exp - iat} (at most the given one plus the clock skew: Google issues
+ * tokens for an hour, so one valid for years was not issued by Google). Spring Security's
+ * {@code JwtTimestampValidator} accepts tokens without {@code exp} by default and looks
+ * neither at {@code iat} nor at the lifetime.
  */
 final class IdTokenTimestampValidator implements OAuth2TokenValidator<Jwt> {
 

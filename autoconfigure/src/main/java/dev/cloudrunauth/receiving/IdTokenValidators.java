@@ -18,11 +18,13 @@ final class IdTokenValidators {
 	}
 
 	/**
-	 * Create the validator of Google ID tokens: timestamps with clock skew and a lifetime Google issues, one of the
-	 * issuers, one of the audiences, and a verified email, followed by any additional validators.
+	 * Create the validator of Google ID tokens: timestamps with clock skew and a lifetime
+	 * Google issues, one of the issuers, one of the audiences, and a verified email,
+	 * followed by any additional validators.
 	 * @param issuers the accepted issuers
 	 * @param audiences the accepted audiences
-	 * @param clockSkew the clock skew allowed for {@code exp}, {@code iat} and {@code nbf}
+	 * @param clockSkew the clock skew allowed for {@code exp}, {@code iat} and
+	 * {@code nbf}
 	 * @param maxLifetime the longest {@code exp - iat} accepted (Google's is one hour)
 	 * @param additional further validators, applied after these
 	 * @return the validator

@@ -27,14 +27,16 @@ import org.springframework.security.oauth2.jwt.JwtClaimNames;
 import org.springframework.security.oauth2.jwt.MappedJwtClaimSetConverter;
 
 /**
- * Verifies Google ID tokens in two steps, so that a decoder can look the signing key up in between, blocking or not:
- * {@link #parse(String)} checks the structure, header and claim types; {@link #verify(ParsedToken, RSAPublicKey)}
- * checks the signature and validates the claims.
+ * Verifies Google ID tokens in two steps, so that a decoder can look the signing key up
+ * in between, blocking or not: {@link #parse(String)} checks the structure, header and
+ * claim types; {@link #verify(ParsedToken, RSAPublicKey)} checks the signature and
+ * validates the claims.
  */
 final class IdTokenVerifier {
 
 	/**
-	 * What Cloud Run puts in place of the signature of a token its IAM invoker check verified.
+	 * What Cloud Run puts in place of the signature of a token its IAM invoker check
+	 * verified.
 	 */
 	static final String SIGNATURE_REMOVED_BY_GOOGLE = "SIGNATURE_REMOVED_BY_GOOGLE";
 
@@ -48,7 +50,8 @@ final class IdTokenVerifier {
 	private static final Set<String> TIME_CLAIMS = Set.of("exp", "iat", "nbf");
 
 	/**
-	 * 9999-12-31T23:59:59Z: times beyond it are not real and overflow when converted to milliseconds.
+	 * 9999-12-31T23:59:59Z: times beyond it are not real and overflow when converted to
+	 * milliseconds.
 	 */
 	private static final double LATEST_TIME = 253402300799d;
 
@@ -70,8 +73,8 @@ final class IdTokenVerifier {
 		}
 		int firstDot = token.indexOf('.');
 		int secondDot = (firstDot > 0) ? token.indexOf('.', firstDot + 1) : -1;
-		if (secondDot <= firstDot + 1 || token.indexOf('.', secondDot + 1) >= 0
-				|| !isBase64Url(token, 0, firstDot) || !isBase64Url(token, firstDot + 1, secondDot)) {
+		if (secondDot <= firstDot + 1 || token.indexOf('.', secondDot + 1) >= 0 || !isBase64Url(token, 0, firstDot)
+				|| !isBase64Url(token, firstDot + 1, secondDot)) {
 			throw new InvalidIdTokenException(RejectionReason.MALFORMED);
 		}
 		Base64URL encodedHeader = new Base64URL(token.substring(0, firstDot));
@@ -156,9 +159,9 @@ final class IdTokenVerifier {
 	}
 
 	/**
-	 * The signature is the one segment the signature does not cover: only its canonical spelling is accepted
-	 * (unpadded base64url, no stray characters, no unused bits set), or a lenient decoder would give one token endless
-	 * spellings that all verify.
+	 * The signature is the one segment the signature does not cover: only its canonical
+	 * spelling is accepted (unpadded base64url, no stray characters, no unused bits set),
+	 * or a lenient decoder would give one token endless spellings that all verify.
 	 */
 	private static boolean isCanonicalBase64Url(String signature) {
 		if (!isBase64Url(signature, 0, signature.length()) || signature.length() % 4 == 1) {
@@ -199,7 +202,8 @@ final class IdTokenVerifier {
 
 	private static void checkClaimTypes(JWTClaimsSet claims) {
 		for (String name : TIME_CLAIMS) {
-			// Nimbus turns numeric times into Dates and refuses other types; this guards against a change of that
+			// Nimbus turns numeric times into Dates and refuses other types; this guards
+			// against a change of that
 			Object value = claims.getClaim(name);
 			if (value != null && !(value instanceof java.util.Date)) {
 				throw new InvalidIdTokenException(RejectionReason.MALFORMED,

@@ -5,8 +5,9 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.security.oauth2.jwt.BadJwtException;
 
 /**
- * Thrown when an ID token is rejected. Its message, which Spring Security sends as the {@code error_description} of
- * a 401 response, is the reason's description and never contains any part of the token.
+ * Thrown when an ID token is rejected. Its message, which Spring Security sends as the
+ * {@code error_description} of a 401 response, is the reason's description and never
+ * contains any part of the token.
  */
 class InvalidIdTokenException extends BadJwtException {
 

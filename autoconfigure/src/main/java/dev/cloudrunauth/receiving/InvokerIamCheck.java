@@ -30,13 +30,15 @@ import org.springframework.util.StreamUtils;
 import org.springframework.util.function.SingletonSupplier;
 
 /**
- * Whether Cloud Run's invoker IAM check is on for this service, which trust mode presumes: only that check replaces a
- * token's signature with {@code SIGNATURE_REMOVED_BY_GOOGLE} after verifying it, and on a service that skips it
- * ({@code --no-invoker-iam-check}) anyone can send such a token. Read in the background, and again periodically,
- * from the Cloud Run Admin API ({@code invokerIamDisabled} of {@code GET /v2/projects/P/locations/R/services/S}) with
- * the service's own identity from the metadata server, which also gives the project and region. The Admin API is
- * called through the given request factory (the application's HTTP client settings); the metadata server, a
- * link-local address, always directly.
+ * Whether Cloud Run's invoker IAM check is on for this service, which trust mode
+ * presumes: only that check replaces a token's signature with
+ * {@code SIGNATURE_REMOVED_BY_GOOGLE} after verifying it, and on a service that skips it
+ * ({@code --no-invoker-iam-check}) anyone can send such a token. Read in the background,
+ * and again periodically, from the Cloud Run Admin API ({@code invokerIamDisabled} of
+ * {@code GET /v2/projects/P/locations/R/services/S}) with the service's own identity from
+ * the metadata server, which also gives the project and region. The Admin API is called
+ * through the given request factory (the application's HTTP client settings); the
+ * metadata server, a link-local address, always directly.
  */
 final class InvokerIamCheck implements AutoCloseable {
 
@@ -73,15 +75,18 @@ final class InvokerIamCheck implements AutoCloseable {
 	/**
 	 * Create a check; call {@link #start()} to run it.
 	 * @param service the service's name ({@code K_SERVICE})
-	 * @param metadataUri the metadata server, such as {@code http://metadata.google.internal}
-	 * @param cloudRunApiUri the Cloud Run Admin API, such as {@code https://run.googleapis.com}
+	 * @param metadataUri the metadata server, such as
+	 * {@code http://metadata.google.internal}
+	 * @param cloudRunApiUri the Cloud Run Admin API, such as
+	 * {@code https://run.googleapis.com}
 	 * @param cloudRunApi the request factory of the Admin API, created on the first check
 	 * @param interval how often to check again
 	 * @param timeout how long each request to the metadata server may take
 	 */
 	InvokerIamCheck(String service, URI metadataUri, URI cloudRunApiUri, Supplier<ClientHttpRequestFactory> cloudRunApi,
 			Duration interval, Duration timeout) {
-		Assert.isTrue(service != null && service.matches("[a-z0-9][a-z0-9-]*"), "service must be a Cloud Run service name");
+		Assert.isTrue(service != null && service.matches("[a-z0-9][a-z0-9-]*"),
+				"service must be a Cloud Run service name");
 		Assert.notNull(metadataUri, "metadataUri cannot be null");
 		Assert.notNull(cloudRunApiUri, "cloudRunApiUri cannot be null");
 		Assert.isTrue(interval != null && interval.toMillis() > 0, "interval must be positive");
@@ -115,8 +120,8 @@ final class InvokerIamCheck implements AutoCloseable {
 	}
 
 	/**
-	 * Return what went wrong, while the state is {@link State#UNKNOWN}, or what it means, while it is
-	 * {@link State#OFF}.
+	 * Return what went wrong, while the state is {@link State#UNKNOWN}, or what it means,
+	 * while it is {@link State#OFF}.
 	 * @return the description, or {@code null}
 	 */
 	public @Nullable String problem() {
@@ -189,7 +194,8 @@ final class InvokerIamCheck implements AutoCloseable {
 
 	private void unknown(String reason) {
 		if (this.state == State.ON || this.state == State.OFF) {
-			// what was read last still stands: a setting does not change because the API cannot be reached
+			// what was read last still stands: a setting does not change because the API
+			// cannot be reached
 			logger.debug("Cannot check Cloud Run's invoker IAM setting again (" + reason + "); it was " + this.state);
 			return;
 		}
@@ -197,8 +203,9 @@ final class InvokerIamCheck implements AutoCloseable {
 		this.state = State.UNKNOWN;
 		if (!this.warned) {
 			this.warned = true;
-			logger.warn("Cannot read Cloud Run service " + this.service + " to confirm that its invoker IAM check is on ("
-					+ reason + "); trusting tokens whose signature Cloud Run removed, as configured. Grant this "
+			logger.warn("Cannot read Cloud Run service " + this.service
+					+ " to confirm that its invoker IAM check is on (" + reason
+					+ "); trusting tokens whose signature Cloud Run removed, as configured. Grant this "
 					+ "service's account the permission run.services.get on the service (for example roles/run.viewer) "
 					+ "so that it is confirmed, or set cloudrun.auth.receiving.check-invoker-iam=false");
 		}
@@ -213,8 +220,8 @@ final class InvokerIamCheck implements AutoCloseable {
 			String region = metadata("instance/region");
 			region = region.substring(region.lastIndexOf('/') + 1);
 			if (!project.matches("[a-z0-9][a-z0-9.:-]*") || !region.matches("[a-z0-9-]+")) {
-				throw new IOException("unexpected project '" + project + "' or region '" + region
-						+ "' from the metadata server");
+				throw new IOException(
+						"unexpected project '" + project + "' or region '" + region + "' from the metadata server");
 			}
 			this.servicePath = "projects/" + project + "/locations/" + region + "/services/" + this.service;
 		}
@@ -249,7 +256,8 @@ final class InvokerIamCheck implements AutoCloseable {
 	}
 
 	/**
-	 * The body parsed as a JSON object; messages never quote it, as the metadata server's answer holds a token.
+	 * The body parsed as a JSON object; messages never quote it, as the metadata server's
+	 * answer holds a token.
 	 */
 	private static Map<String, Object> json(String body, URI from) throws IOException {
 		try {
@@ -281,12 +289,14 @@ final class InvokerIamCheck implements AutoCloseable {
 		ON,
 
 		/**
-		 * The check is off: a token whose signature was removed proves nothing, and is refused.
+		 * The check is off: a token whose signature was removed proves nothing, and is
+		 * refused.
 		 */
 		OFF,
 
 		/**
-		 * The service could not be read (no permission, not found, unreachable); trust mode goes on as configured.
+		 * The service could not be read (no permission, not found, unreachable); trust
+		 * mode goes on as configured.
 		 */
 		UNKNOWN
 

@@ -10,9 +10,9 @@ import org.springframework.security.oauth2.jwt.JwtClaimNames;
 import org.springframework.util.Assert;
 
 /**
- * Validates that {@code iss} is one of several issuers: Google issues ID tokens as {@code https://accounts.google.com}
- * and as {@code accounts.google.com}, which Spring Security's single-issuer {@code JwtIssuerValidator} cannot accept
- * together.
+ * Validates that {@code iss} is one of several issuers: Google issues ID tokens as
+ * {@code https://accounts.google.com} and as {@code accounts.google.com}, which Spring
+ * Security's single-issuer {@code JwtIssuerValidator} cannot accept together.
  */
 final class IssuerValidator implements OAuth2TokenValidator<Jwt> {
 

@@ -35,9 +35,10 @@ import org.springframework.util.Assert;
 import org.springframework.util.function.SingletonSupplier;
 
 /**
- * Fetches a JWK Set and keeps its RS256 signing keys by key id, with the response's {@code Cache-Control}. Blocking:
- * called on the key cache's own threads. The request factory is created on the first fetch, so that creating the
- * fetcher costs startup nothing. Each fetch is a {@code cloudrun.auth.jwks.fetches} observation.
+ * Fetches a JWK Set and keeps its RS256 signing keys by key id, with the response's
+ * {@code Cache-Control}. Blocking: called on the key cache's own threads. The request
+ * factory is created on the first fetch, so that creating the fetcher costs startup
+ * nothing. Each fetch is a {@code cloudrun.auth.jwks.fetches} observation.
  */
 final class JwkSetFetcher {
 
@@ -70,16 +71,15 @@ final class JwkSetFetcher {
 	}
 
 	/**
-	 * Return the request factory used without Spring Boot's HTTP client settings: the JDK's client, no redirects.
+	 * Return the request factory used without Spring Boot's HTTP client settings: the
+	 * JDK's client, no redirects.
 	 * @param timeout the connect and read timeout
 	 * @return a supplier of the factory
 	 */
 	static Supplier<ClientHttpRequestFactory> defaultRequestFactory(Duration timeout) {
 		return () -> {
-			JdkClientHttpRequestFactory factory = new JdkClientHttpRequestFactory(HttpClient.newBuilder()
-				.connectTimeout(timeout)
-				.followRedirects(HttpClient.Redirect.NEVER)
-				.build());
+			JdkClientHttpRequestFactory factory = new JdkClientHttpRequestFactory(
+					HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NEVER).build());
 			factory.setReadTimeout(timeout);
 			return factory;
 		};
@@ -91,7 +91,8 @@ final class JwkSetFetcher {
 
 	/**
 	 * Fetch the keys.
-	 * @param known the keys known so far, whose instances are kept when their material is the same
+	 * @param known the keys known so far, whose instances are kept when their material is
+	 * the same
 	 * @return the keys and the response's {@code Cache-Control}
 	 * @throws IOException if the keys cannot be fetched or parsed
 	 */
@@ -110,7 +111,8 @@ final class JwkSetFetcher {
 		}
 	}
 
-	private Fetched fetch(Map<String, RSAPublicKey> known, ReceivingObservations.KeyFetchContext context) throws IOException {
+	private Fetched fetch(Map<String, RSAPublicKey> known, ReceivingObservations.KeyFetchContext context)
+			throws IOException {
 		ClientHttpRequest request = this.requestFactory.get().createRequest(this.jwkSetUri, HttpMethod.GET);
 		request.getHeaders().setAccept(List.of(MediaType.APPLICATION_JSON));
 		try (ClientHttpResponse response = request.execute()) {
@@ -158,9 +160,9 @@ final class JwkSetFetcher {
 	}
 
 	/**
-	 * The key already known under this id if its material is the same, so that a key's identity lasts across fetches
-	 * and what was verified with it can be bound to it: a key published again under the same id with other material
-	 * is another key.
+	 * The key already known under this id if its material is the same, so that a key's
+	 * identity lasts across fetches and what was verified with it can be bound to it: a
+	 * key published again under the same id with other material is another key.
 	 */
 	private static RSAPublicKey sameOrNew(@Nullable RSAPublicKey known, RSAPublicKey key) {
 		return (known != null && known.equals(key)) ? known : key;

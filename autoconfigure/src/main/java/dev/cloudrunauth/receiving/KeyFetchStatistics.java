@@ -9,8 +9,9 @@ import java.util.concurrent.atomic.LongAdder;
 import org.jspecify.annotations.Nullable;
 
 /**
- * What is known of the key cache's fetches, for its health and its log lines: how many were attempted, succeeded and
- * failed, how many failed in a row, when keys were last fetched and why the last fetch failed.
+ * What is known of the key cache's fetches, for its health and its log lines: how many
+ * were attempted, succeeded and failed, how many failed in a row, when keys were last
+ * fetched and why the last fetch failed.
  */
 final class KeyFetchStatistics {
 
@@ -94,7 +95,8 @@ final class KeyFetchStatistics {
 
 	/**
 	 * Return the error of the last fetch, if it failed.
-	 * @return the error message, or {@code null} if the last fetch succeeded or none ended yet
+	 * @return the error message, or {@code null} if the last fetch succeeded or none
+	 * ended yet
 	 */
 	@Nullable String lastError() {
 		return this.lastError;

@@ -13,11 +13,12 @@ import org.springframework.util.backoff.BackOffExecution;
 import org.springframework.util.backoff.ExponentialBackOff;
 
 /**
- * When the signing keys are fetched in the background: at once on start, then when 90% of the
- * {@code Cache-Control: max-age} of the last response has passed (under 5 s counts as 5 s, over a day as a day, none
- * as an hour), and after a failed fetch with an exponential back-off from 1 s, doubling up to 1 minute, with 10%
- * jitter so that the instances of a service do not retry in step. One fetch is scheduled at a time, on one daemon
- * thread.
+ * When the signing keys are fetched in the background: at once on start, then when 90% of
+ * the {@code Cache-Control: max-age} of the last response has passed (under 5 s counts as
+ * 5 s, over a day as a day, none as an hour), and after a failed fetch with an
+ * exponential back-off from 1 s, doubling up to 1 minute, with 10% jitter so that the
+ * instances of a service do not retry in step. One fetch is scheduled at a time, on one
+ * daemon thread.
  */
 final class KeyRefreshSchedule implements AutoCloseable {
 
@@ -114,7 +115,8 @@ final class KeyRefreshSchedule implements AutoCloseable {
 	}
 
 	/**
-	 * Return how long keys may be cached according to a {@code Cache-Control} header, within 5 s and a day.
+	 * Return how long keys may be cached according to a {@code Cache-Control} header,
+	 * within 5 s and a day.
 	 * @param cacheControl the header, or {@code null}
 	 * @return the max-age, or an hour if there is none
 	 */

@@ -7,8 +7,8 @@ import org.springframework.core.env.Environment;
 import org.springframework.core.type.AnnotatedTypeMetadata;
 
 /**
- * Matches in trust mode on Cloud Run ({@code K_SERVICE} in the process environment) unless
- * {@code cloudrun.auth.receiving.check-invoker-iam} is {@code false}.
+ * Matches in trust mode on Cloud Run ({@code K_SERVICE} in the process environment)
+ * unless {@code cloudrun.auth.receiving.check-invoker-iam} is {@code false}.
  */
 class OnInvokerIamCheckCondition extends SpringBootCondition {
 

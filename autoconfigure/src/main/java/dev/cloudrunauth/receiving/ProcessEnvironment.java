@@ -9,9 +9,10 @@ import org.springframework.core.env.StandardEnvironment;
 import org.springframework.util.StringUtils;
 
 /**
- * Variables that Cloud Run sets in the process environment, read from there only: through the {@code Environment} a
- * command-line argument ({@code --K_SERVICE=x}), a YAML key or a test property would pass for them, and
- * {@code K_SERVICE} decides whether trust mode may start.
+ * Variables that Cloud Run sets in the process environment, read from there only: through
+ * the {@code Environment} a command-line argument ({@code --K_SERVICE=x}), a YAML key or
+ * a test property would pass for them, and {@code K_SERVICE} decides whether trust mode
+ * may start.
  */
 final class ProcessEnvironment {
 
@@ -23,7 +24,8 @@ final class ProcessEnvironment {
 	}
 
 	/**
-	 * Return a variable of the process environment, as Spring's system-environment property source holds it.
+	 * Return a variable of the process environment, as Spring's system-environment
+	 * property source holds it.
 	 * @param environment the environment
 	 * @param name the variable
 	 * @return its value, or {@code null} if it is unset or blank
@@ -42,7 +44,8 @@ final class ProcessEnvironment {
 	}
 
 	/**
-	 * Return the metadata server's base URL: {@code GCE_METADATA_HOST} if set, as google-auth-library reads it.
+	 * Return the metadata server's base URL: {@code GCE_METADATA_HOST} if set, as
+	 * google-auth-library reads it.
 	 * @param environment the environment
 	 * @return the URL, such as {@code http://metadata.google.internal}
 	 */

@@ -11,8 +11,9 @@ import org.springframework.core.env.Environment;
 import org.springframework.security.config.annotation.method.configuration.EnableReactiveMethodSecurity;
 
 /**
- * Reactive method security of an application that receives calls, {@code @PreAuthorize} and {@code @AllowCallers}
- * enforced, unless {@code cloudrun.auth.receiving.method-security} is {@code false}.
+ * Reactive method security of an application that receives calls, {@code @PreAuthorize}
+ * and {@code @AllowCallers} enforced, unless
+ * {@code cloudrun.auth.receiving.method-security} is {@code false}.
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnBooleanProperty(name = "cloudrun.auth.receiving.method-security", matchIfMissing = true)

@@ -14,9 +14,9 @@ import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
 import org.springframework.util.Assert;
 
 /**
- * {@link ReactiveJwtDecoder} for Google-signed ID tokens, the reactive counterpart of {@link GoogleIdTokenDecoder}:
- * a token with a known key is verified on the calling thread; otherwise decoding continues when the keys have been
- * fetched, without blocking.
+ * {@link ReactiveJwtDecoder} for Google-signed ID tokens, the reactive counterpart of
+ * {@link GoogleIdTokenDecoder}: a token with a known key is verified on the calling
+ * thread; otherwise decoding continues when the keys have been fetched, without blocking.
  */
 public final class ReactiveGoogleIdTokenDecoder implements ReactiveJwtDecoder, AutoCloseable {
 
@@ -27,8 +27,9 @@ public final class ReactiveGoogleIdTokenDecoder implements ReactiveJwtDecoder, A
 	}
 
 	/**
-	 * Return a builder for a decoder of tokens for the given audiences, which fetches Google's keys itself; its
-	 * defaults are those of the {@code cloudrun.auth.receiving.*} properties. Close the decoder to stop the fetches
+	 * Return a builder for a decoder of tokens for the given audiences, which fetches
+	 * Google's keys itself; its defaults are those of the
+	 * {@code cloudrun.auth.receiving.*} properties. Close the decoder to stop the fetches
 	 * (a {@code @Bean} is closed with its context).
 	 * @param audiences the accepted audiences, such as this service's URL
 	 * @return a builder
@@ -39,7 +40,8 @@ public final class ReactiveGoogleIdTokenDecoder implements ReactiveJwtDecoder, A
 	}
 
 	/**
-	 * Return a builder for a decoder of tokens for the given audiences, which fetches Google's keys itself.
+	 * Return a builder for a decoder of tokens for the given audiences, which fetches
+	 * Google's keys itself.
 	 * @param audiences the accepted audiences, such as this service's URL
 	 * @return a builder
 	 * @see #withAudiences(String...)
@@ -68,7 +70,8 @@ public final class ReactiveGoogleIdTokenDecoder implements ReactiveJwtDecoder, A
 	}
 
 	/**
-	 * Stop fetching keys, if this decoder fetches its own (one from {@link #withAudiences}).
+	 * Stop fetching keys, if this decoder fetches its own (one from
+	 * {@link #withAudiences}).
 	 */
 	@Override
 	public void close() {
@@ -84,7 +87,8 @@ public final class ReactiveGoogleIdTokenDecoder implements ReactiveJwtDecoder, A
 			IdTokenVerifier.ParsedToken parsed = this.decoding.verifier.parse(token);
 			if (parsed.signatureRemoved()) {
 				CompletableFuture<InvokerIamCheck.State> pending = this.decoding.pendingInvokerIamCheck();
-				// the future is shared by every waiting request: a timeout here must not cancel it
+				// the future is shared by every waiting request: a timeout here must not
+				// cancel it
 				Mono<?> checked = (pending != null) ? Mono.fromFuture(pending, true)
 					.timeout(this.decoding.keyTimeout)
 					.onErrorResume(TimeoutException.class, (ex) -> Mono.empty()) : Mono.empty();

@@ -9,11 +9,12 @@ import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.MapPropertySource;
 
 /**
- * Logging defaults that keep tokens out of the server's log. Tomcat logs, at INFO, the whole header line of a request
- * whose headers it cannot parse (a NUL byte after the token, say), which quotes an {@code Authorization} header with
- * its token; its level is the only lever, so {@code org.apache.coyote.http11.Http11Processor} logs from WARN. Added as
- * the lowest-precedence property source: any {@code logging.level} the application sets wins (on other servers the
- * level names a logger nobody uses).
+ * Logging defaults that keep tokens out of the server's log. Tomcat logs, at INFO, the
+ * whole header line of a request whose headers it cannot parse (a NUL byte after the
+ * token, say), which quotes an {@code Authorization} header with its token; its level is
+ * the only lever, so {@code org.apache.coyote.http11.Http11Processor} logs from WARN.
+ * Added as the lowest-precedence property source: any {@code logging.level} the
+ * application sets wins (on other servers the level names a logger nobody uses).
  */
 class ReceivingLoggingDefaults implements EnvironmentPostProcessor, Ordered {
 
@@ -33,7 +34,8 @@ class ReceivingLoggingDefaults implements EnvironmentPostProcessor, Ordered {
 
 	@Override
 	public int getOrder() {
-		// after the config data, so that cloudrun.auth.receiving.enabled from application.yml counts
+		// after the config data, so that cloudrun.auth.receiving.enabled from
+		// application.yml counts
 		return Ordered.LOWEST_PRECEDENCE;
 	}
 

@@ -8,20 +8,23 @@ import io.micrometer.observation.ObservationConvention;
 import io.micrometer.observation.ObservationRegistry;
 
 /**
- * The observations of the receiving side, which Spring Boot's metrics turn into timers of the same names: each token
- * verification and each refused caller, and each fetch of the JWK Set. Lookups of the verified-token cache are
- * counted by a meter binder instead, as they are part of a verification.
+ * The observations of the receiving side, which Spring Boot's metrics turn into timers of
+ * the same names: each token verification and each refused caller, and each fetch of the
+ * JWK Set. Lookups of the verified-token cache are counted by a meter binder instead, as
+ * they are part of a verification.
  */
 final class ReceivingObservations {
 
 	/**
-	 * Verifications, with {@code outcome} ({@code accepted}, {@code rejected}) and {@code reason} ({@code none}, a
-	 * {@link RejectionReason#tag()}, or {@code caller_not_allowed}).
+	 * Verifications, with {@code outcome} ({@code accepted}, {@code rejected}) and
+	 * {@code reason} ({@code none}, a {@link RejectionReason#tag()}, or
+	 * {@code caller_not_allowed}).
 	 */
 	static final String VERIFICATIONS = "cloudrun.auth.verifications";
 
 	/**
-	 * Lookups of the verified-token cache, tagged {@code result} ({@code hit}, {@code miss}).
+	 * Lookups of the verified-token cache, tagged {@code result} ({@code hit},
+	 * {@code miss}).
 	 */
 	static final String VERIFIED_TOKENS = "cloudrun.auth.verified-tokens";
 
@@ -38,7 +41,8 @@ final class ReceivingObservations {
 	}
 
 	/**
-	 * Return a verification not started yet; {@link Observation#NOOP} without handlers, so that it costs nothing.
+	 * Return a verification not started yet; {@link Observation#NOOP} without handlers,
+	 * so that it costs nothing.
 	 * @param registry the registry
 	 * @return the observation
 	 */

@@ -8,8 +8,9 @@ import org.springframework.aot.hint.RuntimeHintsRegistrar;
 import org.springframework.util.ClassUtils;
 
 /**
- * Hints for the {@code @caller} bean, whose methods {@code @PreAuthorize} expressions call by reflection, and for the
- * {@link AllowCallers} annotation; none in an application without Spring Security, where nothing calls them.
+ * Hints for the {@code @caller} bean, whose methods {@code @PreAuthorize} expressions
+ * call by reflection, and for the {@link AllowCallers} annotation; none in an application
+ * without Spring Security, where nothing calls them.
  */
 class ReceivingRuntimeHints implements RuntimeHintsRegistrar {
 

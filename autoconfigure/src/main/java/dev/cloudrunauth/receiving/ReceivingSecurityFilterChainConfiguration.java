@@ -40,7 +40,8 @@ class ReceivingSecurityFilterChainConfiguration {
 		RequestMatcher publicRequests = CloudRunReceivingServletAutoConfiguration.publicRequests(settings.publicPaths(),
 				paths);
 		http.authorizeHttpRequests((requests) -> {
-			// the error page of a request refused before authentication (bad path, method) shows its real status
+			// the error page of a request refused before authentication (bad path,
+			// method) shows its real status
 			requests.dispatcherTypeMatchers(DispatcherType.ERROR).permitAll();
 			requests.requestMatchers(publicRequests).permitAll();
 			requests.anyRequest().access(callers);
@@ -60,22 +61,21 @@ class ReceivingSecurityFilterChainConfiguration {
 	}
 
 	/**
-	 * Correct the public OAuth 2.0 protected resource metadata (RFC 9728) that Spring Security serves at
-	 * {@code /.well-known/oauth-protected-resource}: the resource is this service's audience, tokens come from Google
-	 * and are not bound to client certificates.
+	 * Correct the public OAuth 2.0 protected resource metadata (RFC 9728) that Spring
+	 * Security serves at {@code /.well-known/oauth-protected-resource}: the resource is
+	 * this service's audience, tokens come from Google and are not bound to client
+	 * certificates.
 	 */
 	private static void describe(OAuth2ProtectedResourceMetadata.Builder metadata, ReceivingSettings settings) {
-		metadata.resource(settings.audiences().get(0))
-			.authorizationServers((servers) -> {
-				servers.clear();
-				servers.add("https://accounts.google.com");
-			})
-			.tlsClientCertificateBoundAccessTokens(false);
+		metadata.resource(settings.audiences().get(0)).authorizationServers((servers) -> {
+			servers.clear();
+			servers.add("https://accounts.google.com");
+		}).tlsClientCertificateBoundAccessTokens(false);
 	}
 
 	/**
-	 * Refuse a caller with 403 and a fixed RFC 6750 challenge, rather than Spring's description, which speaks of an
-	 * access token's privileges.
+	 * Refuse a caller with 403 and a fixed RFC 6750 challenge, rather than Spring's
+	 * description, which speaks of an access token's privileges.
 	 */
 	private static void callerNotAllowed(HttpServletRequest request, HttpServletResponse response,
 			AccessDeniedException denied) {

@@ -22,7 +22,8 @@ import org.springframework.security.web.server.util.matcher.ServerWebExchangeMat
 import org.springframework.web.server.ServerWebExchange;
 
 /**
- * The default {@link SecurityWebFilterChain} of a reactive application that receives calls.
+ * The default {@link SecurityWebFilterChain} of a reactive application that receives
+ * calls.
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnDefaultReactiveWebSecurity
@@ -32,7 +33,8 @@ class ReceivingSecurityWebFilterChainConfiguration {
 
 	@Bean
 	SecurityWebFilterChain cloudRunReceivingSecurityWebFilterChain(ServerHttpSecurity http, ReceivingSettings settings,
-			ReactiveJwtDecoder decoder, JwtAuthenticationConverter converter, ServerAuthenticationConverter bearerTokens,
+			ReactiveJwtDecoder decoder, JwtAuthenticationConverter converter,
+			ServerAuthenticationConverter bearerTokens,
 			ReactiveAllowedCallersAuthorizationManager<AuthorizationContext> callers) {
 		ServerWebExchangeMatcher publicExchanges = CloudRunReceivingReactiveAutoConfiguration
 			.publicExchanges(settings.publicPaths());
@@ -54,8 +56,8 @@ class ReceivingSecurityWebFilterChainConfiguration {
 	}
 
 	/**
-	 * Refuse a caller with 403 and a fixed RFC 6750 challenge, rather than Spring's description, which speaks of an
-	 * access token's privileges.
+	 * Refuse a caller with 403 and a fixed RFC 6750 challenge, rather than Spring's
+	 * description, which speaks of an access token's privileges.
 	 */
 	private static Mono<Void> callerNotAllowed(ServerWebExchange exchange, AccessDeniedException denied) {
 		return Mono.fromRunnable(() -> {

@@ -7,7 +7,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-  import org.apache.commons.logging.Log;
+import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
@@ -16,9 +16,9 @@ import org.springframework.core.env.Environment;
 import org.springframework.util.StringUtils;
 
 /**
- * The receiving side's settings, validated, with the audience derived on Cloud Run when none is configured. Values
- * that cannot work, and a verifier that would admit every Google identity without being told to, fail startup with
- * a message naming the property.
+ * The receiving side's settings, validated, with the audience derived on Cloud Run when
+ * none is configured. Values that cannot work, and a verifier that would admit every
+ * Google identity without being told to, fail startup with a message naming the property.
  *
  * @param audiences the accepted audiences
  * @param issuers the accepted issuers
@@ -114,8 +114,9 @@ record ReceivingSettings(List<String> audiences, List<String> issuers, List<Stri
 	}
 
 	/**
-	 * Return the rule for who may call: the listed callers; else any Google identity if so configured; else, in trust
-	 * mode, whoever Cloud Run's invoker IAM check let through.
+	 * Return the rule for who may call: the listed callers; else any Google identity if
+	 * so configured; else, in trust mode, whoever Cloud Run's invoker IAM check let
+	 * through.
 	 * @param invokerIam the check of the invoker IAM setting, if trust mode runs one
 	 * @return the allowed callers
 	 */

@@ -23,8 +23,8 @@ enum RejectionReason {
 	ALGORITHM("The token is not signed with RS256"),
 
 	/**
-	 * A JOSE header parameter that is not accepted ({@code crit}, {@code jku}, {@code x5u}, {@code jwk},
-	 * {@code x5c}), or no {@code kid}.
+	 * A JOSE header parameter that is not accepted ({@code crit}, {@code jku},
+	 * {@code x5u}, {@code jwk}, {@code x5c}), or no {@code kid}.
 	 */
 	HEADER("The token's header is not accepted"),
 
@@ -44,13 +44,15 @@ enum RejectionReason {
 	SIGNATURE("The token's signature is invalid"),
 
 	/**
-	 * The signature was replaced with {@code SIGNATURE_REMOVED_BY_GOOGLE} and this service verifies signatures.
+	 * The signature was replaced with {@code SIGNATURE_REMOVED_BY_GOOGLE} and this
+	 * service verifies signatures.
 	 */
 	SIGNATURE_REMOVED("The token's signature was removed and this service verifies signatures"),
 
 	/**
-	 * The signature was replaced with {@code SIGNATURE_REMOVED_BY_GOOGLE}, in trust mode, but Cloud Run's invoker IAM
-	 * check is off for this service, so nobody verified the token.
+	 * The signature was replaced with {@code SIGNATURE_REMOVED_BY_GOOGLE}, in trust mode,
+	 * but Cloud Run's invoker IAM check is off for this service, so nobody verified the
+	 * token.
 	 */
 	INVOKER_IAM_DISABLED("The token's signature was removed, but this service's Cloud Run invoker IAM check is off"),
 
@@ -70,7 +72,8 @@ enum RejectionReason {
 	ISSUED_AT("The token's issue time is missing or in the future"),
 
 	/**
-	 * {@code exp - iat} is longer than the longest lifetime accepted (Google issues tokens for one hour).
+	 * {@code exp - iat} is longer than the longest lifetime accepted (Google issues
+	 * tokens for one hour).
 	 */
 	LIFETIME("The token's lifetime is longer than accepted"),
 
@@ -111,7 +114,8 @@ enum RejectionReason {
 	}
 
 	/**
-	 * Return the description sent in the {@code error_description} of the {@code WWW-Authenticate} header.
+	 * Return the description sent in the {@code error_description} of the
+	 * {@code WWW-Authenticate} header.
 	 * @return the description, which never contains any part of the token
 	 */
 	public String description() {

@@ -26,19 +26,23 @@ import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 import org.springframework.util.Assert;
 
 /**
- * Google's signing keys, fetched from a JWK Set URI in the background and refetched before they go stale (see
- * {@link KeyRefreshSchedule}). Nothing blocks on a fetch except a request whose key is not known: it waits for the
- * fetch under way, or starts one if {@link UnknownKeyRefetches} allows, so that forged key ids cause at most one fetch
- * per interval while a key published just after a scheduled fetch or a retry is found at once. When the endpoint
- * fails, the keys already known stay in use.
+ * Google's signing keys, fetched from a JWK Set URI in the background and refetched
+ * before they go stale (see {@link KeyRefreshSchedule}). Nothing blocks on a fetch except
+ * a request whose key is not known: it waits for the fetch under way, or starts one if
+ * {@link UnknownKeyRefetches} allows, so that forged key ids cause at most one fetch per
+ * interval while a key published just after a scheduled fetch or a retry is found at
+ * once. When the endpoint fails, the keys already known stay in use.
  * <p>
- * Not Nimbus's {@code JWKSourceBuilder} (10.9): its caches live for a fixed time-to-live set at build time, where
- * Google's keys say how long they last in {@code Cache-Control: max-age}, which its {@code ResourceRetriever} cannot
- * even return (a {@code Resource} has a body and a content type only); its refresh ahead runs only on a fixed
- * schedule or on requests, and an expired cache is reloaded on the request thread; its lookups are blocking, where the
- * reactive decoder must not wait; its rate limit counts every fetch (scheduled ones included) and fails the lookup
- * with an exception rather than finding no key; its retry is one immediate second attempt, not a back-off; and it
- * reads the system clock, so none of this can be tested with a clock of the test's.
+ * Not Nimbus's {@code JWKSourceBuilder} (10.9): its caches live for a fixed time-to-live
+ * set at build time, where Google's keys say how long they last in
+ * {@code Cache-Control: max-age}, which its {@code ResourceRetriever} cannot even return
+ * (a {@code Resource} has a body and a content type only); its refresh ahead runs only on
+ * a fixed schedule or on requests, and an expired cache is reloaded on the request
+ * thread; its lookups are blocking, where the reactive decoder must not wait; its rate
+ * limit counts every fetch (scheduled ones included) and fails the lookup with an
+ * exception rather than finding no key; its retry is one immediate second attempt, not a
+ * back-off; and it reads the system clock, so none of this can be tested with a clock of
+ * the test's.
  */
 final class SigningKeyCache implements AutoCloseable {
 
@@ -63,29 +67,32 @@ final class SigningKeyCache implements AutoCloseable {
 	private volatile Keys keys = Keys.NONE;
 
 	/**
-	 * Create a cache that fetches with the JDK's HTTP client; call {@link #start()} to fetch the keys.
+	 * Create a cache that fetches with the JDK's HTTP client; call {@link #start()} to
+	 * fetch the keys.
 	 * @param jwkSetUri where the keys are published
-	 * @param refetchInterval minimum time between two fetches caused by unknown key ids, at least one second
+	 * @param refetchInterval minimum time between two fetches caused by unknown key ids,
+	 * at least one second
 	 * @param timeout how long a fetch may take
 	 * @param clock the clock
 	 */
 	SigningKeyCache(URI jwkSetUri, Duration refetchInterval, Duration timeout, Clock clock) {
-		this(jwkSetUri, JwkSetFetcher.defaultRequestFactory(timeout), ObservationRegistry.NOOP, refetchInterval, timeout,
-				clock);
+		this(jwkSetUri, JwkSetFetcher.defaultRequestFactory(timeout), ObservationRegistry.NOOP, refetchInterval,
+				timeout, clock);
 	}
 
 	/**
 	 * Create a cache; call {@link #start()} to fetch the keys.
 	 * @param jwkSetUri where the keys are published
-	 * @param requestFactory the request factory of the fetches, called on the first fetch; it should time out within
-	 * {@code timeout}
+	 * @param requestFactory the request factory of the fetches, called on the first
+	 * fetch; it should time out within {@code timeout}
 	 * @param observations where fetches are observed
-	 * @param refetchInterval minimum time between two fetches caused by unknown key ids, at least one second
+	 * @param refetchInterval minimum time between two fetches caused by unknown key ids,
+	 * at least one second
 	 * @param timeout how long a fetch may take
 	 * @param clock the clock
 	 */
-	SigningKeyCache(URI jwkSetUri, Supplier<ClientHttpRequestFactory> requestFactory,
-			ObservationRegistry observations, Duration refetchInterval, Duration timeout, Clock clock) {
+	SigningKeyCache(URI jwkSetUri, Supplier<ClientHttpRequestFactory> requestFactory, ObservationRegistry observations,
+			Duration refetchInterval, Duration timeout, Clock clock) {
 		Assert.isTrue(timeout != null && timeout.toMillis() > 0, "timeout must be positive");
 		Assert.notNull(clock, "clock cannot be null");
 		this.unknownKeys = new UnknownKeyRefetches(refetchInterval);
@@ -99,8 +106,8 @@ final class SigningKeyCache implements AutoCloseable {
 	}
 
 	/**
-	 * Fetch the keys in the background. Even the HTTP client is created there, so that starting costs the caller
-	 * nothing.
+	 * Fetch the keys in the background. Even the HTTP client is created there, so that
+	 * starting costs the caller nothing.
 	 */
 	void start() {
 		this.schedule.now();
@@ -116,8 +123,8 @@ final class SigningKeyCache implements AutoCloseable {
 	}
 
 	/**
-	 * Return a key. If it is not known, wait for the fetch under way, or start one unless a fetch caused by an unknown
-	 * key id began within the refetch interval.
+	 * Return a key. If it is not known, wait for the fetch under way, or start one unless
+	 * a fetch caused by an unknown key id began within the refetch interval.
 	 * @param keyId the key id
 	 * @return a future of the key, empty if it is still unknown
 	 */
@@ -141,7 +148,8 @@ final class SigningKeyCache implements AutoCloseable {
 	}
 
 	private CompletableFuture<Optional<RSAPublicKey>> afterFetchForUnknownKey(String keyId, long missedAt) {
-		// a fetch that completed since the key was missed published its keys before it cleared inFlight
+		// a fetch that completed since the key was missed published its keys before it
+		// cleared inFlight
 		RSAPublicKey key = cachedKey(keyId);
 		if (key != null) {
 			return CompletableFuture.completedFuture(Optional.of(key));
@@ -200,7 +208,8 @@ final class SigningKeyCache implements AutoCloseable {
 	}
 
 	/**
-	 * Join the fetch under way or start one; one for an unknown key id starts only if the allowance permits.
+	 * Join the fetch under way or start one; one for an unknown key id starts only if the
+	 * allowance permits.
 	 * @return the fetch, or {@code null} if an unknown key id may not start one now
 	 */
 	private @Nullable Fetch fetch(boolean forUnknownKey, long now) {
@@ -227,7 +236,8 @@ final class SigningKeyCache implements AutoCloseable {
 	private void send(Fetch fetch) {
 		Map<String, RSAPublicKey> known = this.keys.byId;
 		try {
-			// a request factory that does not time out must not hold up the only fetch for ever
+			// a request factory that does not time out must not hold up the only fetch
+			// for ever
 			CompletableFuture.supplyAsync(() -> fetchNow(known), this.fetchThreads)
 				.orTimeout(this.timeout.toMillis(), TimeUnit.MILLISECONDS)
 				.whenComplete((keys, failure) -> complete(fetch, keys, failure));
@@ -260,7 +270,8 @@ final class SigningKeyCache implements AutoCloseable {
 			int failures = this.statistics.failed(failure, this.timeout);
 			String error = this.statistics.lastError();
 			if (this.schedule.isClosed()) {
-				// closed while fetching: the failure is the executor refusing work, not the endpoint
+				// closed while fetching: the failure is the executor refusing work, not
+				// the endpoint
 				logger.debug("Fetch of signing keys ended by close: " + error);
 			}
 			else {

@@ -5,9 +5,10 @@ import java.time.Duration;
 import org.springframework.util.Assert;
 
 /**
- * How often tokens with a key id that is not known may cause a fetch of the keys: once per interval, so that made-up
- * key ids cannot make the service fetch without pause. Only these fetches count: scheduled fetches and retries neither
- * use nor wait for the allowance, so a key published right after one of them is still found at once.
+ * How often tokens with a key id that is not known may cause a fetch of the keys: once
+ * per interval, so that made-up key ids cannot make the service fetch without pause. Only
+ * these fetches count: scheduled fetches and retries neither use nor wait for the
+ * allowance, so a key published right after one of them is still found at once.
  */
 final class UnknownKeyRefetches {
 
@@ -19,7 +20,8 @@ final class UnknownKeyRefetches {
 
 	/**
 	 * Create an allowance.
-	 * @param interval minimum time between two fetches caused by unknown key ids, at least one second
+	 * @param interval minimum time between two fetches caused by unknown key ids, at
+	 * least one second
 	 */
 	UnknownKeyRefetches(Duration interval) {
 		Assert.isTrue(interval != null && interval.compareTo(MIN_INTERVAL) >= 0, "refetchInterval must be at least 1s");

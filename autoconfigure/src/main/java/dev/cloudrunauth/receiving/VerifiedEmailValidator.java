@@ -7,9 +7,10 @@ import org.springframework.util.Assert;
 import org.springframework.util.StringUtils;
 
 /**
- * Validates that the token names its caller: {@code email} an ASCII address and {@code email_verified} the JSON
- * boolean {@code true}, as Google issues them (not the string {@code "true"}). Service account tokens carry both when
- * minted with {@code format=full} (metadata server) or {@code includeEmail} (impersonation).
+ * Validates that the token names its caller: {@code email} an ASCII address and
+ * {@code email_verified} the JSON boolean {@code true}, as Google issues them (not the
+ * string {@code "true"}). Service account tokens carry both when minted with
+ * {@code format=full} (metadata server) or {@code includeEmail} (impersonation).
  */
 final class VerifiedEmailValidator implements OAuth2TokenValidator<Jwt> {
 

@@ -11,9 +11,10 @@ import org.springframework.security.core.Authentication;
 import org.springframework.security.oauth2.jwt.Jwt;
 
 /**
- * A {@link Jwt} that this library verified as a Google ID token (or, in trust mode, that Cloud Run's IAM check
- * verified). Caller rules match only these: an authentication of another
- * kind (HTTP Basic, form login, another decoder's JWT) named like an allowed service account is no Google identity.
+ * A {@link Jwt} that this library verified as a Google ID token (or, in trust mode, that
+ * Cloud Run's IAM check verified). Caller rules match only these: an authentication of
+ * another kind (HTTP Basic, form login, another decoder's JWT) named like an allowed
+ * service account is no Google identity.
  */
 final class VerifiedIdToken extends Jwt {
 
@@ -29,8 +30,9 @@ final class VerifiedIdToken extends Jwt {
 	}
 
 	/**
-	 * Return the caller's email with ASCII letters in lower case, if it is a valid address (the default validation
-	 * refuses tokens without one; a decoder built without it may let them through, and they then match no rule).
+	 * Return the caller's email with ASCII letters in lower case, if it is a valid
+	 * address (the default validation refuses tokens without one; a decoder built without
+	 * it may let them through, and they then match no rule).
 	 * @return the email, or {@code null}
 	 */
 	@Nullable String foldedEmail() {
@@ -40,7 +42,8 @@ final class VerifiedIdToken extends Jwt {
 	/**
 	 * Return the verified Google ID token an authentication was built from.
 	 * @param authentication the authentication, if any
-	 * @return the token, or {@code null} if the authentication is absent, not authenticated, or not built from one
+	 * @return the token, or {@code null} if the authentication is absent, not
+	 * authenticated, or not built from one
 	 */
 	static @Nullable VerifiedIdToken of(@Nullable Authentication authentication) {
 		if (!trustResolver.isAuthenticated(authentication)) {

@@ -16,17 +16,20 @@ import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.util.Assert;
 
 /**
- * Remembers tokens that passed verification, so that a caller reusing its token (for up to an hour) is verified once
- * rather than on every request. Keyed by the whole token string; an entry counts only until the token's {@code exp}
- * (with the same clock skew as verification), and only while the key that verified its signature is still published
- * under its id (a key id published again with other material is another key). Only tokens that verified and whose
- * caller the given rule admits are stored: anyone can mint Google tokens for this service's audience, and those of
- * callers who may not call must not push out the entries of those who may. Tokens whose signature Cloud Run removed
- * are not stored: they are checked against its invoker IAM setting every time.
+ * Remembers tokens that passed verification, so that a caller reusing its token (for up
+ * to an hour) is verified once rather than on every request. Keyed by the whole token
+ * string; an entry counts only until the token's {@code exp} (with the same clock skew as
+ * verification), and only while the key that verified its signature is still published
+ * under its id (a key id published again with other material is another key). Only tokens
+ * that verified and whose caller the given rule admits are stored: anyone can mint Google
+ * tokens for this service's audience, and those of callers who may not call must not push
+ * out the entries of those who may. Tokens whose signature Cloud Run removed are not
+ * stored: they are checked against its invoker IAM setting every time.
  * <p>
- * A Caffeine cache bounds it (W-TinyLFU: a token in frequent use outlives tokens seen once) and expires each entry at
- * its own time. What Caffeine cannot know is done here: which callers are admitted, and whether the entry's key is
- * still the one published under its id.
+ * A Caffeine cache bounds it (W-TinyLFU: a token in frequent use outlives tokens seen
+ * once) and expires each entry at its own time. What Caffeine cannot know is done here:
+ * which callers are admitted, and whether the entry's key is still the one published
+ * under its id.
  */
 final class VerifiedTokenCache {
 
@@ -48,7 +51,8 @@ final class VerifiedTokenCache {
 	 * Create a cache.
 	 * @param maxSize the most tokens remembered
 	 * @param clockSkew the clock skew allowed after {@code exp}, as in verification
-	 * @param admitted the callers whose tokens are remembered, normally the allowed callers
+	 * @param admitted the callers whose tokens are remembered, normally the allowed
+	 * callers
 	 * @param clock the clock
 	 */
 	VerifiedTokenCache(int maxSize, Duration clockSkew, AllowedCallers admitted, Clock clock) {
@@ -62,17 +66,18 @@ final class VerifiedTokenCache {
 		this.clock = clock;
 		this.entries = Caffeine.newBuilder()
 			.maximumSize(maxSize)
-			.expireAfter(Expiry.creating((String token, Entry entry) -> Duration
-				.ofMillis(Math.max(0, entry.validUntil - clock.millis()))))
+			.expireAfter(Expiry.creating(
+					(String token, Entry entry) -> Duration.ofMillis(Math.max(0, entry.validUntil - clock.millis()))))
 			.ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis()))
-			// evictions on the request thread that inserts: a few steps, and no work handed to the common pool
+			// evictions on the request thread that inserts: a few steps, and no work
+			// handed to the common pool
 			.executor(Runnable::run)
 			.build();
 	}
 
 	/**
-	 * Return the verified token, if it was verified before, has not expired, and the key that verified it is still
-	 * published.
+	 * Return the verified token, if it was verified before, has not expired, and the key
+	 * that verified it is still published.
 	 * @param token the compact serialization
 	 * @param keys the current signing keys
 	 * @return the verified token or {@code null}

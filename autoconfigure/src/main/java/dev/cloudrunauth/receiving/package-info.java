@@ -1,5 +1,6 @@
 /**
- * Receiving side: verification of Google-signed ID tokens and authorization on the caller's email.
+ * Receiving side: verification of Google-signed ID tokens and authorization on the
+ * caller's email.
  */
 @NullMarked
 package dev.cloudrunauth.receiving;

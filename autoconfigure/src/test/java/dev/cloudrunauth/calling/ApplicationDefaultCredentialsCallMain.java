@@ -1,6 +1,5 @@
 package dev.cloudrunauth.calling;
 
- 
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -13,8 +12,9 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.web.client.RestClient;
 
 /**
- * Run in a child JVM whose environment points Application Default Credentials at the emulator: an application with
- * the calling auto-configuration calls {@code args[0]} once with a {@code RestClient} from Spring Boot's builder.
+ * Run in a child JVM whose environment points Application Default Credentials at the
+ * emulator: an application with the calling auto-configuration calls {@code args[0]} once
+ * with a {@code RestClient} from Spring Boot's builder.
  */
 public final class ApplicationDefaultCredentialsCallMain {
 
@@ -25,7 +25,11 @@ public final class ApplicationDefaultCredentialsCallMain {
 		try (ConfigurableApplicationContext context = new SpringApplicationBuilder(Application.class)
 			.web(WebApplicationType.NONE)
 			.run(args)) {
-			String body = context.getBean(RestClient.Builder.class).build().get().uri(args[0]).retrieve()
+			String body = context.getBean(RestClient.Builder.class)
+				.build()
+				.get()
+				.uri(args[0])
+				.retrieve()
 				.body(String.class);
 			System.out.println("response=" + body);
 		}

@@ -16,8 +16,9 @@ import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The default credentials path, exactly as on Cloud Run: Application Default Credentials find the metadata server
- * through {@code GCE_METADATA_HOST}, which google-auth-library reads only from the process environment.
+ * The default credentials path, exactly as on Cloud Run: Application Default Credentials
+ * find the metadata server through {@code GCE_METADATA_HOST}, which google-auth-library
+ * reads only from the process environment.
  */
 class ApplicationDefaultCredentialsTests {
 

@@ -34,8 +34,8 @@ class CachedIdTokenTests {
 
 	@Test
 	void toStringShowsNoTokenValue() {
-		assertThat(token(Duration.ofHours(1), Duration.ZERO)).hasToString("CachedIdToken[expiresAt="
-				+ (MINTED_AT + Duration.ofHours(1).toMillis()) + "]");
+		assertThat(token(Duration.ofHours(1), Duration.ZERO))
+			.hasToString("CachedIdToken[expiresAt=" + (MINTED_AT + Duration.ofHours(1).toMillis()) + "]");
 	}
 
 	private static CachedIdToken token(Duration lifetime, Duration refreshBeforeExpiry) {

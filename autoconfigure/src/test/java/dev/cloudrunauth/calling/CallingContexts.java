@@ -2,7 +2,7 @@ package dev.cloudrunauth.calling;
 
 import com.google.auth.oauth2.ComputeEngineCredentials;
 import com.google.auth.oauth2.GoogleCredentials;
- import dev.cloudrunauth.test.emulator.EmulatorHttpTransportFactory;
+import dev.cloudrunauth.test.emulator.EmulatorHttpTransportFactory;
 import dev.cloudrunauth.test.emulator.GoogleIdentityEmulator;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -18,8 +18,8 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.webclient.autoconfigure.WebClientAutoConfiguration;
 
 /**
- * Application contexts with the calling auto-configuration and Spring Boot's HTTP client builders, getting tokens
- * from an emulator.
+ * Application contexts with the calling auto-configuration and Spring Boot's HTTP client
+ * builders, getting tokens from an emulator.
  */
 final class CallingContexts {
 
@@ -27,7 +27,8 @@ final class CallingContexts {
 	}
 
 	/**
-	 * Return a runner whose credentials come from the given emulator's metadata server, in-process.
+	 * Return a runner whose credentials come from the given emulator's metadata server,
+	 * in-process.
 	 * @param emulator the emulator
 	 * @return the runner
 	 */
@@ -39,7 +40,8 @@ final class CallingContexts {
 	}
 
 	/**
-	 * Return a runner with the HTTP client builders and all of google-auth-library's requests going to the emulator.
+	 * Return a runner with the HTTP client builders and all of google-auth-library's
+	 * requests going to the emulator.
 	 * @param emulator the emulator
 	 * @return the runner
 	 */

@@ -88,8 +88,8 @@ class CallingFaultToleranceTests {
 	void tokenEndpointDownWithAValidTokenCachedFailsNoCall() throws Exception {
 		GoogleIdentityEmulator emulator = google.emulator();
 		emulator.setTokenLifetime(Duration.ofSeconds(6));
-		Path key = emulator.writeServiceAccountKey(emulator.serviceAccount("key@emulator-project.iam.gserviceaccount.com"),
-				this.dir.resolve("key.json"));
+		Path key = emulator.writeServiceAccountKey(
+				emulator.serviceAccount("key@emulator-project.iam.gserviceaccount.com"), this.dir.resolve("key.json"));
 		CallingContexts.withBuilders(emulator)
 			.withPropertyValues("cloudrun.auth.calling.targets.receiving.url=" + target.url(),
 					"cloudrun.auth.calling.credentials-location=file:" + key,
@@ -99,8 +99,10 @@ class CallingFaultToleranceTests {
 				RestClient client = client(context);
 				client.get().uri(target.url() + "/hello").retrieve().toBodilessEntity();
 				emulator.inject(EmulatorEndpoint.OAUTH_TOKEN, Fault.refuseConnections());
-				// bounded by time, not by count: the token (its exp in whole seconds) is handed out for 4.4 s at
-				// least, which 40 calls 100 ms apart exceeded on a loaded machine; refreshes start 2.5 to 3 s in
+				// bounded by time, not by count: the token (its exp in whole seconds) is
+				// handed out for 4.4 s at
+				// least, which 40 calls 100 ms apart exceeded on a loaded machine;
+				// refreshes start 2.5 to 3 s in
 				long end = System.nanoTime() + Duration.ofMillis(3500).toNanos();
 				int calls = 0;
 				while (System.nanoTime() < end) {

@@ -56,8 +56,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * The calling side end to end: clients built from Spring Boot's builders call loopback servers, with tokens minted by
- * google-auth-library-java against the emulator.
+ * The calling side end to end: clients built from Spring Boot's builders call loopback
+ * servers, with tokens minted by google-auth-library-java against the emulator.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class CallingIntegrationTests {
@@ -66,7 +66,10 @@ class CallingIntegrationTests {
 
 	private static final String X_SERVERLESS_AUTHORIZATION = "X-Serverless-Authorization";
 
-	/** A token forwarded from an incoming request, in the shape Cloud Run hands it to the application. */
+	/**
+	 * A token forwarded from an incoming request, in the shape Cloud Run hands it to the
+	 * application.
+	 */
 	private static final String FORWARDED = "Bearer eyJhbGciOiJSUzI1NiJ9.eyJlbWFpbCI6InVzZXJAZXhhbXBsZS5jb20ifQ"
 			+ ".SIGNATURE_REMOVED_BY_GOOGLE";
 
@@ -147,10 +150,19 @@ class CallingIntegrationTests {
 	void requestsToOtherHostsGetNoTokenAndNoHeaderChange() {
 		metadataServerRunner().run((context) -> {
 			RestClient client = context.getBean(RestClient.Builder.class).build();
-			client.get().uri(other.url() + "/x").header("Authorization", "Basic dXNlcjpwYXNz").retrieve().toBodilessEntity();
+			client.get()
+				.uri(other.url() + "/x")
+				.header("Authorization", "Basic dXNlcjpwYXNz")
+				.retrieve()
+				.toBodilessEntity();
 			client.get().uri(other.url() + "/y").retrieve().toBodilessEntity();
-			context.getBean(WebClient.Builder.class).build().get().uri(other.url() + "/z").retrieve()
-				.toBodilessEntity().block();
+			context.getBean(WebClient.Builder.class)
+				.build()
+				.get()
+				.uri(other.url() + "/z")
+				.retrieve()
+				.toBodilessEntity()
+				.block();
 			assertThat(other.requests()).hasSize(3);
 			assertThat(other.requests().get(0).headers("Authorization")).containsExactly("Basic dXNlcjpwYXNz");
 			assertThat(other.requests().get(0).header("X-Serverless-Authorization")).isNull();
@@ -175,7 +187,8 @@ class CallingIntegrationTests {
 	void dotSegmentsInAnySpellingThatLeaveTheTargetPathGetNoToken() {
 		metadataServerRunner("cloudrun.auth.calling.targets.receiving.url=" + target.url() + "/api").run((context) -> {
 			RestClient client = context.getBean(RestClient.Builder.class).build();
-			List<String> escaping = List.of("/api/%2e%2e/other", "/api/.%2e/other", "/api/..%2fother", "/api/..;/other");
+			List<String> escaping = List.of("/api/%2e%2e/other", "/api/.%2e/other", "/api/..%2fother",
+					"/api/..;/other");
 			for (String path : escaping) {
 				client.get().uri(URI.create(target.url() + path)).retrieve().toBodilessEntity();
 			}
@@ -191,7 +204,11 @@ class CallingIntegrationTests {
 	@Test
 	void xServerlessAuthorizationModeCarriesTheTokenThere() {
 		metadataServerRunner("cloudrun.auth.calling.header=x-serverless-authorization").run((context) -> {
-			context.getBean(RestClient.Builder.class).build().get().uri(target.url() + "/hello").retrieve()
+			context.getBean(RestClient.Builder.class)
+				.build()
+				.get()
+				.uri(target.url() + "/hello")
+				.retrieve()
 				.toBodilessEntity();
 			verify(target.onlyRequest().bearerToken("X-Serverless-Authorization"));
 			assertThat(target.onlyRequest().header("Authorization")).isNull();
@@ -201,10 +218,21 @@ class CallingIntegrationTests {
 	@Test
 	void applicationsOwnAuthorizationHeaderIsKeptAndTheTokenGoesInXServerlessAuthorization() {
 		metadataServerRunner().run((context) -> {
-			context.getBean(RestClient.Builder.class).build().get().uri(target.url() + "/hello")
-				.header("Authorization", "Bearer app-own-credential").retrieve().toBodilessEntity();
-			context.getBean(WebClient.Builder.class).build().get().uri(target.url() + "/hello")
-				.header("Authorization", "Bearer app-own-credential").retrieve().toBodilessEntity().block();
+			context.getBean(RestClient.Builder.class)
+				.build()
+				.get()
+				.uri(target.url() + "/hello")
+				.header("Authorization", "Bearer app-own-credential")
+				.retrieve()
+				.toBodilessEntity();
+			context.getBean(WebClient.Builder.class)
+				.build()
+				.get()
+				.uri(target.url() + "/hello")
+				.header("Authorization", "Bearer app-own-credential")
+				.retrieve()
+				.toBodilessEntity()
+				.block();
 			for (RecordedRequest request : target.requests()) {
 				assertThat(request.headers("Authorization")).containsExactly("Bearer app-own-credential");
 				verify(request.bearerToken("X-Serverless-Authorization"));
@@ -217,10 +245,17 @@ class CallingIntegrationTests {
 	void restClientRequestForwardingXServerlessAuthorizationGetsNoTokenAndIsReportedOnce(CapturedOutput output) {
 		metadataServerRunner().run((context) -> {
 			RestClient client = context.getBean(RestClient.Builder.class).build();
-			client.get().uri(target.url() + "/hello").header(X_SERVERLESS_AUTHORIZATION, FORWARDED).retrieve()
+			client.get()
+				.uri(target.url() + "/hello")
+				.header(X_SERVERLESS_AUTHORIZATION, FORWARDED)
+				.retrieve()
 				.toBodilessEntity();
-			client.get().uri(target.url() + "/hello").header(X_SERVERLESS_AUTHORIZATION, FORWARDED)
-				.header("Authorization", "Basic dXNlcjpwYXNz").retrieve().toBodilessEntity();
+			client.get()
+				.uri(target.url() + "/hello")
+				.header(X_SERVERLESS_AUTHORIZATION, FORWARDED)
+				.header("Authorization", "Basic dXNlcjpwYXNz")
+				.retrieve()
+				.toBodilessEntity();
 		});
 		assertForwardedCredentialsOnly(output, 2);
 		assertThat(target.requests().get(1).headers("Authorization")).containsExactly("Basic dXNlcjpwYXNz");
@@ -232,7 +267,8 @@ class CallingIntegrationTests {
 			RestTemplate restTemplate = context.getBean(RestTemplateBuilder.class).build();
 			for (int i = 0; i < 2; i++) {
 				restTemplate.exchange(RequestEntity.get(URI.create(target.url() + "/hello"))
-					.header(X_SERVERLESS_AUTHORIZATION, FORWARDED).build(), String.class);
+					.header(X_SERVERLESS_AUTHORIZATION, FORWARDED)
+					.build(), String.class);
 			}
 		});
 		assertForwardedCredentialsOnly(output, 2);
@@ -243,8 +279,12 @@ class CallingIntegrationTests {
 		metadataServerRunner().run((context) -> {
 			WebClient client = context.getBean(WebClient.Builder.class).build();
 			for (int i = 0; i < 2; i++) {
-				client.get().uri(target.url() + "/hello").header(X_SERVERLESS_AUTHORIZATION, FORWARDED).retrieve()
-					.toBodilessEntity().block();
+				client.get()
+					.uri(target.url() + "/hello")
+					.header(X_SERVERLESS_AUTHORIZATION, FORWARDED)
+					.retrieve()
+					.toBodilessEntity()
+					.block();
 			}
 		});
 		assertForwardedCredentialsOnly(output, 2);
@@ -255,7 +295,10 @@ class CallingIntegrationTests {
 		metadataServerRunner("cloudrun.auth.calling.header=x-serverless-authorization").run((context) -> {
 			RestClient client = context.getBean(RestClient.Builder.class).build();
 			for (int i = 0; i < 2; i++) {
-				client.get().uri(target.url() + "/hello").header(X_SERVERLESS_AUTHORIZATION, FORWARDED).retrieve()
+				client.get()
+					.uri(target.url() + "/hello")
+					.header(X_SERVERLESS_AUTHORIZATION, FORWARDED)
+					.retrieve()
 					.toBodilessEntity();
 			}
 		});
@@ -266,13 +309,20 @@ class CallingIntegrationTests {
 	void redirectFromATargetToAnotherOriginIsNotFollowedSoTheTokenStaysHome() {
 		target.respond("/moved", LoopbackResponse.status(302).withHeader("Location", other.url() + "/stolen"));
 		metadataServerRunner("cloudrun.auth.calling.header=x-serverless-authorization").run((context) -> {
-			ResponseEntity<Void> restClient = context.getBean(RestClient.Builder.class).build().get()
-				.uri(target.url() + "/moved").retrieve().toBodilessEntity();
-			ResponseEntity<String> restTemplate = context.getBean(RestTemplateBuilder.class).build()
+			ResponseEntity<Void> restClient = context.getBean(RestClient.Builder.class)
+				.build()
+				.get()
+				.uri(target.url() + "/moved")
+				.retrieve()
+				.toBodilessEntity();
+			ResponseEntity<String> restTemplate = context.getBean(RestTemplateBuilder.class)
+				.build()
 				.getForEntity(target.url() + "/moved", String.class);
-			HttpStatusCode webClient = context.getBean(WebClient.Builder.class).build().get()
-				.uri(target.url() + "/moved").exchangeToMono((response) -> response.releaseBody()
-					.thenReturn(response.statusCode()))
+			HttpStatusCode webClient = context.getBean(WebClient.Builder.class)
+				.build()
+				.get()
+				.uri(target.url() + "/moved")
+				.exchangeToMono((response) -> response.releaseBody().thenReturn(response.statusCode()))
 				.block();
 			assertThat(restClient.getStatusCode().value()).isEqualTo(302);
 			assertThat(restTemplate.getStatusCode().value()).isEqualTo(302);
@@ -286,14 +336,24 @@ class CallingIntegrationTests {
 	void requestFactorySetByHandOnBootsBuilderSendsNoTokenUntilWrapped() {
 		metadataServerRunner().run((context) -> {
 			ClientHttpRequestFactory own = new JdkClientHttpRequestFactory();
-			context.getBean(RestClient.Builder.class).requestFactory(own).build().get().uri(target.url() + "/hello")
-				.retrieve().toBodilessEntity();
+			context.getBean(RestClient.Builder.class)
+				.requestFactory(own)
+				.build()
+				.get()
+				.uri(target.url() + "/hello")
+				.retrieve()
+				.toBodilessEntity();
 			ClientHttpRequestFactory wrapped = new CallingTargetsClientHttpRequestFactory(own,
 					() -> ClientHttpRequestFactoryBuilder.jdk()
 						.build(HttpClientSettings.defaults().withRedirects(HttpRedirects.DONT_FOLLOW)),
 					context.getBean(CallingTargets.class), context.getBean(IdTokenSource.class));
-			context.getBean(RestClient.Builder.class).requestFactory(wrapped).build().get().uri(target.url() + "/hello")
-				.retrieve().toBodilessEntity();
+			context.getBean(RestClient.Builder.class)
+				.requestFactory(wrapped)
+				.build()
+				.get()
+				.uri(target.url() + "/hello")
+				.retrieve()
+				.toBodilessEntity();
 			assertThat(target.requests()).hasSize(2);
 			assertThat(target.requests().get(0).header("Authorization")).isNull();
 			verify(target.requests().get(1).bearerToken("Authorization"));
@@ -304,7 +364,11 @@ class CallingIntegrationTests {
 	void redirectsOfRequestsToOtherHostsAreStillFollowed() {
 		other.respond("/moved", LoopbackResponse.status(302).withHeader("Location", other.url() + "/here"));
 		metadataServerRunner().run((context) -> {
-			assertThat(context.getBean(RestClient.Builder.class).build().get().uri(other.url() + "/moved").retrieve()
+			assertThat(context.getBean(RestClient.Builder.class)
+				.build()
+				.get()
+				.uri(other.url() + "/moved")
+				.retrieve()
 				.body(String.class)).isEqualTo("ok");
 			assertThat(other.requests()).extracting(RecordedRequest::path).containsExactly("/moved", "/here");
 		});
@@ -315,10 +379,15 @@ class CallingIntegrationTests {
 		GoogleIdentityEmulator emulator = google.emulator();
 		ServiceAccount keyAccount = emulator.serviceAccount("keyfile@emulator-project.iam.gserviceaccount.com");
 		Path key = emulator.writeServiceAccountKey(keyAccount, this.dir.resolve("key.json"));
-		runner().withPropertyValues("cloudrun.auth.calling.credentials-location=file:" + key,
-				"cloudrun.auth.calling.targets.receiving.url=" + target.url())
+		runner()
+			.withPropertyValues("cloudrun.auth.calling.credentials-location=file:" + key,
+					"cloudrun.auth.calling.targets.receiving.url=" + target.url())
 			.run((context) -> {
-				context.getBean(RestClient.Builder.class).build().get().uri(target.url() + "/hello").retrieve()
+				context.getBean(RestClient.Builder.class)
+					.build()
+					.get()
+					.uri(target.url() + "/hello")
+					.retrieve()
 					.toBodilessEntity();
 				Jwt jwt = verify(target.onlyRequest().bearerToken("Authorization"));
 				assertThat(jwt.getClaimAsString("email")).isEqualTo(keyAccount.email());
@@ -332,7 +401,11 @@ class CallingIntegrationTests {
 		GoogleIdentityEmulator emulator = google.emulator();
 		ServiceAccount invoker = emulator.serviceAccount("invoker@emulator-project.iam.gserviceaccount.com");
 		metadataServerRunner("cloudrun.auth.calling.impersonate-service-account=" + invoker.email()).run((context) -> {
-			context.getBean(RestClient.Builder.class).build().get().uri(target.url() + "/hello").retrieve()
+			context.getBean(RestClient.Builder.class)
+				.build()
+				.get()
+				.uri(target.url() + "/hello")
+				.retrieve()
 				.toBodilessEntity();
 			Jwt jwt = verify(target.onlyRequest().bearerToken("Authorization"));
 			assertThat(jwt.getClaimAsString("email")).isEqualTo(invoker.email());
@@ -395,8 +468,9 @@ class CallingIntegrationTests {
 			assertThat(statistics.failures.sum()).isZero();
 			assertThat(mints).as("a mint every 1.5 to 2 s over 9 s").isBetween(4L, 7L);
 			NimbusJwtDecoder decoder = NimbusJwtDecoder.withJwkSetUri(emulator.jwkSetUri()).build();
-			assertThat(calls).allSatisfy((request) -> assertThat(
-					decoder.decode(request.bearerToken("Authorization")).getExpiresAt()).isAfter(request.receivedAt()));
+			assertThat(calls)
+				.allSatisfy((request) -> assertThat(decoder.decode(request.bearerToken("Authorization")).getExpiresAt())
+					.isAfter(request.receivedAt()));
 			assertThat(calls.stream().map((request) -> request.header("Authorization")).distinct().count())
 				.isBetween(mints - 1, mints);
 		});
@@ -432,8 +506,8 @@ class CallingIntegrationTests {
 	void mintFailuresWhileATokenIsValidDoNotFailCalls() {
 		GoogleIdentityEmulator emulator = google.emulator();
 		emulator.setTokenLifetime(Duration.ofSeconds(6));
-		metadataServerRunner("cloudrun.auth.calling.refresh-before-expiry=3s", "cloudrun.auth.calling.backoff.initial=200ms",
-				"cloudrun.auth.calling.backoff.max=400ms")
+		metadataServerRunner("cloudrun.auth.calling.refresh-before-expiry=3s",
+				"cloudrun.auth.calling.backoff.initial=200ms", "cloudrun.auth.calling.backoff.max=400ms")
 			.run((context) -> {
 				RestClient client = context.getBean(RestClient.Builder.class).build();
 				client.get().uri(target.url() + "/hello").retrieve().toBodilessEntity();
@@ -447,8 +521,8 @@ class CallingIntegrationTests {
 				assertThat(statistics.failures.sum()).as("failed background refreshes").isGreaterThanOrEqualTo(2);
 				emulator.clearFault(EmulatorEndpoint.METADATA);
 				client.get().uri(target.url() + "/hello").retrieve().toBodilessEntity();
-				assertThat(target.requests()).allSatisfy(
-						(request) -> assertThat(request.header("Authorization")).startsWith("Bearer "));
+				assertThat(target.requests())
+					.allSatisfy((request) -> assertThat(request.header("Authorization")).startsWith("Bearer "));
 			});
 	}
 
@@ -502,9 +576,11 @@ class CallingIntegrationTests {
 		// header values stay out of assertion messages: they may be minted tokens
 		assertThat(target.requests()).hasSize(calls).allSatisfy((request) -> {
 			assertThat(request.headers(X_SERVERLESS_AUTHORIZATION).equals(List.of(FORWARDED)))
-				.as("only the forwarded X-Serverless-Authorization in %s", request).isTrue();
+				.as("only the forwarded X-Serverless-Authorization in %s", request)
+				.isTrue();
 			assertThat(request.headers("Authorization").stream().anyMatch((value) -> value.startsWith("Bearer ")))
-				.as("a bearer token in Authorization of %s", request).isFalse();
+				.as("a bearer token in Authorization of %s", request)
+				.isFalse();
 		});
 		assertThat(google.emulator().idTokensMinted()).isZero();
 		assertThat(IdTokenHeadersTests.warnings(output, "receiving")).isEqualTo(1);

@@ -28,8 +28,8 @@ class CallingTargetsClientHttpRequestFactoryTests {
 
 	private static final URI TARGET = URI.create("https://receiving-1.a.run.app/api");
 
-	private final CallingTargets targets = new CallingTargets(
-			List.of(new CallingTarget("receiving", TARGET, "https://receiving-1.a.run.app", IdTokenHeader.AUTHORIZATION)));
+	private final CallingTargets targets = new CallingTargets(List
+		.of(new CallingTarget("receiving", TARGET, "https://receiving-1.a.run.app", IdTokenHeader.AUTHORIZATION)));
 
 	private final CountingSource source = new CountingSource();
 
@@ -56,7 +56,8 @@ class CallingTargetsClientHttpRequestFactoryTests {
 
 	@Test
 	void requestToAnotherHostIsTheUsualFactorysOwnRequest() throws Exception {
-		ClientHttpRequest request = this.factory.createRequest(URI.create("https://other.example/api"), HttpMethod.POST);
+		ClientHttpRequest request = this.factory.createRequest(URI.create("https://other.example/api"),
+				HttpMethod.POST);
 		assertThat(request).isSameAs(last());
 		assertThat(last().nonRedirecting).isFalse();
 	}
@@ -65,7 +66,8 @@ class CallingTargetsClientHttpRequestFactoryTests {
 	void streamedBodyStaysStreamedAndTheTokenIsAddedWhenTheRequestIsExecuted() throws Exception {
 		ClientHttpRequest request = request("/api/upload");
 		assertThat(request).isInstanceOf(StreamingHttpOutputMessage.class);
-		((StreamingHttpOutputMessage) request).setBody((body) -> body.write("streamed".getBytes(StandardCharsets.UTF_8)));
+		((StreamingHttpOutputMessage) request)
+			.setBody((body) -> body.write("streamed".getBytes(StandardCharsets.UTF_8)));
 		assertThat(this.source.asked).hasValue(0);
 		request.getHeaders().set("Authorization", "Basic dXNlcjpwYXNz");
 		request.execute();
@@ -135,8 +137,8 @@ class CallingTargetsClientHttpRequestFactoryTests {
 	}
 
 	/**
-	 * A streaming request that records what it would send, as the HTTP client's requests do: headers and body at
-	 * execution.
+	 * A streaming request that records what it would send, as the HTTP client's requests
+	 * do: headers and body at execution.
 	 */
 	static final class Sent extends MockClientHttpRequest implements StreamingHttpOutputMessage {
 

@@ -18,7 +18,8 @@ class CallingTargetsTests {
 
 	private final CallingTarget local = target("local", "http://127.0.0.1:8081");
 
-	private final CallingTargets targets = new CallingTargets(List.of(this.receiving, this.api, this.apiAdmin, this.local));
+	private final CallingTargets targets = new CallingTargets(
+			List.of(this.receiving, this.api, this.apiAdmin, this.local));
 
 	@Test
 	void requestUnderATargetMatchesIt() {
@@ -134,7 +135,8 @@ class CallingTargetsTests {
 
 	@Test
 	void defaultAudienceOfACloudRunTrafficTagIsTheServiceUrl() {
-		assertThat(CallingTarget.defaultAudience(URI.create("https://blue---receiving-123456789012.us-central1.run.app")))
+		assertThat(
+				CallingTarget.defaultAudience(URI.create("https://blue---receiving-123456789012.us-central1.run.app")))
 			.isEqualTo("https://receiving-123456789012.us-central1.run.app");
 		assertThat(CallingTarget.defaultAudience(URI.create("https://blue---receiving-abcdefghij-uc.a.run.app/api")))
 			.isEqualTo("https://receiving-abcdefghij-uc.a.run.app");

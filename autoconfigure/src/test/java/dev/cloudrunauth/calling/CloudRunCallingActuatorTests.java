@@ -157,8 +157,8 @@ class CloudRunCallingActuatorTests {
 	@Test
 	void withoutAnObservationRegistryMintsAreNotTimedButCacheLookupsAreCounted() {
 		new ApplicationContextRunner()
-			.withConfiguration(AutoConfigurations.of(CloudRunCallingAutoConfiguration.class,
-					MetricsAutoConfiguration.class))
+			.withConfiguration(
+					AutoConfigurations.of(CloudRunCallingAutoConfiguration.class, MetricsAutoConfiguration.class))
 			.withBean(MeterRegistry.class, SimpleMeterRegistry::new)
 			.withBean(GoogleCredentials.class,
 					() -> ComputeEngineCredentials.newBuilder()
@@ -181,7 +181,8 @@ class CloudRunCallingActuatorTests {
 	}
 
 	/**
-	 * A convention of an application: it can only use what every observation context has, and the name.
+	 * A convention of an application: it can only use what every observation context has,
+	 * and the name.
 	 */
 	static final class RenamingConvention implements GlobalObservationConvention<Observation.Context> {
 

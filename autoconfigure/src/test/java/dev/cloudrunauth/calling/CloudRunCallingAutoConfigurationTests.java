@@ -60,7 +60,8 @@ class CloudRunCallingAutoConfigurationTests {
 
 	@Test
 	void startingMakesNoRequestToGoogle() {
-		this.runner.withBean(EmulatorHttpTransportFactory.class, () -> new EmulatorHttpTransportFactory(google.emulator()))
+		this.runner
+			.withBean(EmulatorHttpTransportFactory.class, () -> new EmulatorHttpTransportFactory(google.emulator()))
 			.withPropertyValues("cloudrun.auth.calling.targets.receiving.url=https://receiving-1.a.run.app")
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
@@ -91,13 +92,15 @@ class CloudRunCallingAutoConfigurationTests {
 	@Test
 	void backsOffFromUserDefinedBeans() {
 		IdTokenSource source = mock(IdTokenSource.class);
-		this.runner.withUserConfiguration(UserBeans.class).withBean(IdTokenSource.class, () -> source).run((context) -> {
-			assertThat(context).getBean(IdTokenSource.class).isSameAs(source);
-			assertThat(context).doesNotHaveBean(GoogleIdTokenSource.class);
-			assertThat(context).getBean(CallingTargets.class).isSameAs(context.getBean("userTargets"));
-			assertThat(context).getBean(IdTokenClientHttpRequestInterceptor.class)
-				.isSameAs(context.getBean("userInterceptor"));
-		});
+		this.runner.withUserConfiguration(UserBeans.class)
+			.withBean(IdTokenSource.class, () -> source)
+			.run((context) -> {
+				assertThat(context).getBean(IdTokenSource.class).isSameAs(source);
+				assertThat(context).doesNotHaveBean(GoogleIdTokenSource.class);
+				assertThat(context).getBean(CallingTargets.class).isSameAs(context.getBean("userTargets"));
+				assertThat(context).getBean(IdTokenClientHttpRequestInterceptor.class)
+					.isSameAs(context.getBean("userInterceptor"));
+			});
 	}
 
 	@Test
@@ -118,8 +121,8 @@ class CloudRunCallingAutoConfigurationTests {
 
 	@Test
 	void theTokenCacheIsMeasuredWithMicrometer() {
-		this.runner.run((context) -> assertThat(context).hasSingleBean(MeterBinder.class)
-			.hasBean("cloudRunTokenCacheMeters"));
+		this.runner
+			.run((context) -> assertThat(context).hasSingleBean(MeterBinder.class).hasBean("cloudRunTokenCacheMeters"));
 	}
 
 	@Test
@@ -216,7 +219,8 @@ class CloudRunCallingAutoConfigurationTests {
 
 	@Test
 	void maximumBackoffBelowInitialFailsNamingTheProperty() {
-		this.runner.withPropertyValues("cloudrun.auth.calling.backoff.initial=10s", "cloudrun.auth.calling.backoff.max=1s")
+		this.runner
+			.withPropertyValues("cloudrun.auth.calling.backoff.initial=10s", "cloudrun.auth.calling.backoff.max=1s")
 			.run((context) -> assertInvalidProperty(context, "cloudrun.auth.calling.backoff.max"));
 	}
 

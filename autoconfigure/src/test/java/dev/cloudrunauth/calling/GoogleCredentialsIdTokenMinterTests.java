@@ -72,8 +72,7 @@ class GoogleCredentialsIdTokenMinterTests {
 			}
 
 		};
-		return new GoogleCredentialsIdTokenMinter(loader, impersonate,
-				this.refusingTransport);
+		return new GoogleCredentialsIdTokenMinter(loader, impersonate, this.refusingTransport);
 	}
 
 }

@@ -155,7 +155,8 @@ class IdTokenCacheTests {
 			.satisfies((ex) -> {
 				assertThat(ex.getAudience()).isEqualTo("https://a.example");
 				assertThat(ex.getCredentials()).isEqualTo("fake credentials");
-				assertThat(ex.getMessage()).contains("https://a.example", "fake credentials", "metadata server said 503");
+				assertThat(ex.getMessage()).contains("https://a.example", "fake credentials",
+						"metadata server said 503");
 				assertThat(ex.getCause()).isSameAs(this.minter.failure);
 			});
 	}
@@ -169,16 +170,16 @@ class IdTokenCacheTests {
 				+ "\"} and " + token.substring(0, 60));
 		assertThatExceptionOfType(IdTokenUnavailableException.class)
 			.isThrownBy(() -> this.cache.token("https://a.example"))
-			.satisfies((ex) -> assertThat(ex.getMessage()).contains("unexpected response from https://a.example",
-					"[token removed]").doesNotContain("eyJhbGciOiJSUzI1NiJ9"));
+			.satisfies((ex) -> assertThat(ex.getMessage())
+				.contains("unexpected response from https://a.example", "[token removed]")
+				.doesNotContain("eyJhbGciOiJSUzI1NiJ9"));
 		assertThat(this.cache.status("https://a.example").lastFailure()).contains("[token removed]")
 			.doesNotContain("eyJhbGciOiJSUzI1NiJ9");
 		// logged on the mint thread
 		await().atMost(Duration.ofSeconds(5))
 			.untilAsserted(() -> assertThat(output.getAll())
 				.contains("Cannot mint ID token for audience 'https://a.example'"));
-		assertThat(output.getAll()).doesNotContain("eyJhbGciOiJSUzI1NiJ9")
-			.doesNotContain("c2lnbmF0dXJlLXZhbHVl");
+		assertThat(output.getAll()).doesNotContain("eyJhbGciOiJSUzI1NiJ9").doesNotContain("c2lnbmF0dXJlLXZhbHVl");
 	}
 
 	@Test
@@ -205,8 +206,7 @@ class IdTokenCacheTests {
 			assertThat(context.getName()).isEqualTo("cloudrun.auth.token.mints");
 			assertThat(context.getLowCardinalityKeyValues()).contains(KeyValue.of("outcome", "failure"),
 					KeyValue.of("target", "none"));
-			assertThat(context.getError()).hasMessageContaining("unexpected response", "[token removed]")
-				.hasNoCause();
+			assertThat(context.getError()).hasMessageContaining("unexpected response", "[token removed]").hasNoCause();
 			// what a handler that logs or exports the observation could print
 			assertThat(context.toString() + context.getError()).doesNotContain("eyJhbGciOiJSUzI1NiJ9")
 				.doesNotContain("c2lnbmF0dXJlLXZhbHVl");
@@ -335,14 +335,17 @@ class IdTokenCacheTests {
 			this.cache.token("https://" + i + ".example");
 		}
 		assertThat(this.cache.size()).isEqualTo(3);
-		// a refresh is scheduled when its mint completes, which may be just after the token was handed out
-		await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(this.cache.scheduledRefreshes()).isEqualTo(3));
+		// a refresh is scheduled when its mint completes, which may be just after the
+		// token was handed out
+		await().atMost(Duration.ofSeconds(5))
+			.untilAsserted(() -> assertThat(this.cache.scheduledRefreshes()).isEqualTo(3));
 	}
 
 	/**
-	 * Caffeine enforces the bound as it evicts, which can lag inserts by other threads: what it promises, and what is
-	 * checked here, is that once pending evictions are done ({@code size()} runs them) at most {@code maxAudiences}
-	 * audiences are held and only their refreshes stay queued.
+	 * Caffeine enforces the bound as it evicts, which can lag inserts by other threads:
+	 * what it promises, and what is checked here, is that once pending evictions are done
+	 * ({@code size()} runs them) at most {@code maxAudiences} audiences are held and only
+	 * their refreshes stay queued.
 	 */
 	@Test
 	void boundHoldsWhenManyThreadsAddAudiencesAtOnce() throws Exception {
@@ -373,7 +376,8 @@ class IdTokenCacheTests {
 		}
 		assertThat(this.cache.size()).isEqualTo(20);
 		assertThat(this.cache.evictions()).isEqualTo(threads * 200 - 20);
-		// a mint schedules its refresh just after handing out the token, so the last ones may still be on their way
+		// a mint schedules its refresh just after handing out the token, so the last ones
+		// may still be on their way
 		await().atMost(Duration.ofSeconds(5))
 			.untilAsserted(() -> assertThat(this.cache.scheduledRefreshes()).isEqualTo(20));
 	}
@@ -382,8 +386,8 @@ class IdTokenCacheTests {
 		ObservationRegistry registry = ObservationRegistry.create();
 		registry.observationConfig().observationHandler(handler);
 		return new IdTokenCache(this.minter, Clock.systemUTC(), Duration.ofMinutes(5), Duration.ofSeconds(5), 100,
-				Duration.ofSeconds(1), Duration.ofSeconds(30), new IdTokenMintObservations(registry,
-						new CallingTargets(List.of())));
+				Duration.ofSeconds(1), Duration.ofSeconds(30),
+				new IdTokenMintObservations(registry, new CallingTargets(List.of())));
 	}
 
 	private IdTokenCache cache(Duration refreshBeforeExpiry) {

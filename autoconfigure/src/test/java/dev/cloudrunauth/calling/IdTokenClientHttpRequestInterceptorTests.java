@@ -80,8 +80,8 @@ class IdTokenClientHttpRequestInterceptorTests {
 			}
 
 		};
-		IdTokenClientHttpRequestInterceptor interceptor = new IdTokenClientHttpRequestInterceptor(failing, targets(
-				IdTokenHeader.AUTHORIZATION));
+		IdTokenClientHttpRequestInterceptor interceptor = new IdTokenClientHttpRequestInterceptor(failing,
+				targets(IdTokenHeader.AUTHORIZATION));
 		assertThatExceptionOfType(IdTokenUnavailableException.class)
 			.isThrownBy(() -> interceptor.intercept(request("/hello"), new byte[0], (request, body) -> {
 				throw new AssertionError("must not be sent");

@@ -24,8 +24,8 @@ class IdTokenExchangeFilterFunctionTests {
 	private final AsyncOnlySource source = new AsyncOnlySource();
 
 	private final IdTokenExchangeFilterFunction filter = new IdTokenExchangeFilterFunction(this.source,
-			new CallingTargets(List.of(new CallingTarget("receiving", TARGET, TARGET.toString(),
-					IdTokenHeader.AUTHORIZATION))));
+			new CallingTargets(
+					List.of(new CallingTarget("receiving", TARGET, TARGET.toString(), IdTokenHeader.AUTHORIZATION))));
 
 	private final AtomicReference<ClientRequest> sent = new AtomicReference<>();
 
@@ -36,8 +36,7 @@ class IdTokenExchangeFilterFunctionTests {
 
 	@Test
 	void requestWaitsForTheMintWithoutBlockingAndThenCarriesTheToken() {
-		CompletableFuture<ClientResponse> response = this.filter
-			.filter(request(TARGET.resolve("/hello")), this.next)
+		CompletableFuture<ClientResponse> response = this.filter.filter(request(TARGET.resolve("/hello")), this.next)
 			.toFuture();
 		assertThat(response).isNotDone();
 		assertThat(this.sent.get()).isNull();
@@ -67,8 +66,7 @@ class IdTokenExchangeFilterFunctionTests {
 
 	@Test
 	void failureToGetATokenFailsTheExchangeNamingTheTargetAndSendsNothing() {
-		CompletableFuture<ClientResponse> response = this.filter
-			.filter(request(TARGET.resolve("/hello")), this.next)
+		CompletableFuture<ClientResponse> response = this.filter.filter(request(TARGET.resolve("/hello")), this.next)
 			.toFuture();
 		this.source.pending.completeExceptionally(
 				new IdTokenUnavailableException(TARGET.toString(), "fake credentials", "endpoint down", null));

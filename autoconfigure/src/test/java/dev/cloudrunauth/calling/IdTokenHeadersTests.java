@@ -29,7 +29,8 @@ class IdTokenHeadersTests {
 	@Test
 	void xServerlessAuthorizationTargetGetsTheTokenThereWhateverAuthorizationHolds() {
 		CallingTarget target = target(IdTokenHeader.X_SERVERLESS_AUTHORIZATION);
-		assertThat(IdTokenHeaders.choose(target, Set.of()::contains)).isEqualTo(IdTokenHeader.X_SERVERLESS_AUTHORIZATION);
+		assertThat(IdTokenHeaders.choose(target, Set.of()::contains))
+			.isEqualTo(IdTokenHeader.X_SERVERLESS_AUTHORIZATION);
 		assertThat(IdTokenHeaders.choose(target, Set.of(AUTHORIZATION)::contains))
 			.isEqualTo(IdTokenHeader.X_SERVERLESS_AUTHORIZATION);
 	}

@@ -38,8 +38,8 @@ class MintFailureTests {
 
 	@Test
 	void theReasonToRetryLaterNamesTheFailureWithoutItsTokenAndTheSecondsLeft() {
-		MintFailure failure = MintFailure.after(null,
-				new IOException("said eyJhbGciOiJSUzI1NiJ9.eyJhdWQiOiJhIn0.c2ln"), this.backOff, 0);
+		MintFailure failure = MintFailure.after(null, new IOException("said eyJhbGciOiJSUzI1NiJ9.eyJhdWQiOiJhIn0.c2ln"),
+				this.backOff, 0);
 		assertThat(failure.retryLater(0)).isEqualTo("the last attempt failed (said [token removed]); next attempt in "
 				+ ((failure.nextAttemptAt() + 999) / 1000) + " s");
 	}

@@ -15,8 +15,9 @@ import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Request bodies are written to the connection as the application produces them, to targets and to other hosts
- * alike: an application whose heap is half the body size streams it with the calling side on.
+ * Request bodies are written to the connection as the application produces them, to
+ * targets and to other hosts alike: an application whose heap is half the body size
+ * streams it with the calling side on.
  */
 class StreamingBodyTests {
 
@@ -34,20 +35,24 @@ class StreamingBodyTests {
 		try (LoopbackServer target = LoopbackServer.start(); LoopbackServer other = LoopbackServer.start()) {
 			JavaProcess.Completed child = JavaProcess.mainClass(StreamingCallMain.class)
 				.applicationDefaultCredentials(emulator)
-				// without its own logging configuration the child would load logback-test.xml and truncate the
+				// without its own logging configuration the child would load
+				// logback-test.xml and truncate the
 				// TRACE log that this JVM writes
 				.jvmArguments("-Xmx" + HEAP_MIB + "m", "-XX:+ExitOnOutOfMemoryError",
 						"-Dlogback.configurationFile=logback-child-process.xml",
 						"-Dorg.springframework.boot.logging.LoggingSystem=none")
 				.arguments(target.url() + "/upload", other.url() + "/upload", String.valueOf(BODY_MIB),
-						"--cloudrun.auth.calling.targets.receiving.url=" + target.url(), "--spring.main.banner-mode=off")
+						"--cloudrun.auth.calling.targets.receiving.url=" + target.url(),
+						"--spring.main.banner-mode=off")
 				.run(Duration.ofSeconds(120));
 			assertThat(child.exitCode()).as(child.output()).isZero();
 			assertThat(LoggedTokens.find(child.output())).isEmpty();
 			long size = BODY_MIB * 1024L * 1024L;
 			assertThat(target.requests()).hasSize(2).allSatisfy((request) -> {
 				assertThat(request.bodyLength()).isEqualTo(size);
-				NimbusJwtDecoder.withJwkSetUri(emulator.jwkSetUri()).build().decode(request.bearerToken("Authorization"));
+				NimbusJwtDecoder.withJwkSetUri(emulator.jwkSetUri())
+					.build()
+					.decode(request.bearerToken("Authorization"));
 			});
 			assertThat(other.requests()).hasSize(2).allSatisfy((request) -> {
 				assertThat(request.bodyLength()).isEqualTo(size);

@@ -4,7 +4,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.List;
 
- 
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -21,9 +20,10 @@ import org.springframework.web.client.RestClient;
 import org.springframework.web.client.RestTemplate;
 
 /**
- * Run in a child JVM whose heap is smaller than the bodies it sends: an application with the calling
- * auto-configuration posts a body of {@code args[2]} MiB with a {@code RestClient} and a {@code RestTemplate} from
- * Spring Boot's builders to each of {@code args[0]} and {@code args[1]}, writing it as it goes.
+ * Run in a child JVM whose heap is smaller than the bodies it sends: an application with
+ * the calling auto-configuration posts a body of {@code args[2]} MiB with a
+ * {@code RestClient} and a {@code RestTemplate} from Spring Boot's builders to each of
+ * {@code args[0]} and {@code args[1]}, writing it as it goes.
  */
 public final class StreamingCallMain {
 

@@ -38,7 +38,8 @@ class AllowedCallersTests {
 
 	@Test
 	void caseIsFoldedForAsciiLettersOnly() {
-		// U+212A KELVIN SIGN and U+0130 LATIN CAPITAL LETTER I WITH DOT ABOVE fold to k and i outside ASCII
+		// U+212A KELVIN SIGN and U+0130 LATIN CAPITAL LETTER I WITH DOT ABOVE fold to k
+		// and i outside ASCII
 		AllowedCallers kiosk = AllowedCallers.of(List.of("kiosk@p.iam.gserviceaccount.com"));
 		assertThat(kiosk.allows(caller("\u212Aiosk@p.iam.gserviceaccount.com"))).isFalse();
 		assertThat(kiosk.allows(caller("k\u0130osk@p.iam.gserviceaccount.com"))).isFalse();
@@ -70,7 +71,8 @@ class AllowedCallersTests {
 	@Test
 	void onlyAuthenticationsBuiltFromAVerifiedGoogleIdTokenMatch() {
 		assertThat(this.callers.allows(new UsernamePasswordAuthenticationToken(ORDERS, "password",
-				AuthorityUtils.createAuthorityList("ROLE_USER")))).isFalse();
+				AuthorityUtils.createAuthorityList("ROLE_USER"))))
+			.isFalse();
 		assertThat(this.callers.allows(new TestingAuthenticationToken(ORDERS, null, "ROLE_CALLER"))).isFalse();
 		Jwt otherDecoders = Jwt.withTokenValue("t").header("alg", "RS256").claim("email", ORDERS).build();
 		assertThat(this.callers.allows(new JwtAuthenticationToken(otherDecoders, List.of(), ORDERS))).isFalse();
@@ -82,8 +84,8 @@ class AllowedCallersTests {
 	void theEmailClaimDecidesNotTheAuthenticationName() {
 		Jwt token = verified(ORDERS);
 		assertThat(this.callers.allows(new JwtAuthenticationToken(token, List.of(), "12345678901234567890"))).isTrue();
-		assertThat(this.callers.allows(
-				new JwtAuthenticationToken(verified("billing@p.iam.gserviceaccount.com"), List.of(), ORDERS)))
+		assertThat(this.callers
+			.allows(new JwtAuthenticationToken(verified("billing@p.iam.gserviceaccount.com"), List.of(), ORDERS)))
 			.isFalse();
 	}
 

@@ -19,8 +19,8 @@ import org.springframework.web.bind.annotation.RestController;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Caller rules in a WebFlux application whose controllers share handlers through an abstract base class and name
- * their callers on the class.
+ * Caller rules in a WebFlux application whose controllers share handlers through an
+ * abstract base class and name their callers on the class.
  */
 class CallerRulesReactiveApplicationTests {
 

@@ -38,9 +38,10 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
 /**
- * Caller rules in a servlet application shaped like users' applications: controllers that share handlers through an
- * abstract base class and name their callers on the class, a method annotation that overrides its class's,
- * {@code @PreAuthorize} with {@code @caller}, HTTP Basic users beside Google callers, and method security switched
+ * Caller rules in a servlet application shaped like users' applications: controllers that
+ * share handlers through an abstract base class and name their callers on the class, a
+ * method annotation that overrides its class's, {@code @PreAuthorize} with
+ * {@code @caller}, HTTP Basic users beside Google callers, and method security switched
  * off by the starter's property and enabled by the application.
  */
 class CallerRulesServletApplicationTests {
@@ -254,22 +255,23 @@ class CallerRulesServletApplicationTests {
 	}
 
 	@Configuration(proxyBeanMethods = false)
-	@Import({ AController.class, BController.class, OtherController.class,
-			BasicController.class })
+	@Import({ AController.class, BController.class, OtherController.class, BasicController.class })
 	static class Controllers {
 
 	}
 
 	/**
-	 * An application whose people sign in with HTTP Basic under {@code /basic/**} and may also send Basic credentials
-	 * elsewhere, beside Google callers with ID tokens. One of its users is named like an allowed service account.
+	 * An application whose people sign in with HTTP Basic under {@code /basic/**} and may
+	 * also send Basic credentials elsewhere, beside Google callers with ID tokens. One of
+	 * its users is named like an allowed service account.
 	 */
 	@Configuration(proxyBeanMethods = false)
 	static class BasicUsersBesideGoogleCallers {
 
 		@Bean
 		UserDetailsService users() {
-			return new InMemoryUserDetailsManager(User.withUsername(A).password("{noop}" + PASSWORD).roles("USER").build());
+			return new InMemoryUserDetailsManager(
+					User.withUsername(A).password("{noop}" + PASSWORD).roles("USER").build());
 		}
 
 		@Bean

@@ -107,11 +107,14 @@ class CloudRunReceivingActuatorTests {
 			await().until(() -> keys.failedFetches() >= 1);
 			emulator.clearFault(EmulatorEndpoint.JWKS);
 			await().atMost(Duration.ofSeconds(10)).until(keys::keysLoaded);
-			await().until(() -> registry.find(ReceivingObservations.JWKS_FETCHES).tag("outcome", "success").timer() != null);
-			assertThat(registry.get(ReceivingObservations.JWKS_FETCHES).tags("outcome", "failure", "error", "IOException")
+			await().until(
+					() -> registry.find(ReceivingObservations.JWKS_FETCHES).tag("outcome", "success").timer() != null);
+			assertThat(registry.get(ReceivingObservations.JWKS_FETCHES)
+				.tags("outcome", "failure", "error", "IOException")
 				.timer()
 				.count()).isEqualTo(keys.failedFetches());
-			assertThat(registry.get(ReceivingObservations.JWKS_FETCHES).tags("outcome", "success", "error", "none")
+			assertThat(registry.get(ReceivingObservations.JWKS_FETCHES)
+				.tags("outcome", "success", "error", "none")
 				.timer()
 				.count()).isEqualTo(1);
 		});
@@ -128,9 +131,11 @@ class CloudRunReceivingActuatorTests {
 			decoder.decode(token);
 			decoder.decode(token);
 			MeterRegistry registry = context.getBean(MeterRegistry.class);
-			assertThat(registry.get(ReceivingObservations.VERIFIED_TOKENS).tag("result", "hit").functionCounter().count())
+			assertThat(
+					registry.get(ReceivingObservations.VERIFIED_TOKENS).tag("result", "hit").functionCounter().count())
 				.isEqualTo(1);
-			assertThat(registry.get(ReceivingObservations.VERIFIED_TOKENS).tag("result", "miss").functionCounter().count())
+			assertThat(
+					registry.get(ReceivingObservations.VERIFIED_TOKENS).tag("result", "miss").functionCounter().count())
 				.isEqualTo(1);
 		});
 	}
@@ -152,7 +157,8 @@ class CloudRunReceivingActuatorTests {
 
 	@Test
 	void withoutMicrometerThereIsNoMeterBinder() {
-		this.receiving.withClassLoader(new FilteredClassLoader(MeterRegistry.class, SimpleMeterRegistry.class, MeterBinder.class))
+		this.receiving
+			.withClassLoader(new FilteredClassLoader(MeterRegistry.class, SimpleMeterRegistry.class, MeterBinder.class))
 			.run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean(MeterBinder.class));
 	}
 

@@ -1,7 +1,7 @@
 package dev.cloudrunauth.receiving;
 
-    import dev.cloudrunauth.ProcessEnvironments;
-    import dev.cloudrunauth.test.emulator.EmulatorEndpoint;
+import dev.cloudrunauth.ProcessEnvironments;
+import dev.cloudrunauth.test.emulator.EmulatorEndpoint;
 import dev.cloudrunauth.test.emulator.Fault;
 import dev.cloudrunauth.test.emulator.GoogleIdentityEmulatorExtension;
 import org.junit.jupiter.api.Test;
@@ -61,12 +61,14 @@ class CloudRunReceivingAutoConfigurationTests {
 	private static final String ANY_CALLER = "cloudrun.auth.receiving.allow-any-caller=true";
 
 	/**
-	 * Where the application's own resolver and converter look for the token, which the starter's never read.
+	 * Where the application's own resolver and converter look for the token, which the
+	 * starter's never read.
 	 */
 	private static final String TOKEN_HEADER = "X-Test-Token";
 
 	/**
-	 * The only token the application's own decoders accept, as a JWT that is no verified Google ID token.
+	 * The only token the application's own decoders accept, as a JWT that is no verified
+	 * Google ID token.
 	 */
 	private static final String OWN_TOKEN = "let-me-in";
 
@@ -75,16 +77,16 @@ class CloudRunReceivingAutoConfigurationTests {
 
 	private final WebApplicationContextRunner servlet = new WebApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(CloudRunReceivingAutoConfiguration.class,
-				CloudRunReceivingServletAutoConfiguration.class, CloudRunReceivingServletWebSecurityAutoConfiguration.class,
-				SecurityAutoConfiguration.class, ServletWebSecurityAutoConfiguration.class,
-				UserDetailsServiceAutoConfiguration.class, OAuth2ResourceServerAutoConfiguration.class,
-				OAuth2ResourceServerWebSecurityAutoConfiguration.class));
+				CloudRunReceivingServletAutoConfiguration.class,
+				CloudRunReceivingServletWebSecurityAutoConfiguration.class, SecurityAutoConfiguration.class,
+				ServletWebSecurityAutoConfiguration.class, UserDetailsServiceAutoConfiguration.class,
+				OAuth2ResourceServerAutoConfiguration.class, OAuth2ResourceServerWebSecurityAutoConfiguration.class));
 
 	private final ReactiveWebApplicationContextRunner reactive = new ReactiveWebApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(CloudRunReceivingAutoConfiguration.class,
-				CloudRunReceivingReactiveAutoConfiguration.class, CloudRunReceivingReactiveWebSecurityAutoConfiguration.class,
-				ReactiveWebSecurityAutoConfiguration.class, ReactiveUserDetailsServiceAutoConfiguration.class,
-				ReactiveOAuth2ResourceServerAutoConfiguration.class,
+				CloudRunReceivingReactiveAutoConfiguration.class,
+				CloudRunReceivingReactiveWebSecurityAutoConfiguration.class, ReactiveWebSecurityAutoConfiguration.class,
+				ReactiveUserDetailsServiceAutoConfiguration.class, ReactiveOAuth2ResourceServerAutoConfiguration.class,
 				ReactiveOAuth2ResourceServerWebSecurityAutoConfiguration.class, WebFluxAutoConfiguration.class));
 
 	@Test
@@ -133,7 +135,8 @@ class CloudRunReceivingAutoConfigurationTests {
 		long start = System.nanoTime();
 		this.servlet.withPropertyValues(audience()).run((context) -> {
 			assertThat(context).hasNotFailed();
-			assertThat(java.time.Duration.ofNanos(System.nanoTime() - start)).isLessThan(java.time.Duration.ofSeconds(3));
+			assertThat(java.time.Duration.ofNanos(System.nanoTime() - start))
+				.isLessThan(java.time.Duration.ofSeconds(3));
 			assertThat(google.emulator().requests(EmulatorEndpoint.METADATA)).isZero();
 		});
 	}
@@ -176,7 +179,8 @@ class CloudRunReceivingAutoConfigurationTests {
 			.run((context) -> {
 				assertThat(context).hasBean("cloudRunReceivingSecurityFilterChain");
 				assertThat(context).doesNotHaveBean(GoogleIdTokenDecoder.class);
-				// decoded, so authenticated; no Google identity, so no caller rule admits it
+				// decoded, so authenticated; no Google identity, so no caller rule admits
+				// it
 				ReceivingContexts.mockMvc(context)
 					.perform(get("/hello").header("Authorization", "Bearer " + OWN_TOKEN))
 					.andExpect(status().isForbidden());
@@ -185,17 +189,19 @@ class CloudRunReceivingAutoConfigurationTests {
 
 	@Test
 	void reactiveBacksOffFromUserDecoderConverterAndFilterChain() {
-		this.reactive.withPropertyValues(audience()).withUserConfiguration(UserReactiveSecurity.class).run((context) -> {
-			assertThat(context).getBean(ReactiveJwtDecoder.class).isSameAs(context.getBean("userDecoder"));
-			assertThat(context).doesNotHaveBean(ReactiveGoogleIdTokenDecoder.class);
-			assertThat(context).getBean(ServerAuthenticationConverter.class)
-				.isSameAs(context.getBean("userConverter"));
-			assertThat(context).doesNotHaveBean(CloudRunServerBearerTokenAuthenticationConverter.class);
-			assertThat(context).getBean(SecurityWebFilterChain.class).isSameAs(context.getBean("userChain"));
-			assertThat(context).doesNotHaveBean("cloudRunReceivingSecurityWebFilterChain");
-			assertThat(context).hasBean("reactiveAllowCallersAuthorizationAdvisor");
-			assertThat(context).hasBean("preAuthorizeAuthorizationMethodInterceptor");
-		});
+		this.reactive.withPropertyValues(audience())
+			.withUserConfiguration(UserReactiveSecurity.class)
+			.run((context) -> {
+				assertThat(context).getBean(ReactiveJwtDecoder.class).isSameAs(context.getBean("userDecoder"));
+				assertThat(context).doesNotHaveBean(ReactiveGoogleIdTokenDecoder.class);
+				assertThat(context).getBean(ServerAuthenticationConverter.class)
+					.isSameAs(context.getBean("userConverter"));
+				assertThat(context).doesNotHaveBean(CloudRunServerBearerTokenAuthenticationConverter.class);
+				assertThat(context).getBean(SecurityWebFilterChain.class).isSameAs(context.getBean("userChain"));
+				assertThat(context).doesNotHaveBean("cloudRunReceivingSecurityWebFilterChain");
+				assertThat(context).hasBean("reactiveAllowCallersAuthorizationAdvisor");
+				assertThat(context).hasBean("preAuthorizeAuthorizationMethodInterceptor");
+			});
 	}
 
 	@Test
@@ -209,7 +215,11 @@ class CloudRunReceivingAutoConfigurationTests {
 				assertThat(context).doesNotHaveBean(CloudRunServerBearerTokenAuthenticationConverter.class);
 				WebTestClient client = ReceivingContexts.webTestClient(context);
 				client.get().uri("/hello").header(TOKEN_HEADER, token).exchange().expectStatus().isOk();
-				client.get().uri("/hello").header("Authorization", "Bearer " + token).exchange().expectStatus()
+				client.get()
+					.uri("/hello")
+					.header("Authorization", "Bearer " + token)
+					.exchange()
+					.expectStatus()
 					.isUnauthorized();
 			});
 	}
@@ -222,7 +232,8 @@ class CloudRunReceivingAutoConfigurationTests {
 			.run((context) -> {
 				assertThat(context).hasBean("cloudRunReceivingSecurityWebFilterChain");
 				assertThat(context).doesNotHaveBean(ReactiveGoogleIdTokenDecoder.class);
-				// decoded, so authenticated; no Google identity, so no caller rule admits it
+				// decoded, so authenticated; no Google identity, so no caller rule admits
+				// it
 				ReceivingContexts.webTestClient(context)
 					.get()
 					.uri("/hello")
@@ -298,7 +309,8 @@ class CloudRunReceivingAutoConfigurationTests {
 
 	@Test
 	void methodSecurityCanBeOptedOutOf() {
-		this.servlet.withPropertyValues(audience()).withPropertyValues("cloudrun.auth.receiving.method-security=false")
+		this.servlet.withPropertyValues(audience())
+			.withPropertyValues("cloudrun.auth.receiving.method-security=false")
 			.run((context) -> {
 				assertThat(context).doesNotHaveBean("preAuthorizeAuthorizationMethodInterceptor");
 				assertThat(context).doesNotHaveBean("allowCallersAuthorizationAdvisor");
@@ -310,7 +322,8 @@ class CloudRunReceivingAutoConfigurationTests {
 
 	@Test
 	void reactiveMethodSecurityCanBeOptedOutOf() {
-		this.reactive.withPropertyValues(audience()).withPropertyValues("cloudrun.auth.receiving.method-security=false")
+		this.reactive.withPropertyValues(audience())
+			.withPropertyValues("cloudrun.auth.receiving.method-security=false")
 			.run((context) -> {
 				assertThat(context).doesNotHaveBean("preAuthorizeAuthorizationMethodInterceptor");
 				assertThat(context).doesNotHaveBean("reactiveAllowCallersAuthorizationAdvisor");
@@ -330,10 +343,9 @@ class CloudRunReceivingAutoConfigurationTests {
 
 	@Test
 	void nonWebApplicationIsLeftAlone() {
-		new ApplicationContextRunner()
-			.withConfiguration(AutoConfigurations.of(CloudRunReceivingAutoConfiguration.class,
-					CloudRunReceivingServletAutoConfiguration.class,
-					CloudRunReceivingServletWebSecurityAutoConfiguration.class))
+		new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(CloudRunReceivingAutoConfiguration.class,
+				CloudRunReceivingServletAutoConfiguration.class,
+				CloudRunReceivingServletWebSecurityAutoConfiguration.class))
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
 				assertThat(context).doesNotHaveBean(SigningKeyCache.class);
@@ -383,19 +395,22 @@ class CloudRunReceivingAutoConfigurationTests {
 
 	@Test
 	void publicPathWithoutLeadingSlashFailsNamingTheProperty() {
-		this.servlet.withPropertyValues(audience()).withPropertyValues("cloudrun.auth.receiving.public-paths=actuator/health")
+		this.servlet.withPropertyValues(audience())
+			.withPropertyValues("cloudrun.auth.receiving.public-paths=actuator/health")
 			.run((context) -> assertInvalidProperty(context, "cloudrun.auth.receiving.public-paths"));
 	}
 
 	@Test
 	void emptyIssuersFailNamingTheProperty() {
-		this.servlet.withPropertyValues(audience()).withPropertyValues("cloudrun.auth.receiving.issuers=")
+		this.servlet.withPropertyValues(audience())
+			.withPropertyValues("cloudrun.auth.receiving.issuers=")
 			.run((context) -> assertInvalidProperty(context, "cloudrun.auth.receiving.issuers"));
 	}
 
 	@Test
 	void trustModeRefusesToStartOffCloudRun() {
-		this.servlet.withPropertyValues(audience()).withPropertyValues("cloudrun.auth.receiving.trust-cloud-run-iam=true")
+		this.servlet.withPropertyValues(audience())
+			.withPropertyValues("cloudrun.auth.receiving.trust-cloud-run-iam=true")
 			.run((context) -> assertInvalidProperty(context, "cloudrun.auth.receiving.trust-cloud-run-iam")
 				.hasMessageContaining("K_SERVICE"));
 	}
@@ -419,8 +434,8 @@ class CloudRunReceivingAutoConfigurationTests {
 				assertThat(context.getBean(ReceivingSettings.class).trustCloudRunIam()).isTrue();
 				assertThat(context).doesNotHaveBean(InvokerIamCheck.class);
 			});
-		this.servlet
-			.withPropertyValues(audience()).withPropertyValues("cloudrun.auth.receiving.trust-cloud-run-iam=true",
+		this.servlet.withPropertyValues(audience())
+			.withPropertyValues("cloudrun.auth.receiving.trust-cloud-run-iam=true",
 					"cloudrun.auth.receiving.trust-cloud-run-iam-outside-cloud-run=true")
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
@@ -463,7 +478,8 @@ class CloudRunReceivingAutoConfigurationTests {
 
 	@Test
 	void allowAnyCallerBesideAllowedCallersRefusesToStart() {
-		this.servlet.withPropertyValues(audience()).withPropertyValues("cloudrun.auth.receiving.allow-any-caller=true")
+		this.servlet.withPropertyValues(audience())
+			.withPropertyValues("cloudrun.auth.receiving.allow-any-caller=true")
 			.run((context) -> assertInvalidProperty(context, "cloudrun.auth.receiving.allow-any-caller"));
 	}
 
@@ -485,13 +501,15 @@ class CloudRunReceivingAutoConfigurationTests {
 	void allowedCallersMustBeAsciiEmailsOrDomainPatterns() {
 		for (String entry : new String[] { "calling-service", "\u212Aiosk@p.iam.gserviceaccount.com", "*@*.example",
 				"a*@p.example" }) {
-			this.servlet.withPropertyValues("cloudrun.auth.receiving.audiences=" + AUDIENCE, jwkSetUri(),
-					"cloudrun.auth.receiving.allowed-callers=" + entry)
+			this.servlet
+				.withPropertyValues("cloudrun.auth.receiving.audiences=" + AUDIENCE, jwkSetUri(),
+						"cloudrun.auth.receiving.allowed-callers=" + entry)
 				.run((context) -> assertInvalidProperty(context, "cloudrun.auth.receiving.allowed-callers")
 					.hasMessageContaining("ASCII email"));
 		}
-		this.servlet.withPropertyValues("cloudrun.auth.receiving.audiences=" + AUDIENCE, jwkSetUri(),
-				"cloudrun.auth.receiving.allowed-callers=*@my-project.iam.gserviceaccount.com,a@b.example")
+		this.servlet
+			.withPropertyValues("cloudrun.auth.receiving.audiences=" + AUDIENCE, jwkSetUri(),
+					"cloudrun.auth.receiving.allowed-callers=*@my-project.iam.gserviceaccount.com,a@b.example")
 			.run((context) -> assertThat(context).hasNotFailed());
 	}
 
@@ -508,12 +526,14 @@ class CloudRunReceivingAutoConfigurationTests {
 
 	@Test
 	void otherNewDurationsAndUrisAreValidated() {
-		this.servlet.withPropertyValues(audience()).withPropertyValues("cloudrun.auth.receiving.max-token-lifetime=0s")
+		this.servlet.withPropertyValues(audience())
+			.withPropertyValues("cloudrun.auth.receiving.max-token-lifetime=0s")
 			.run((context) -> assertInvalidProperty(context, "cloudrun.auth.receiving.max-token-lifetime"));
 		this.servlet.withPropertyValues(audience())
 			.withPropertyValues("cloudrun.auth.receiving.check-invoker-iam-interval=5s")
 			.run((context) -> assertInvalidProperty(context, "cloudrun.auth.receiving.check-invoker-iam-interval"));
-		this.servlet.withPropertyValues(audience()).withPropertyValues("cloudrun.auth.receiving.cloud-run-api-uri=/v2")
+		this.servlet.withPropertyValues(audience())
+			.withPropertyValues("cloudrun.auth.receiving.cloud-run-api-uri=/v2")
 			.run((context) -> assertInvalidProperty(context, "cloudrun.auth.receiving.cloud-run-api-uri"));
 	}
 

@@ -39,8 +39,9 @@ class GoogleIdTokenDecoderTests {
 				Duration.ofSeconds(5), Clock.systemUTC());
 		this.keys.start();
 		this.decoder = GoogleIdTokenDecoder.withSigningKeys(this.keys)
-			.claimValidation(IdTokenValidators.createDefault(List.of("https://accounts.google.com", "accounts.google.com"),
-					List.of(AUDIENCE), Duration.ofSeconds(30), Duration.ofHours(1), List.of()))
+			.claimValidation(
+					IdTokenValidators.createDefault(List.of("https://accounts.google.com", "accounts.google.com"),
+							List.of(AUDIENCE), Duration.ofSeconds(30), Duration.ofHours(1), List.of()))
 			.build();
 	}
 
@@ -101,8 +102,7 @@ class GoogleIdTokenDecoderTests {
 			.clockSkew(Duration.ZERO)
 			.verifiedTokens(0)
 			.validator((jwt) -> "denied@p.iam.gserviceaccount.com".equals(jwt.getClaimAsString("email"))
-					? OAuth2TokenValidatorResult
-						.failure(new OAuth2Error("invalid_token"))
+					? OAuth2TokenValidatorResult.failure(new OAuth2Error("invalid_token"))
 					: OAuth2TokenValidatorResult.success())
 			.build()) {
 			byHand.decode(emulator.idToken("https://push.example/push").sign());
@@ -110,8 +110,8 @@ class GoogleIdTokenDecoderTests {
 			Instant now = Instant.now();
 			assertRejected(byHand, idToken().issuedAt(now.minusSeconds(600)).expiresAt(now.minusSeconds(5)).sign(),
 					RejectionReason.EXPIRED);
-			assertRejected(byHand, idToken().serviceAccount(
-					ServiceAccount.of("denied@p.iam.gserviceaccount.com")).sign(),
+			assertRejected(byHand,
+					idToken().serviceAccount(ServiceAccount.of("denied@p.iam.gserviceaccount.com")).sign(),
 					RejectionReason.OTHER);
 			String token = idToken().sign();
 			assertThat(byHand.decode(token)).as("no token is remembered").isNotSameAs(byHand.decode(token));
@@ -125,10 +125,8 @@ class GoogleIdTokenDecoderTests {
 			.jwkSetUri(emulator.jwkSetUri())
 			.allowedCallers(AllowedCallers.of(List.of("*@ours.iam.gserviceaccount.com")))
 			.build()) {
-			String ours = idToken().serviceAccount(
-					ServiceAccount.of("a@ours.iam.gserviceaccount.com")).sign();
-			String outsider = idToken().serviceAccount(
-					ServiceAccount.of("b@evil.iam.gserviceaccount.com")).sign();
+			String ours = idToken().serviceAccount(ServiceAccount.of("a@ours.iam.gserviceaccount.com")).sign();
+			String outsider = idToken().serviceAccount(ServiceAccount.of("b@evil.iam.gserviceaccount.com")).sign();
 			assertThat(byHand.decode(ours)).isSameAs(byHand.decode(ours));
 			assertThat(byHand.decode(outsider)).as("decoded, not remembered").isNotSameAs(byHand.decode(outsider));
 		}
@@ -257,7 +255,8 @@ class GoogleIdTokenDecoderTests {
 	void tokenWithoutIssuerOrWithANullAudienceIsRejectedNotFailed() {
 		assertRejected(idToken().withoutClaim("iss").sign(), RejectionReason.ISSUER);
 		String nullAudience = payload().replace("\"aud\":\"" + AUDIENCE + "\"", "\"aud\":[null]");
-		assertThatExceptionOfType(InvalidIdTokenException.class).isThrownBy(() -> this.decoder.decode(rawWithKid(nullAudience)));
+		assertThatExceptionOfType(InvalidIdTokenException.class)
+			.isThrownBy(() -> this.decoder.decode(rawWithKid(nullAudience)));
 	}
 
 	@Test
@@ -267,9 +266,11 @@ class GoogleIdTokenDecoderTests {
 		}).build();
 		assertThatExceptionOfType(InvalidIdTokenException.class).isThrownBy(() -> throwing.decode(idToken().sign()))
 			.satisfies((ex) -> assertThat(ex.getReason()).isEqualTo(RejectionReason.OTHER));
-		ReactiveGoogleIdTokenDecoder reactive = ReactiveGoogleIdTokenDecoder.withSigningKeys(this.keys).claimValidation((jwt) -> {
-			throw new IllegalStateException("validator bug");
-		}).build();
+		ReactiveGoogleIdTokenDecoder reactive = ReactiveGoogleIdTokenDecoder.withSigningKeys(this.keys)
+			.claimValidation((jwt) -> {
+				throw new IllegalStateException("validator bug");
+			})
+			.build();
 		assertThatExceptionOfType(InvalidIdTokenException.class)
 			.isThrownBy(() -> reactive.decode(idToken().sign()).block())
 			.satisfies((ex) -> assertThat(ex.getReason()).isEqualTo(RejectionReason.OTHER));
@@ -320,8 +321,8 @@ class GoogleIdTokenDecoderTests {
 
 	private String rawWithKid(String payload) {
 		GoogleIdentityEmulator emulator = google.emulator();
-		return emulator.signRaw("{\"alg\":\"RS256\",\"kid\":\"" + emulator.keys().signingKeyId() + "\",\"typ\":\"JWT\"}",
-				payload);
+		return emulator
+			.signRaw("{\"alg\":\"RS256\",\"kid\":\"" + emulator.keys().signingKeyId() + "\",\"typ\":\"JWT\"}", payload);
 	}
 
 	private String payload() {

@@ -31,8 +31,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Key fetches go through the application's Spring Boot HTTP client settings ({@code spring.http.clients.*}) and its
- * request factory builder.
+ * Key fetches go through the application's Spring Boot HTTP client settings
+ * ({@code spring.http.clients.*}) and its request factory builder.
  */
 class KeyFetchHttpClientTests {
 
@@ -71,7 +71,8 @@ class KeyFetchHttpClientTests {
 	@Test
 	void theJwkSetTimeoutStillBoundsAFetchWhenTheReadTimeoutIsLonger() {
 		google.emulator().inject(EmulatorEndpoint.JWKS, Fault.delay(Duration.ofSeconds(3)));
-		this.runner.withPropertyValues("spring.http.clients.read-timeout=1m", "cloudrun.auth.receiving.jwk-set-timeout=300ms")
+		this.runner
+			.withPropertyValues("spring.http.clients.read-timeout=1m", "cloudrun.auth.receiving.jwk-set-timeout=300ms")
 			.run((context) -> {
 				SigningKeyCache keys = context.getBean(SigningKeyCache.class);
 				await().atMost(Duration.ofMillis(2500)).until(() -> keys.failedFetches() >= 1);
@@ -97,14 +98,16 @@ class KeyFetchHttpClientTests {
 	}
 
 	/**
-	 * An HTTP proxy on the loopback interface that records the absolute URIs it is asked for and fetches them.
+	 * An HTTP proxy on the loopback interface that records the absolute URIs it is asked
+	 * for and fetches them.
 	 */
 	private static LoopbackServer forwardingProxy(List<String> proxied) {
 		HttpClient client = HttpClient.newHttpClient();
 		return LoopbackServer.start((request) -> {
 			proxied.add(request.uri().toString());
-			byte[] body = client.send(HttpRequest.newBuilder(request.uri()).build(),
-					HttpResponse.BodyHandlers.ofByteArray()).body();
+			byte[] body = client
+				.send(HttpRequest.newBuilder(request.uri()).build(), HttpResponse.BodyHandlers.ofByteArray())
+				.body();
 			return LoopbackResponse.status(200).withBody("application/json", body);
 		});
 	}

@@ -1,6 +1,6 @@
 package dev.cloudrunauth.receiving;
 
-  import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Test;
 
 import org.springframework.aot.hint.MemberCategory;
 import org.springframework.aot.hint.RuntimeHints;
@@ -25,7 +25,8 @@ class ReceivingAotTests {
 	void callerExpressionsCanBeInvokedReflectively() {
 		RuntimeHints hints = new RuntimeHints();
 		new ReceivingRuntimeHints().registerHints(hints, getClass().getClassLoader());
-		assertThat(RuntimeHintsPredicates.reflection().onType(CallerExpressions.class)
+		assertThat(RuntimeHintsPredicates.reflection()
+			.onType(CallerExpressions.class)
 			.withMemberCategory(MemberCategory.INVOKE_PUBLIC_METHODS)).accepts(hints);
 	}
 
@@ -49,20 +50,20 @@ class ReceivingAotTests {
 
 	@Test
 	void beansUsingAllowCallersOnMethodsOrClassBecomeIntrospectable() {
-		assertThat(hintsFor(AnnotatedMethod.class)).satisfies((hints) -> assertThat(RuntimeHintsPredicates
-			.reflection().onType(AnnotatedMethod.class).withMemberCategory(MemberCategory.INTROSPECT_DECLARED_METHODS))
-			.accepts(hints));
-		assertThat(hintsFor(AnnotatedClass.class)).satisfies((hints) -> assertThat(RuntimeHintsPredicates
-			.reflection().onType(AnnotatedClass.class).withMemberCategory(MemberCategory.INTROSPECT_PUBLIC_METHODS))
-			.accepts(hints));
+		assertThat(hintsFor(AnnotatedMethod.class)).satisfies((hints) -> assertThat(RuntimeHintsPredicates.reflection()
+			.onType(AnnotatedMethod.class)
+			.withMemberCategory(MemberCategory.INTROSPECT_DECLARED_METHODS)).accepts(hints));
+		assertThat(hintsFor(AnnotatedClass.class)).satisfies((hints) -> assertThat(RuntimeHintsPredicates.reflection()
+			.onType(AnnotatedClass.class)
+			.withMemberCategory(MemberCategory.INTROSPECT_PUBLIC_METHODS)).accepts(hints));
 	}
 
 	@Test
 	void otherBeansGetNoHints() {
 		DefaultListableBeanFactory beans = new DefaultListableBeanFactory();
 		beans.registerBeanDefinition("plain", new RootBeanDefinition(Plain.class));
-		assertThat(new AllowCallersBeanRegistrationAotProcessor()
-			.processAheadOfTime(RegisteredBean.of(beans, "plain"))).isNull();
+		assertThat(new AllowCallersBeanRegistrationAotProcessor().processAheadOfTime(RegisteredBean.of(beans, "plain")))
+			.isNull();
 	}
 
 	private static RuntimeHints hintsFor(Class<?> type) {

@@ -1,6 +1,6 @@
 package dev.cloudrunauth.receiving;
 
-   import dev.cloudrunauth.test.emulator.GoogleIdentityEmulator;
+import dev.cloudrunauth.test.emulator.GoogleIdentityEmulator;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.http.converter.autoconfigure.HttpMessageConvertersAutoConfiguration;
@@ -28,8 +28,8 @@ import org.springframework.test.web.servlet.setup.MockMvcBuilders;
 import static org.springframework.security.test.web.reactive.server.SecurityMockServerConfigurers.springSecurity;
 
 /**
- * Servlet and WebFlux applications with the receiving auto-configuration and Spring Security's, keys from an
- * emulator, and the client that calls them in tests.
+ * Servlet and WebFlux applications with the receiving auto-configuration and Spring
+ * Security's, keys from an emulator, and the client that calls them in tests.
  */
 final class ReceivingContexts {
 
@@ -65,8 +65,9 @@ final class ReceivingContexts {
 		return new ReactiveWebApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(CloudRunReceivingAutoConfiguration.class,
 					CloudRunReceivingReactiveAutoConfiguration.class,
-					CloudRunReceivingReactiveWebSecurityAutoConfiguration.class, ReactiveWebSecurityAutoConfiguration.class,
-					ReactiveUserDetailsServiceAutoConfiguration.class, ReactiveOAuth2ResourceServerAutoConfiguration.class,
+					CloudRunReceivingReactiveWebSecurityAutoConfiguration.class,
+					ReactiveWebSecurityAutoConfiguration.class, ReactiveUserDetailsServiceAutoConfiguration.class,
+					ReactiveOAuth2ResourceServerAutoConfiguration.class,
 					ReactiveOAuth2ResourceServerWebSecurityAutoConfiguration.class, WebFluxAutoConfiguration.class,
 					HttpHandlerAutoConfiguration.class))
 			.withPropertyValues("cloudrun.auth.receiving.audiences=" + audience,

@@ -9,7 +9,7 @@ import java.time.Instant;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
-   import dev.cloudrunauth.test.emulator.GoogleIdentityEmulatorExtension;
+import dev.cloudrunauth.test.emulator.GoogleIdentityEmulatorExtension;
 import dev.cloudrunauth.test.emulator.IdTokenBuilder;
 import dev.cloudrunauth.test.emulator.ServiceAccount;
 import io.grpc.BindableService;
@@ -59,8 +59,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * The receiving side of a servlet application that also serves gRPC: Boot's Netty gRPC server on loopback, its gRPC
- * security with the auto-configured decoder and caller rules, a service defined by hand, tokens from the emulator.
+ * The receiving side of a servlet application that also serves gRPC: Boot's Netty gRPC
+ * server on loopback, its gRPC security with the auto-configured decoder and caller
+ * rules, a service defined by hand, tokens from the emulator.
  */
 class ReceivingGrpcServerIntegrationTests {
 
@@ -163,7 +164,8 @@ class ReceivingGrpcServerIntegrationTests {
 
 	@Test
 	void trustModeTakesTheTokenCloudRunCheckedNotAnUnsignedOneBesideIt() {
-		// with both sent, Cloud Run checks only x-serverless-authorization and passes authorization on unchecked
+		// with both sent, Cloud Run checks only x-serverless-authorization and passes
+		// authorization on unchecked
 		run((channel) -> assertRefused(channel, headers("x-serverless-authorization",
 				"Bearer " + idToken().serviceAccount(ServiceAccount.of(OUTSIDER)).signWithSignatureRemovedByGoogle(),
 				"authorization",
@@ -184,12 +186,11 @@ class ReceivingGrpcServerIntegrationTests {
 
 	@Test
 	void withoutSpringGrpcTheServletSideStartsAlone() {
-		runner().withClassLoader(new FilteredClassLoader("org.springframework.grpc", "io.grpc"))
-			.run((context) -> {
-				assertThat(context).hasNotFailed();
-				assertThat(context).hasSingleBean(SecurityFilterChain.class);
-				assertThat(context).doesNotHaveBean(AuthenticationProcessInterceptor.class);
-			});
+		runner().withClassLoader(new FilteredClassLoader("org.springframework.grpc", "io.grpc")).run((context) -> {
+			assertThat(context).hasNotFailed();
+			assertThat(context).hasSingleBean(SecurityFilterChain.class);
+			assertThat(context).doesNotHaveBean(AuthenticationProcessInterceptor.class);
+		});
 	}
 
 	static IdTokenBuilder idToken() {
@@ -253,14 +254,13 @@ class ReceivingGrpcServerIntegrationTests {
 			.withConfiguration(AutoConfigurations.of(CloudRunReceivingAutoConfiguration.class,
 					CloudRunReceivingServletAutoConfiguration.class,
 					CloudRunReceivingServletWebSecurityAutoConfiguration.class,
-					CloudRunReceivingGrpcServerAutoConfiguration.class,
-					SecurityAutoConfiguration.class, ServletWebSecurityAutoConfiguration.class,
-					UserDetailsServiceAutoConfiguration.class, OAuth2ResourceServerAutoConfiguration.class,
-					OAuth2ResourceServerWebSecurityAutoConfiguration.class, SslAutoConfiguration.class,
-					GrpcServerAutoConfiguration.class, GrpcServerSecurityAutoConfiguration.class,
-					GrpcServerOAuth2ResourceServerAutoConfiguration.class, GrpcServerHealthAutoConfiguration.class))
-			.withPropertyValues("spring.grpc.server.address=127.0.0.1",
-					"cloudrun.auth.receiving.audiences=" + AUDIENCE,
+					CloudRunReceivingGrpcServerAutoConfiguration.class, SecurityAutoConfiguration.class,
+					ServletWebSecurityAutoConfiguration.class, UserDetailsServiceAutoConfiguration.class,
+					OAuth2ResourceServerAutoConfiguration.class, OAuth2ResourceServerWebSecurityAutoConfiguration.class,
+					SslAutoConfiguration.class, GrpcServerAutoConfiguration.class,
+					GrpcServerSecurityAutoConfiguration.class, GrpcServerOAuth2ResourceServerAutoConfiguration.class,
+					GrpcServerHealthAutoConfiguration.class))
+			.withPropertyValues("spring.grpc.server.address=127.0.0.1", "cloudrun.auth.receiving.audiences=" + AUDIENCE,
 					"cloudrun.auth.receiving.allowed-callers=" + CALLER,
 					"cloudrun.auth.receiving.jwk-set-uri=" + google.emulator().jwkSetUri());
 	}

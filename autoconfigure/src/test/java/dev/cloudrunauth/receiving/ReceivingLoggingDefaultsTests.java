@@ -23,7 +23,8 @@ class ReceivingLoggingDefaultsTests {
 	@Test
 	void theApplicationsOwnLevelWins() {
 		this.environment.getPropertySources()
-			.addFirst(new MapPropertySource("application", Map.of(ReceivingLoggingDefaults.TOMCAT_HEADER_LOGGER, "INFO")));
+			.addFirst(new MapPropertySource("application",
+					Map.of(ReceivingLoggingDefaults.TOMCAT_HEADER_LOGGER, "INFO")));
 		process();
 		assertThat(this.environment.getProperty(ReceivingLoggingDefaults.TOMCAT_HEADER_LOGGER)).isEqualTo("INFO");
 	}

@@ -20,8 +20,8 @@ import org.springframework.web.bind.annotation.RestController;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The receiving side of a WebFlux application end to end. The requests refused for what they carry are in
- * {@link ReceivingRejectionTests}, one table for servlet and WebFlux.
+ * The receiving side of a WebFlux application end to end. The requests refused for what
+ * they carry are in {@link ReceivingRejectionTests}, one table for servlet and WebFlux.
  */
 class ReceivingReactiveIntegrationTests {
 
@@ -37,8 +37,10 @@ class ReceivingReactiveIntegrationTests {
 
 	@Test
 	void validTokenIsAcceptedWithTheCallersEmailAsPrincipal() {
-		run((client) -> get(client, "/hello", token()).expectStatus().isOk()
-			.expectBody(String.class).isEqualTo("Hello, " + CALLER + "!"));
+		run((client) -> get(client, "/hello", token()).expectStatus()
+			.isOk()
+			.expectBody(String.class)
+			.isEqualTo("Hello, " + CALLER + "!"));
 	}
 
 	@Test
@@ -54,10 +56,20 @@ class ReceivingReactiveIntegrationTests {
 	@Test
 	void xServerlessAuthorizationTakesPrecedenceOverAuthorization() {
 		run((client) -> {
-			client.get().uri("/hello").header("X-Serverless-Authorization", "Bearer " + token())
-				.header("Authorization", "Basic YXBwOm93bg==").exchange().expectStatus().isOk();
-			client.get().uri("/hello").header("X-Serverless-Authorization", "Bearer " + token())
-				.header("Authorization", "Bearer not-a-valid-token").exchange().expectStatus().isOk();
+			client.get()
+				.uri("/hello")
+				.header("X-Serverless-Authorization", "Bearer " + token())
+				.header("Authorization", "Basic YXBwOm93bg==")
+				.exchange()
+				.expectStatus()
+				.isOk();
+			client.get()
+				.uri("/hello")
+				.header("X-Serverless-Authorization", "Bearer " + token())
+				.header("Authorization", "Bearer not-a-valid-token")
+				.exchange()
+				.expectStatus()
+				.isOk();
 		});
 	}
 
@@ -65,7 +77,11 @@ class ReceivingReactiveIntegrationTests {
 	void publicPathsNeedNoToken() {
 		run((client) -> {
 			client.get().uri("/actuator/health").exchange().expectStatus().isOk();
-			client.get().uri("/actuator/health").header("Authorization", "Bearer garbage").exchange().expectStatus()
+			client.get()
+				.uri("/actuator/health")
+				.header("Authorization", "Bearer garbage")
+				.exchange()
+				.expectStatus()
 				.isOk();
 		});
 	}

@@ -40,9 +40,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 /**
- * Requests the receiving side refuses, in one table for both stacks: every case is sent to a servlet application
- * (MockMvc) and to a WebFlux application (WebTestClient), each started for the case, and must get its status and its
- * {@code WWW-Authenticate} challenge, and no echo of any credential it carried, in a header or the body.
+ * Requests the receiving side refuses, in one table for both stacks: every case is sent
+ * to a servlet application (MockMvc) and to a WebFlux application (WebTestClient), each
+ * started for the case, and must get its status and its {@code WWW-Authenticate}
+ * challenge, and no echo of any credential it carried, in a header or the body.
  */
 class ReceivingRejectionTests {
 
@@ -64,21 +65,24 @@ class ReceivingRejectionTests {
 			(builder) -> builder.serviceAccount(CALLER));
 
 	static List<Rejection> rejections() {
-		return List.of(
-				refuse("requestWithoutToken", (tokens) -> Request.get("/hello")).bareChallenge(),
+		return List.of(refuse("requestWithoutToken", (tokens) -> Request.get("/hello")).bareChallenge(),
 				refuse("garbageToken", (tokens) -> bearer("not-a-token")).invalidToken(RejectionReason.MALFORMED),
 				refuse("threeSegmentsOfGarbage", (tokens) -> bearer("a.b.c")).invalidToken(RejectionReason.MALFORMED),
-				refuse("expiredToken", (tokens) -> bearer(tokens.idToken()
-					.issuedAt(Instant.now().minusSeconds(3700))
-					.expiresAt(Instant.now().minusSeconds(100))
-					.sign())).invalidToken(RejectionReason.EXPIRED),
+				refuse("expiredToken",
+						(tokens) -> bearer(tokens.idToken()
+							.issuedAt(Instant.now().minusSeconds(3700))
+							.expiresAt(Instant.now().minusSeconds(100))
+							.sign()))
+					.invalidToken(RejectionReason.EXPIRED),
 				refuse("tokenNotYetValid",
 						(tokens) -> bearer(tokens.idToken().notBefore(Instant.now().plusSeconds(600)).sign()))
 					.invalidToken(RejectionReason.NOT_YET_VALID),
-				refuse("tokenIssuedInTheFuture", (tokens) -> bearer(tokens.idToken()
-					.issuedAt(Instant.now().plusSeconds(600))
-					.expiresAt(Instant.now().plusSeconds(4200))
-					.sign())).invalidToken(RejectionReason.ISSUED_AT),
+				refuse("tokenIssuedInTheFuture",
+						(tokens) -> bearer(tokens.idToken()
+							.issuedAt(Instant.now().plusSeconds(600))
+							.expiresAt(Instant.now().plusSeconds(4200))
+							.sign()))
+					.invalidToken(RejectionReason.ISSUED_AT),
 				refuse("tokenWithoutIssueTime", (tokens) -> bearer(tokens.idToken().withoutClaim("iat").sign()))
 					.invalidToken(RejectionReason.ISSUED_AT),
 				refuse("tokenWithoutExpiry", (tokens) -> bearer(tokens.idToken().withoutClaim("exp").sign()))
@@ -101,11 +105,11 @@ class ReceivingRejectionTests {
 				refuse("tokenSignedWithAnUnknownKey",
 						(tokens) -> bearer(tokens.idToken().header("kid", "no-such-key").sign()))
 					.invalidToken(RejectionReason.UNKNOWN_KEY),
-				refuse("unverifiedEmail",
-						(tokens) -> bearer(tokens.idToken().claim("email_verified", false).sign()))
+				refuse("unverifiedEmail", (tokens) -> bearer(tokens.idToken().claim("email_verified", false).sign()))
 					.invalidToken(RejectionReason.EMAIL_NOT_VERIFIED),
 				refuse("tokenWithoutEmail",
-						(tokens) -> bearer(tokens.idToken().withoutClaim("email").withoutClaim("email_verified").sign()))
+						(tokens) -> bearer(
+								tokens.idToken().withoutClaim("email").withoutClaim("email_verified").sign()))
 					.invalidToken(RejectionReason.EMAIL),
 				refuse("tokenWhoseSignatureCloudRunRemovedWhileVerifyingSignatures",
 						(tokens) -> bearer(tokens.idToken().signWithSignatureRemovedByGoogle()))
@@ -144,10 +148,13 @@ class ReceivingRejectionTests {
 								tokens.idToken().issuer("https://evil.example").signWithSignatureRemovedByGoogle()))
 					.invalidToken(RejectionReason.ISSUER)
 					.properties(TRUST_MODE),
-				refuse("trustModeExpiredToken", (tokens) -> bearer(tokens.idToken()
-					.issuedAt(Instant.now().minusSeconds(4000))
-					.expiresAt(Instant.now().minusSeconds(400))
-					.signWithSignatureRemovedByGoogle())).invalidToken(RejectionReason.EXPIRED).properties(TRUST_MODE),
+				refuse("trustModeExpiredToken",
+						(tokens) -> bearer(tokens.idToken()
+							.issuedAt(Instant.now().minusSeconds(4000))
+							.expiresAt(Instant.now().minusSeconds(400))
+							.signWithSignatureRemovedByGoogle()))
+					.invalidToken(RejectionReason.EXPIRED)
+					.properties(TRUST_MODE),
 				refuse("trustModeAnyOtherSignatureIsVerified", (tokens) -> bearer(tokens.otherSignature()))
 					.invalidToken(RejectionReason.SIGNATURE)
 					.properties(TRUST_MODE),
@@ -209,10 +216,11 @@ class ReceivingRejectionTests {
 
 		Rejection invalidToken(String description) {
 			return new Rejection(this.name, this.request, 401,
-					(challenge, stack) -> assertThat(challenge).as("challenge")
-						.isEqualTo(stack.challenge("error=\"invalid_token\"",
-								"error_description=\"" + description + "\"",
-								"error_uri=\"https://tools.ietf.org/html/rfc6750#section-3.1\"")),
+					(challenge,
+							stack) -> assertThat(challenge).as("challenge")
+								.isEqualTo(stack.challenge("error=\"invalid_token\"",
+										"error_description=\"" + description + "\"",
+										"error_uri=\"https://tools.ietf.org/html/rfc6750#section-3.1\"")),
 					this.properties);
 		}
 
@@ -262,7 +270,8 @@ class ReceivingRejectionTests {
 
 		String tamperedPayload() {
 			String token = valid();
-			String forged = idToken().serviceAccount(ServiceAccount.of("admin@emulator-project.iam.gserviceaccount.com"))
+			String forged = idToken()
+				.serviceAccount(ServiceAccount.of("admin@emulator-project.iam.gserviceaccount.com"))
 				.sign();
 			return forged.substring(0, forged.lastIndexOf('.')) + token.substring(token.lastIndexOf('.'));
 		}
@@ -319,8 +328,9 @@ class ReceivingRejectionTests {
 		}
 
 		/**
-		 * Return what the request carries that must never come back: every header value after its scheme, every
-		 * query and form value, and, of tokens, each long enough part.
+		 * Return what the request carries that must never come back: every header value
+		 * after its scheme, every query and form value, and, of tokens, each long enough
+		 * part.
 		 */
 		List<String> credentials() {
 			List<String> values = new ArrayList<>();
@@ -355,8 +365,9 @@ class ReceivingRejectionTests {
 	enum Stack {
 
 		/**
-		 * Spring Security's servlet resource server also serves the protected resource metadata of RFC 9728, and names
-		 * it in each of its 401 challenges; its WebFlux resource server does neither.
+		 * Spring Security's servlet resource server also serves the protected resource
+		 * metadata of RFC 9728, and names it in each of its 401 challenges; its WebFlux
+		 * resource server does neither.
 		 */
 		SERVLET("resource_metadata=\"http://localhost/.well-known/oauth-protected-resource\"") {
 
@@ -385,8 +396,10 @@ class ReceivingRejectionTests {
 			}
 
 			private static MockHttpServletRequestBuilder servletRequest(Request request) {
-				MockHttpServletRequestBuilder builder = MockMvcRequestBuilders.request(request.method(), request.path());
-				// parameters rather than a query string, which Spring Security's FilterChainProxy logs at DEBUG:
+				MockHttpServletRequestBuilder builder = MockMvcRequestBuilders.request(request.method(),
+						request.path());
+				// parameters rather than a query string, which Spring Security's
+				// FilterChainProxy logs at DEBUG:
 				// the test logs must hold no token (NoTokenInTestLogsIT)
 				request.query().forEach((name, values) -> builder.param(name, values.toArray(String[]::new)));
 				request.headers().forEach((name, values) -> builder.header(name, values.toArray()));

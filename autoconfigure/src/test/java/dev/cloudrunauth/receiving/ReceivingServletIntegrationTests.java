@@ -40,9 +40,10 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
 /**
- * The receiving side of a servlet application end to end: Spring Security's resource server with the auto-configured
- * decoder, resolver and filter chain, tokens from the emulator, keys from its JWKS. The requests refused for what
- * they carry are in {@link ReceivingRejectionTests}, one table for servlet and WebFlux.
+ * The receiving side of a servlet application end to end: Spring Security's resource
+ * server with the auto-configured decoder, resolver and filter chain, tokens from the
+ * emulator, keys from its JWKS. The requests refused for what they carry are in
+ * {@link ReceivingRejectionTests}, one table for servlet and WebFlux.
  */
 class ReceivingServletIntegrationTests {
 
@@ -71,7 +72,8 @@ class ReceivingServletIntegrationTests {
 	@Test
 	void bothIssuerFormsAreAccepted() {
 		run((mvc) -> {
-			perform(mvc, get("/hello"), idToken().issuer("https://accounts.google.com").sign()).andExpect(status().isOk());
+			perform(mvc, get("/hello"), idToken().issuer("https://accounts.google.com").sign())
+				.andExpect(status().isOk());
 			perform(mvc, get("/hello"), idToken().issuer("accounts.google.com").sign()).andExpect(status().isOk());
 		});
 	}
@@ -246,7 +248,8 @@ class ReceivingServletIntegrationTests {
 			perform(mvc, get("/hello"), known).andExpect(status().isOk());
 			perform(mvc, get("/hello"), rotated).andExpect(status().isUnauthorized());
 			emulator.clearFault(EmulatorEndpoint.JWKS);
-			// the next unknown kid may refetch once the interval since the failed refetch has passed
+			// the next unknown kid may refetch once the interval since the failed refetch
+			// has passed
 			Thread.sleep(1100);
 			perform(mvc, get("/hello"), rotated).andExpect(status().isOk());
 			perform(mvc, get("/hello"), known).andExpect(status().isOk());

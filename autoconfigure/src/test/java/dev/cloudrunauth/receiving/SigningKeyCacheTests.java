@@ -96,7 +96,8 @@ class SigningKeyCacheTests {
 			await().until(keys::keysLoaded);
 			String rotated = emulator.keys().rotate();
 			clock.set(clock.instant().plus(INTERVAL));
-			// right after this request misses the key, another one with an unknown key id fetches the keys
+			// right after this request misses the key, another one with an unknown key id
+			// fetches the keys
 			clock.onNextReadBy(Thread.currentThread(), () -> {
 				CompletableFuture.supplyAsync(() -> keys.key("another-unknown-key").join()).join();
 				assertThat(keys.cachedKey(rotated)).isNotNull();
@@ -116,22 +117,25 @@ class SigningKeyCacheTests {
 	}
 
 	/**
-	 * A JWKS endpoint that reads the emulator's keys when a request arrives and answers after a delay, so that keys
-	 * published in between are missing from its answer, as from a fetch that began before they were.
+	 * A JWKS endpoint that reads the emulator's keys when a request arrives and answers
+	 * after a delay, so that keys published in between are missing from its answer, as
+	 * from a fetch that began before they were.
 	 */
 	private static LoopbackServer snapshotThenWait(GoogleIdentityEmulator emulator, Duration delay) {
 		HttpClient client = HttpClient.newHttpClient();
 		return LoopbackServer.start((request) -> {
-			byte[] keys = client.send(HttpRequest.newBuilder(URI.create(emulator.jwkSetUri())).build(),
-					HttpResponse.BodyHandlers.ofByteArray()).body();
+			byte[] keys = client
+				.send(HttpRequest.newBuilder(URI.create(emulator.jwkSetUri())).build(),
+						HttpResponse.BodyHandlers.ofByteArray())
+				.body();
 			Thread.sleep(delay.toMillis());
 			return LoopbackResponse.status(200).withBody("application/json", keys);
 		});
 	}
 
 	/**
-	 * A clock that, when a given thread next reads it, first runs an action: what happens on other threads between
-	 * two steps of that thread.
+	 * A clock that, when a given thread next reads it, first runs an action: what happens
+	 * on other threads between two steps of that thread.
 	 */
 	static final class InterleavingClock extends MutableClock {
 

@@ -3,7 +3,7 @@ package dev.cloudrunauth.receiving;
 import java.time.Duration;
 
 import dev.cloudrunauth.ProcessEnvironments;
- import dev.cloudrunauth.test.emulator.EmulatorEndpoint;
+import dev.cloudrunauth.test.emulator.EmulatorEndpoint;
 import dev.cloudrunauth.test.emulator.Fault;
 import dev.cloudrunauth.test.emulator.GoogleIdentityEmulator;
 import dev.cloudrunauth.test.emulator.GoogleIdentityEmulatorExtension;
@@ -34,8 +34,9 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
 /**
- * Trust mode on Cloud Run checks its own premise: that Cloud Run's invoker IAM check is on for this service, read
- * from the Cloud Run Admin API that the emulator serves, with the service's own identity from its metadata server.
+ * Trust mode on Cloud Run checks its own premise: that Cloud Run's invoker IAM check is
+ * on for this service, read from the Cloud Run Admin API that the emulator serves, with
+ * the service's own identity from its metadata server.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class TrustModeInvokerIamTests {
@@ -68,8 +69,8 @@ class TrustModeInvokerIamTests {
 		run((context, mvc) -> {
 			awaitState(context, InvokerIamCheck.State.OFF);
 			perform(mvc, stripped(CALLER)).andExpect(status().isUnauthorized())
-				.andExpect(header().string("WWW-Authenticate", org.hamcrest.Matchers
-					.containsString(RejectionReason.INVOKER_IAM_DISABLED.description())));
+				.andExpect(header().string("WWW-Authenticate",
+						org.hamcrest.Matchers.containsString(RejectionReason.INVOKER_IAM_DISABLED.description())));
 			Health health = health(context);
 			assertThat(health.getStatus()).isEqualTo(Status.DOWN);
 			assertThat(health.getDetails()).containsEntry("invokerIamCheck", "off");
@@ -105,7 +106,8 @@ class TrustModeInvokerIamTests {
 	@Test
 	void theFirstStrippedTokensWaitForTheFirstCheckRatherThanSlipThroughBeforeIt() {
 		google.emulator().setInvokerIamDisabled(true);
-		// long enough for a loaded machine to start the context before the first check ends, within jwk-set-timeout
+		// long enough for a loaded machine to start the context before the first check
+		// ends, within jwk-set-timeout
 		google.emulator().inject(EmulatorEndpoint.CLOUD_RUN_ADMIN, Fault.delay(Duration.ofSeconds(3)));
 		run((context, mvc) -> {
 			assertThat(context.getBean(InvokerIamCheck.class).state()).isEqualTo(InvokerIamCheck.State.CHECKING);
@@ -121,7 +123,9 @@ class TrustModeInvokerIamTests {
 			perform(mvc, stripped(CALLER)).andExpect(status().isOk());
 			assertThat(health(context).getStatus()).isEqualTo(Status.UP);
 			assertThat(health(context).getDetails()).containsEntry("invokerIamCheck", "unknown");
-			assertThat(output).contains("WARN").contains("run.services.get").contains("roles/run.viewer")
+			assertThat(output).contains("WARN")
+				.contains("run.services.get")
+				.contains("roles/run.viewer")
 				.contains("HTTP 403");
 		});
 	}
@@ -163,10 +167,15 @@ class TrustModeInvokerIamTests {
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
 				WebTestClient client = ReceivingContexts.webTestClient(context);
-				client.get().uri("/hello").header("Authorization", "Bearer " + stripped(CALLER)).exchange()
-					.expectStatus().isUnauthorized()
-					.expectHeader().value("WWW-Authenticate", (value) -> assertThat(value)
-						.contains(RejectionReason.INVOKER_IAM_DISABLED.description()));
+				client.get()
+					.uri("/hello")
+					.header("Authorization", "Bearer " + stripped(CALLER))
+					.exchange()
+					.expectStatus()
+					.isUnauthorized()
+					.expectHeader()
+					.value("WWW-Authenticate",
+							(value) -> assertThat(value).contains(RejectionReason.INVOKER_IAM_DISABLED.description()));
 			});
 	}
 
@@ -189,7 +198,8 @@ class TrustModeInvokerIamTests {
 	}
 
 	private static ApplicationContextInitializer<ConfigurableApplicationContext> cloudRun() {
-		return ProcessEnvironments.with("K_SERVICE", "receiving", "GCE_METADATA_HOST", google.emulator().metadataHost());
+		return ProcessEnvironments.with("K_SERVICE", "receiving", "GCE_METADATA_HOST",
+				google.emulator().metadataHost());
 	}
 
 	private static void awaitState(AssertableWebApplicationContext context, InvokerIamCheck.State state) {
@@ -199,7 +209,8 @@ class TrustModeInvokerIamTests {
 
 	private static Health health(AssertableWebApplicationContext context) {
 		return new CloudRunReceivingHealthIndicator(context.getBean(SigningKeyCache.class),
-				context.getBean(InvokerIamCheck.class)).health(true);
+				context.getBean(InvokerIamCheck.class))
+			.health(true);
 	}
 
 	private static ResultActions perform(MockMvc mvc, String token) throws Exception {

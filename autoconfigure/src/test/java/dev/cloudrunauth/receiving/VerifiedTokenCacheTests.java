@@ -105,8 +105,11 @@ class VerifiedTokenCacheTests {
 		VerifiedTokenCache cache = new VerifiedTokenCache(10, SKEW, AllowedCallers.anyCaller(), this.clock);
 		GoogleIdTokenDecoder decoder = decoder(cache);
 		for (int i = 0; i < 9; i++) {
-			decoder.decode(google.emulator().idToken(AUDIENCE).claim("jti", "short" + i)
-				.expiresAt(this.clock.instant().plusSeconds(10)).sign());
+			decoder.decode(google.emulator()
+				.idToken(AUDIENCE)
+				.claim("jti", "short" + i)
+				.expiresAt(this.clock.instant().plusSeconds(10))
+				.sign());
 		}
 		Jwt keeper = decoder.decode(token(this.clock.instant().plusSeconds(3600)));
 		this.clock.set(this.clock.instant().plusSeconds(60));
@@ -213,14 +216,15 @@ class VerifiedTokenCacheTests {
 
 	private GoogleIdTokenDecoder decoder(VerifiedTokenCache cache) {
 		return GoogleIdTokenDecoder.withSigningKeys(this.keys)
-			.claimValidation(IdTokenValidators.createDefault(List.of("https://accounts.google.com"), List.of(AUDIENCE), SKEW,
-					Duration.ofHours(1), List.of()))
+			.claimValidation(IdTokenValidators.createDefault(List.of("https://accounts.google.com"), List.of(AUDIENCE),
+					SKEW, Duration.ofHours(1), List.of()))
 			.verifiedTokenCache(cache)
 			.build();
 	}
 
 	/**
-	 * A token issued now by the real clock, which the validators use; the cache's clock is moved by the tests.
+	 * A token issued now by the real clock, which the validators use; the cache's clock
+	 * is moved by the tests.
 	 */
 	private String token(Instant expiresAt) {
 		return google.emulator().idToken(AUDIENCE).issuedAt(Instant.now()).expiresAt(expiresAt).sign();

@@ -38,9 +38,10 @@ import org.springframework.http.client.ClientHttpRequestFactory;
 import org.springframework.web.client.RestClient;
 
 /**
- * 1. What the starter adds to a call: a RestClient from Spring Boot's builder (the starter's request factory adds the
- * token) to a loopback server, with and without the starter; the interceptor of hand-made clients as a secondary
- * figure; the own cost of both in JMH; and a check that the cached path takes no lock.
+ * 1. What the starter adds to a call: a RestClient from Spring Boot's builder (the
+ * starter's request factory adds the token) to a loopback server, with and without the
+ * starter; the interceptor of hand-made clients as a secondary figure; the own cost of
+ * both in JMH; and a check that the cached path takes no lock.
  */
 final class CallingOverhead {
 
@@ -81,8 +82,9 @@ final class CallingOverhead {
 				+ "starter setting the same `Authorization: Bearer <token>` header itself. Secondary: *" + INTERCEPTOR
 				+ "*, a `RestClient` built by hand on a `JdkClientHttpRequestFactory` (HTTP/1.1) with the starter's "
 				+ "public `IdTokenClientHttpRequestInterceptor`, against *" + HAND_WITHOUT + "*, the same without it: "
-				+ "the path of clients that Boot's builders do not make. " + WARMUP_ROUNDS + " warm-up rounds each, then "
-				+ ROUNDS + " rounds of " + ROUND.toMillis() + " ms each (capped at 500,000 calls), order rotating.");
+				+ "the path of clients that Boot's builders do not make. " + WARMUP_ROUNDS
+				+ " warm-up rounds each, then " + ROUNDS + " rounds of " + ROUND.toMillis()
+				+ " ms each (capped at 500,000 calls), order rotating.");
 		report.method("");
 		report.method("JMH (" + JmhRounds.settings() + ", 3 rounds): `createRequest` + `execute` on a request factory "
 				+ "that does nothing, through the starter's `CallingTargetsClientHttpRequestFactory` (token cached) vs "
@@ -131,24 +133,26 @@ final class CallingOverhead {
 			context.put("calling.cpuPerCallMicros", cpuPerCall);
 			report.figure("Calls per CPU-second, loopback (same rounds)", WITH + " / " + WITHOUT, cpuRatio.median(3),
 					cpuRatio.spread(3), "–", null);
-			report.figure("… of which sending the token", BY_HAND + " / " + WITHOUT, header.median(3),
-					header.spread(3), "–", null);
+			report.figure("… of which sending the token", BY_HAND + " / " + WITHOUT, header.median(3), header.spread(3),
+					"–", null);
 			report.figure("… of which the starter's request factory", WITH + " / " + BY_HAND, mechanism.median(3),
 					mechanism.spread(3), "–", null);
 			report.figure("Secondary: hand-made RestClient with the interceptor, throughput",
 					INTERCEPTOR + " / " + HAND_WITHOUT, intercepted.median(3), intercepted.spread(3), "–", null);
 			report.detail("CPU time per call (whole JVM: client, server, GC, JIT), median of rounds: "
-					+ String.join(", ", cpu.entrySet()
-						.stream()
-						.map((e) -> e.getKey() + " " + Stats.fmt(Stats.of(e.getValue()).median(), 0) + " µs")
-						.toList())
+					+ String.join(", ",
+							cpu.entrySet()
+								.stream()
+								.map((e) -> e.getKey() + " " + Stats.fmt(Stats.of(e.getValue()).median(), 0) + " µs")
+								.toList())
 					+ ". Throughput also depends on what else the shared machine runs during a round, CPU time per "
 					+ "call less so; both are shown.");
-			report.detail("Throughput, median calls/s: " + String.join(", ",
-					List.of(WITH, WITHOUT, BY_HAND, INTERCEPTOR, HAND_WITHOUT)
-						.stream()
-						.map((name) -> name + " " + Stats.fmt(rounds.stats(name).median(), 0))
-						.toList())
+			report.detail("Throughput, median calls/s: "
+					+ String.join(", ",
+							List.of(WITH, WITHOUT, BY_HAND, INTERCEPTOR, HAND_WITHOUT)
+								.stream()
+								.map((name) -> name + " " + Stats.fmt(rounds.stats(name).median(), 0))
+								.toList())
 					+ " (absolute values are noise on this machine; only the ratios are meaningful).");
 			report.detail("Mints during all rounds: " + (emulator.idTokensMinted(AUDIENCE) - mintedBefore)
 					+ " (expected 0: the tokens were cached); requests that carried `Authorization`: "
@@ -157,19 +161,19 @@ final class CallingOverhead {
 					+ ", " + INTERCEPTOR + ").");
 			report.detail("Request factory of Boot's builder: with the starter `"
 					+ withStarter.getBean(ClientHttpRequestFactoryBuilder.class).build().getClass().getSimpleName()
-					+ "`, without `" + boot.getBean(ClientHttpRequestFactoryBuilder.class).build().getClass().getSimpleName()
-					+ "`.");
+					+ "`, without `"
+					+ boot.getBean(ClientHttpRequestFactoryBuilder.class).build().getClass().getSimpleName() + "`.");
 			if (ratio.median() < 0.97) {
 				report.note("Throughput target missed by " + Stats.fmt(0.97 - ratio.median(), 3) + " (median "
 						+ ratio.median(3) + "). The starter's own code per call is under a microsecond (JMH below), "
 						+ "well under 1% of a call; what else differs is sending the ~1 KB token at all (" + BY_HAND
-						+ " / " + WITHOUT + ": "
-						+ header.median(3) + ") on an endpoint that does nothing (a call costs ~"
-						+ Stats.fmt(cpuPerCall, 0) + " µs of CPU here). Per-round ratios range " + ratio.spread(2)
-						+ ".");
+						+ " / " + WITHOUT + ": " + header.median(3)
+						+ ") on an endpoint that does nothing (a call costs ~" + Stats.fmt(cpuPerCall, 0)
+						+ " µs of CPU here). Per-round ratios range " + ratio.spread(2) + ".");
 			}
-			lockCheck(report, source, new CallingTargetsClientHttpRequestFactory(NO_OP_FACTORY, () -> NO_OP_FACTORY,
-					targets, source), URI.create(server.baseUrl() + "/api/orders/42"));
+			lockCheck(report, source,
+					new CallingTargetsClientHttpRequestFactory(NO_OP_FACTORY, () -> NO_OP_FACTORY, targets, source),
+					URI.create(server.baseUrl() + "/api/orders/42"));
 		}
 		Map<String, Double> allocated = new LinkedHashMap<>();
 		Rounds jmh = JmhRounds.run(InterceptorBenchmark.class,
@@ -194,25 +198,29 @@ final class CallingOverhead {
 						+ Stats.fmt(interceptorOwn.max(), 0) + " ns (n=" + interceptorOwn.count() + ")",
 				"well under 1 µs", interceptorOwn.max() < 500);
 		report.detail("JMH ns/op, median of rounds: direct " + Stats.fmt(jmh.stats("factoryBaseline").median(), 1)
-				+ ", through the decorator " + Stats.fmt(jmh.stats("decorator").median(), 1) + ", through it to another "
-				+ "host " + Stats.fmt(jmh.stats("decoratorOtherHost").median(), 1) + " (adds "
-				+ Stats.fmt(other.median(), 0) + " ns: the target match only); pass-through interceptor "
+				+ ", through the decorator " + Stats.fmt(jmh.stats("decorator").median(), 1)
+				+ ", through it to another " + "host " + Stats.fmt(jmh.stats("decoratorOtherHost").median(), 1)
+				+ " (adds " + Stats.fmt(other.median(), 0) + " ns: the target match only); pass-through interceptor "
 				+ Stats.fmt(jmh.stats("baseline").median(), 1) + ", interceptor "
 				+ Stats.fmt(jmh.stats("interceptor").median(), 1) + ". Each includes creating the request and its "
-				+ "`HttpHeaders`. Allocated per call (JMH GC profiler): " + String.join(", ", allocated.entrySet()
-					.stream()
-					.map((e) -> e.getKey() + " " + Stats.fmt(e.getValue(), 0) + " B")
-					.toList())
+				+ "`HttpHeaders`. Allocated per call (JMH GC profiler): "
+				+ String.join(", ",
+						allocated.entrySet()
+							.stream()
+							.map((e) -> e.getKey() + " " + Stats.fmt(e.getValue(), 0) + " B")
+							.toList())
 				+ ". The `Bearer` header value (the token is about 1 KB) is built once per token and reused.");
 		context.put("interceptor.ns", own.median());
-		report.note("Verdict for the JMH figures: met if every round's difference is below 500 ns (\"well under\" 1 µs).");
-		report.note("No lock on the cached path, by reading the code: `CallingTargetsClientHttpRequestFactory.createRequest` "
-				+ "→ `CallingTargets.match` (a loop over an immutable list); on `execute`, `IdTokenHeaders.addToken` → "
-				+ "`GoogleIdTokenSource.token` → `IdTokenCache.token`, which does a `ConcurrentHashMap.get`, "
-				+ "`clock.millis()`, a volatile read of `entry.token`, `markUsed` (volatile reads; a volatile write at "
-				+ "most once per second) and a `LongAdder.increment()` (CAS on a striped cell). No `synchronized`, no "
-				+ "`Lock`, no wait; `computeIfAbsent`, the eviction scan and `synchronized (entry)` are reached only on a "
-				+ "miss or when (re)scheduling a refresh. The interceptor calls the same source.");
+		report.note(
+				"Verdict for the JMH figures: met if every round's difference is below 500 ns (\"well under\" 1 µs).");
+		report
+			.note("No lock on the cached path, by reading the code: `CallingTargetsClientHttpRequestFactory.createRequest` "
+					+ "→ `CallingTargets.match` (a loop over an immutable list); on `execute`, `IdTokenHeaders.addToken` → "
+					+ "`GoogleIdTokenSource.token` → `IdTokenCache.token`, which does a `ConcurrentHashMap.get`, "
+					+ "`clock.millis()`, a volatile read of `entry.token`, `markUsed` (volatile reads; a volatile write at "
+					+ "most once per second) and a `LongAdder.increment()` (CAS on a striped cell). No `synchronized`, no "
+					+ "`Lock`, no wait; `computeIfAbsent`, the eviction scan and `synchronized (entry)` are reached only on a "
+					+ "miss or when (re)scheduling a refresh. The interceptor calls the same source.");
 		report.note("Boot's builders no longer use the interceptor (it made Spring buffer every request body, see "
 				+ "section 9); the interceptor figures are kept, labelled secondary, for hand-made clients.");
 		return report;
@@ -226,8 +234,7 @@ final class CallingOverhead {
 		return Stats.of(ratios);
 	}
 
-	private static Rounds.Variant variant(String name, RestClient client, String token,
-			Map<String, List<Double>> cpu) {
+	private static Rounds.Variant variant(String name, RestClient client, String token, Map<String, List<Double>> cpu) {
 		String header = (token != null) ? "Bearer " + token : null;
 		return new Rounds.Variant(name, (round) -> {
 			long cpuBefore = processCpuNanos();
@@ -256,7 +263,8 @@ final class CallingOverhead {
 	}
 
 	/**
-	 * Confirm by measurement what the code says: threads on the cached path are never blocked on a monitor nor parked.
+	 * Confirm by measurement what the code says: threads on the cached path are never
+	 * blocked on a monitor nor parked.
 	 */
 	private static void lockCheck(Report report, GoogleIdTokenSource source, ClientHttpRequestFactory decorated,
 			URI target) {
@@ -276,7 +284,8 @@ final class CallingOverhead {
 		for (int i = 0; i < callers; i++) {
 			workers[i] = new Thread(() -> {
 				try {
-					// first executions link call sites and initialize classes, which may briefly block
+					// first executions link call sites and initialize classes, which may
+					// briefly block
 					for (int n = 0; n < 20_000; n++) {
 						source.token(AUDIENCE);
 						decorated.createRequest(target, HttpMethod.GET).execute();
@@ -315,9 +324,11 @@ final class CallingOverhead {
 				return;
 			}
 		}
-		Console.log("  lock check: blocked %d, waited %d, without token %d", blocked.get(), waited.get(), missing.get());
+		Console.log("  lock check: blocked %d, waited %d, without token %d", blocked.get(), waited.get(),
+				missing.get());
 		report.detail("Lock check by measurement: after 20,000 warm-up calls per thread, " + callers + " threads × "
-				+ callsEach + " × (`IdTokenSource.token()` + a request through `CallingTargetsClientHttpRequestFactory` "
+				+ callsEach
+				+ " × (`IdTokenSource.token()` + a request through `CallingTargetsClientHttpRequestFactory` "
 				+ "on a factory that does nothing, executed) on the cached path: monitor blocks "
 				+ "(`ThreadInfo.getBlockedCount`) " + blocked.get() + ", waits/parks (`getWaitedCount`) " + waited.get()
 				+ " (both 0 means no lock was contended and no thread ever waited); requests without the token "

@@ -12,8 +12,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * What the measurements share: where logs go, the class paths of the apps started in child JVMs, and figures one
- * section hands to another.
+ * What the measurements share: where logs go, the class paths of the apps started in
+ * child JVMs, and figures one section hands to another.
  */
 public final class Context {
 
@@ -36,9 +36,11 @@ public final class Context {
 	}
 
 	/**
-	 * Return the class path of an app in a child JVM: this module's classes, then the jars that Maven resolved for the
-	 * named modules of {@code benchmarks/classpaths} (each writes {@code target/app.classpath}), in that order.
-	 * @param modules the modules, such as {@code plain}, {@code calling}, {@code receiving}
+	 * Return the class path of an app in a child JVM: this module's classes, then the
+	 * jars that Maven resolved for the named modules of {@code benchmarks/classpaths}
+	 * (each writes {@code target/app.classpath}), in that order.
+	 * @param modules the modules, such as {@code plain}, {@code calling},
+	 * {@code receiving}
 	 * @return the class path
 	 */
 	public String appClasspath(String... modules) {

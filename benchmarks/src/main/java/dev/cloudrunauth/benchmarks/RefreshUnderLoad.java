@@ -27,8 +27,9 @@ import org.HdrHistogram.Histogram;
 import org.springframework.web.client.RestClient;
 
 /**
- * 3. 64 threads calling through the interceptor while short-lived tokens for several audiences are refreshed: exactly
- * one mint per audience per refresh, and no latency spike around refreshes.
+ * 3. 64 threads calling through the interceptor while short-lived tokens for several
+ * audiences are refreshed: exactly one mint per audience per refresh, and no latency
+ * spike around refreshes.
  */
 final class RefreshUnderLoad {
 
@@ -40,7 +41,10 @@ final class RefreshUnderLoad {
 
 	static final Duration REFRESH_BEFORE_EXPIRY = Duration.ofSeconds(3);
 
-	/** 4.75 token lifetimes; ends mid-way between two refreshes, so the count cannot be off by one at the end. */
+	/**
+	 * 4.75 token lifetimes; ends mid-way between two refreshes, so the count cannot be
+	 * off by one at the end.
+	 */
 	static final long RUN_MILLIS = 28_500;
 
 	static final long WINDOW_HALF_MILLIS = 500;
@@ -57,7 +61,8 @@ final class RefreshUnderLoad {
 				+ (RUN_MILLIS / 1000.0) + " s (capped at " + (THREADS * (long) CAPACITY_PER_THREAD) + " calls). The "
 				+ "emulator's tokens live " + LIFETIME.toSeconds() + " s, `refresh-before-expiry` is "
 				+ REFRESH_BEFORE_EXPIRY.toSeconds() + " s (half), so each audience's token is replaced every ~"
-				+ (LIFETIME.toSeconds() / 2) + " s in the background. A warm-up of 4 s with another source comes first; "
+				+ (LIFETIME.toSeconds() / 2)
+				+ " s in the background. A warm-up of 4 s with another source comes first; "
 				+ "the measured run starts just after a full second, as the emulator's `exp` is whole seconds.");
 		report.method("");
 		report.method("Latency of every call goes into HdrHistograms: one per refresh window (±" + WINDOW_HALF_MILLIS
@@ -75,8 +80,8 @@ final class RefreshUnderLoad {
 			emulator.setTokenLifetime(LIFETIME);
 			List<CallingTarget> list = new ArrayList<>();
 			for (int i = 0; i < AUDIENCES; i++) {
-				list.add(new CallingTarget("svc-" + i, URI.create(server.url() + "/" + (char) ('a' + i)),
-						audiences[i], IdTokenHeader.AUTHORIZATION));
+				list.add(new CallingTarget("svc-" + i, URI.create(server.url() + "/" + (char) ('a' + i)), audiences[i],
+						IdTokenHeader.AUTHORIZATION));
 			}
 			CallingTargets targets = new CallingTargets(list);
 			try (GoogleIdTokenSource warm = Emulators.sourceBuilder(emulator)
@@ -85,7 +90,8 @@ final class RefreshUnderLoad {
 				RestClient client = Emulators.restClient(server.url(),
 						new IdTokenClientHttpRequestInterceptor(warm, targets));
 				Load.Result result = Load.run("refresh-warmup", THREADS, 300_000, Duration.ofSeconds(4),
-						(thread, sequence) -> client.get().uri(paths[(int) ((thread + sequence) % AUDIENCES)])
+						(thread, sequence) -> client.get()
+							.uri(paths[(int) ((thread + sequence) % AUDIENCES)])
 							.retrieve()
 							.body(String.class));
 				Console.log("  warm-up: %d calls, %d errors", result.completed(), result.errors());
@@ -111,7 +117,10 @@ final class RefreshUnderLoad {
 								return;
 							}
 							long start = System.nanoTime();
-							client.get().uri(paths[(int) ((thread + sequence) % AUDIENCES)]).retrieve().body(String.class);
+							client.get()
+								.uri(paths[(int) ((thread + sequence) % AUDIENCES)])
+								.retrieve()
+								.body(String.class);
 							long end = System.nanoTime();
 							starts[thread][n] = start - origin;
 							latencies[thread][n] = end - start;
@@ -145,15 +154,19 @@ final class RefreshUnderLoad {
 			totalMinted += minted[i];
 			String audience = audiences[i];
 			long seen = timed.firstSeen.values().stream().filter((f) -> f.audience.equals(audience)).count();
-			perAudience.append(i == 0 ? "" : "; ").append("`").append(audiences[i]).append("`: minted ")
-				.append(minted[i]).append(", distinct tokens seen by callers ").append(seen);
+			perAudience.append(i == 0 ? "" : "; ")
+				.append("`")
+				.append(audiences[i])
+				.append("`: minted ")
+				.append(minted[i])
+				.append(", distinct tokens seen by callers ")
+				.append(seen);
 			exact &= minted[i] == expectedPerAudience;
 		}
 		long expected = expectedPerAudience * audiences.length;
-		report.figure("Mints during the run", "emulator `idTokensMinted` / expected",
-				totalMinted + " / " + expected, "per audience: " + minted[0] + (minted.length > 1 ? ", " : "")
-						+ joinRest(minted),
-				"equal, exactly", exact);
+		report.figure("Mints during the run", "emulator `idTokensMinted` / expected", totalMinted + " / " + expected,
+				"per audience: " + minted[0] + (minted.length > 1 ? ", " : "") + joinRest(minted), "equal, exactly",
+				exact);
 		report.detail("Expected mints = audiences × (1 + ⌊run / (lifetime/2)⌋) = " + audiences.length + " × (1 + ⌊"
 				+ (RUN_MILLIS / 1000.0) + " s / " + (LIFETIME.toSeconds() / 2.0) + " s⌋) = " + expected
 				+ ": one initial mint per audience, then one background refresh each time a token reaches "
@@ -219,8 +232,13 @@ final class RefreshUnderLoad {
 			double ratio = h.getValueAtPercentile(99) / steadyP99;
 			ratios.add(ratio);
 			worstTokenMax = Math.max(worstTokenMax, aroundToken.get(w).getMaxValue());
-			perWindow.append(w == 0 ? "" : ", ").append("t=").append(Stats.fmt(windows.get(w) / 1000.0, 2))
-				.append(" s: p99 ").append(h.getValueAtPercentile(99)).append(" µs (n=").append(h.getTotalCount())
+			perWindow.append(w == 0 ? "" : ", ")
+				.append("t=")
+				.append(Stats.fmt(windows.get(w) / 1000.0, 2))
+				.append(" s: p99 ")
+				.append(h.getValueAtPercentile(99))
+				.append(" µs (n=")
+				.append(h.getTotalCount())
 				.append(")");
 		}
 		if (ratios.isEmpty()) {
@@ -253,7 +271,8 @@ final class RefreshUnderLoad {
 	}
 
 	/**
-	 * Wraps the source to time {@code token()} and record when each token first reached a caller.
+	 * Wraps the source to time {@code token()} and record when each token first reached a
+	 * caller.
 	 */
 	static final class TimedSource implements IdTokenSource {
 

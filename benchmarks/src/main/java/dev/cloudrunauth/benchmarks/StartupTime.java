@@ -24,8 +24,9 @@ import dev.cloudrunauth.test.emulator.Fault;
 import dev.cloudrunauth.test.emulator.GoogleIdentityEmulator;
 
 /**
- * 7. Startup added by each starter: the same minimal web app in fresh JVMs, on the class path an application of each
- * variant would have, variants alternating round by round; the per-round differences are the figures.
+ * 7. Startup added by each starter: the same minimal web app in fresh JVMs, on the class
+ * path an application of each variant would have, variants alternating round by round;
+ * the per-round differences are the figures.
  */
 final class StartupTime {
 
@@ -68,27 +69,33 @@ final class StartupTime {
 
 	static Report run(Context context) throws IOException {
 		Report report = new Report("7", "Startup");
-		report.method("A minimal Spring MVC app (Tomcat on 127.0.0.1, one `@RestController` with one `GET` endpoint) is "
-				+ "started in a fresh JVM (default JVM options), which prints how long `SpringApplication.run` took, its "
-				+ "CPU time and how many classes it loaded, and exits. Each variant runs on the class path Maven resolves "
-				+ "for an application that declares `spring-boot-starter-webmvc` and that variant's starter (one module "
-				+ "per variant in `benchmarks/classpaths/`), so no variant sees another's jars. Calling: *" + PLAIN
-				+ "*, *" + RESTCLIENT + "* (`spring-boot-starter-restclient`, which the calling starter brings), *"
-				+ CALLING + "* (`cloudrun-auth-spring-boot-starter-calling`, one target declared). Receiving, compared "
-				+ "like with like: *" + HAND + "* (`spring-boot-starter-security-oauth2-resource-server` with "
-				+ "`spring.security.oauth2.resourceserver.jwt.jwk-set-uri`, `issuer-uri` and `audiences`: Boot's "
-				+ "decoder with its audience validator, Boot's default filter chain; no method security, since the app "
-				+ "has no `@PreAuthorize`) against *" + RECEIVING + "* (`cloudrun-auth-spring-boot-starter-receiving` "
-				+ "with its defaults, which include method security) and *" + RECEIVING_NO_MS + "*; and an app whose "
-				+ "endpoint has `@PreAuthorize`: *" + HAND_PRE + "* against *" + RECEIVING_PRE + "* and *"
-				+ RECEIVING_ALLOW + "* (the same endpoint with `@AllowCallers`). *" + RECEIVING_SPRING_MS
-				+ "* (Spring Security's method security without the starter's `@AllowCallers` advisor) isolates that "
-				+ "advisor. *" + DELAYED + "*: the same as *" + RECEIVING + "* against an emulator whose JWKS endpoint "
-				+ "answers only after " + JWKS_DELAY.toSeconds() + " s. *" + COMBINED + "*: `cloudrun-auth-spring-boot-starter` "
-				+ "(both sides), for comparison with earlier runs, which measured only it. `GCE_METADATA_HOST` points at an emulator in "
-				+ "every child, so any metadata-server request is counted. 1 warm-up start of each variant, then "
-				+ ROUNDS + " rounds, the order rotating and reversing from round to round; every figure is the median "
-				+ "of the per-round differences.");
+		report
+			.method("A minimal Spring MVC app (Tomcat on 127.0.0.1, one `@RestController` with one `GET` endpoint) is "
+					+ "started in a fresh JVM (default JVM options), which prints how long `SpringApplication.run` took, its "
+					+ "CPU time and how many classes it loaded, and exits. Each variant runs on the class path Maven resolves "
+					+ "for an application that declares `spring-boot-starter-webmvc` and that variant's starter (one module "
+					+ "per variant in `benchmarks/classpaths/`), so no variant sees another's jars. Calling: *" + PLAIN
+					+ "*, *" + RESTCLIENT + "* (`spring-boot-starter-restclient`, which the calling starter brings), *"
+					+ CALLING
+					+ "* (`cloudrun-auth-spring-boot-starter-calling`, one target declared). Receiving, compared "
+					+ "like with like: *" + HAND + "* (`spring-boot-starter-security-oauth2-resource-server` with "
+					+ "`spring.security.oauth2.resourceserver.jwt.jwk-set-uri`, `issuer-uri` and `audiences`: Boot's "
+					+ "decoder with its audience validator, Boot's default filter chain; no method security, since the app "
+					+ "has no `@PreAuthorize`) against *" + RECEIVING
+					+ "* (`cloudrun-auth-spring-boot-starter-receiving` "
+					+ "with its defaults, which include method security) and *" + RECEIVING_NO_MS
+					+ "*; and an app whose " + "endpoint has `@PreAuthorize`: *" + HAND_PRE + "* against *"
+					+ RECEIVING_PRE + "* and *" + RECEIVING_ALLOW + "* (the same endpoint with `@AllowCallers`). *"
+					+ RECEIVING_SPRING_MS
+					+ "* (Spring Security's method security without the starter's `@AllowCallers` advisor) isolates that "
+					+ "advisor. *" + DELAYED + "*: the same as *" + RECEIVING
+					+ "* against an emulator whose JWKS endpoint " + "answers only after " + JWKS_DELAY.toSeconds()
+					+ " s. *" + COMBINED + "*: `cloudrun-auth-spring-boot-starter` "
+					+ "(both sides), for comparison with earlier runs, which measured only it. `GCE_METADATA_HOST` points at an emulator in "
+					+ "every child, so any metadata-server request is counted. 1 warm-up start of each variant, then "
+					+ ROUNDS
+					+ " rounds, the order rotating and reversing from round to round; every figure is the median "
+					+ "of the per-round differences.");
 		try (GoogleIdentityEmulator normal = GoogleIdentityEmulator.start();
 				GoogleIdentityEmulator delayed = GoogleIdentityEmulator.start()) {
 			delayed.inject(EmulatorEndpoint.JWKS, Fault.delay(JWKS_DELAY));
@@ -101,15 +108,17 @@ final class StartupTime {
 					"--spring.security.oauth2.resourceserver.jwt.audiences=" + AUDIENCE);
 			List<String> handMethodSecurity = List.of("-Dstartup.sources=" + HandMethodSecurity.class.getName());
 			Map<String, Child> children = new LinkedHashMap<>();
-			children.put(PLAIN, new Child(context.appClasspath("plain"), plainApp, normal, gcloud, List.of(), List.of()));
+			children.put(PLAIN,
+					new Child(context.appClasspath("plain"), plainApp, normal, gcloud, List.of(), List.of()));
 			children.put(RESTCLIENT,
 					new Child(context.appClasspath("restclient"), plainApp, normal, gcloud, List.of(), List.of()));
-			children.put(CALLING, new Child(context.appClasspath("calling"), plainApp, normal, gcloud, List.of(),
-					List.of("--cloudrun.auth.calling.targets.backend.url=https://backend-123456789012.us-central1.run.app")));
-			children.put(HAND, new Child(context.appClasspath("hand-resource-server"), plainApp, normal, gcloud,
-					List.of(), hand));
+			children.put(CALLING, new Child(context.appClasspath("calling"), plainApp, normal, gcloud, List.of(), List
+				.of("--cloudrun.auth.calling.targets.backend.url=https://backend-123456789012.us-central1.run.app")));
+			children.put(HAND,
+					new Child(context.appClasspath("hand-resource-server"), plainApp, normal, gcloud, List.of(), hand));
 			String receiving = context.appClasspath("receiving");
-			children.put(RECEIVING, new Child(receiving, plainApp, normal, gcloud, List.of(), receivingArguments(normal)));
+			children.put(RECEIVING,
+					new Child(receiving, plainApp, normal, gcloud, List.of(), receivingArguments(normal)));
 			children.put(RECEIVING_NO_MS, new Child(receiving, plainApp, normal, gcloud, List.of(),
 					with(receivingArguments(normal), "--cloudrun.auth.receiving.method-security=false")));
 			children.put(RECEIVING_SPRING_MS, new Child(receiving, plainApp, normal, gcloud, handMethodSecurity,
@@ -120,10 +129,12 @@ final class StartupTime {
 					new Child(receiving, securedApp, normal, gcloud, List.of(), receivingArguments(normal)));
 			children.put(RECEIVING_ALLOW,
 					new Child(receiving, allowApp, normal, gcloud, List.of(), receivingArguments(normal)));
-			children.put(DELAYED, new Child(receiving, plainApp, delayed, gcloud, List.of(), receivingArguments(delayed)));
-			children.put(COMBINED, new Child(context.appClasspath("combined"), plainApp, normal, gcloud, List.of(),
-					with(receivingArguments(normal),
-							"--cloudrun.auth.calling.targets.backend.url=https://backend-123456789012.us-central1.run.app")));
+			children.put(DELAYED,
+					new Child(receiving, plainApp, delayed, gcloud, List.of(), receivingArguments(delayed)));
+			children
+				.put(COMBINED, new Child(context.appClasspath("combined"), plainApp, normal, gcloud, List.of(), with(
+						receivingArguments(normal),
+						"--cloudrun.auth.calling.targets.backend.url=https://backend-123456789012.us-central1.run.app")));
 			List<Rounds.Variant> variants = new ArrayList<>();
 			for (Map.Entry<String, Child> child : children.entrySet()) {
 				variants.add(new Rounds.Variant(child.getKey(), (round) -> child.getValue().start(round)));
@@ -134,8 +145,9 @@ final class StartupTime {
 			added(report, rounds, "… of which Boot's RestClient starter, which it brings", RESTCLIENT, PLAIN, false);
 			added(report, rounds, "… of which cloudrun-auth (auto-configuration, google-auth-library)", CALLING,
 					RESTCLIENT, false);
-			added(report, rounds, "Receiving, app without `@PreAuthorize`: starter (defaults) vs resource server by "
-					+ "hand", RECEIVING, HAND, true);
+			added(report, rounds,
+					"Receiving, app without `@PreAuthorize`: starter (defaults) vs resource server by " + "hand",
+					RECEIVING, HAND, true);
 			added(report, rounds, "… the same with `method-security=false`", RECEIVING_NO_MS, HAND, true);
 			added(report, rounds, "… of which method security, which the starter enables by default", RECEIVING,
 					RECEIVING_NO_MS, false);
@@ -143,13 +155,15 @@ final class StartupTime {
 					RECEIVING, RECEIVING_SPRING_MS, false);
 			added(report, rounds, "Receiving, app with `@PreAuthorize`: starter vs by hand + `@EnableMethodSecurity`",
 					RECEIVING_PRE, HAND_PRE, true);
-			added(report, rounds, "Receiving, app with `@AllowCallers` vs by hand + `@EnableMethodSecurity` and "
-					+ "`@PreAuthorize`", RECEIVING_ALLOW, HAND_PRE, true);
+			added(report, rounds,
+					"Receiving, app with `@AllowCallers` vs by hand + `@EnableMethodSecurity` and " + "`@PreAuthorize`",
+					RECEIVING_ALLOW, HAND_PRE, true);
 			added(report, rounds, "For scale: Spring's resource server by hand vs no security", HAND, PLAIN, false);
 			added(report, rounds, "For comparison with earlier results: the combined starter vs no starter", COMBINED,
 					PLAIN, false);
-			added(report, rounds, "For scale: Spring's method security by hand (`@EnableMethodSecurity`, "
-					+ "`@PreAuthorize` app)", HAND_PRE, HAND, false);
+			added(report, rounds,
+					"For scale: Spring's method security by hand (`@EnableMethodSecurity`, " + "`@PreAuthorize` app)",
+					HAND_PRE, HAND, false);
 			cpu(report, children, "Main thread's CPU time: calling starter − no starter", CALLING, PLAIN, true);
 			cpu(report, children, "Main thread's CPU time: receiving starter − by hand, app without `@PreAuthorize`",
 					RECEIVING, HAND, true);
@@ -160,8 +174,8 @@ final class StartupTime {
 					RECEIVING_PRE, HAND_PRE, true);
 			cpu(report, children, "Main thread's CPU time: `@AllowCallers` app − by hand with `@PreAuthorize`",
 					RECEIVING_ALLOW, HAND_PRE, true);
-			cpu(report, children, "CPU time of the whole child JVM (all threads): calling starter − no starter", CALLING,
-					PLAIN);
+			cpu(report, children, "CPU time of the whole child JVM (all threads): calling starter − no starter",
+					CALLING, PLAIN);
 			cpu(report, children, "CPU time of the whole child JVM: receiving starter − by hand (no `@PreAuthorize`)",
 					RECEIVING, HAND);
 			report.figure("CPU time of the starter's own threads during the start (the background JWK Set fetch)",
@@ -178,8 +192,8 @@ final class StartupTime {
 			long metadataRequests = 0;
 			int starts = 0;
 			for (Map.Entry<String, Child> child : children.entrySet()) {
-				if (!child.getKey().equals(PLAIN) && !child.getKey().equals(RESTCLIENT)
-						&& !child.getKey().equals(HAND) && !child.getKey().equals(HAND_PRE)) {
+				if (!child.getKey().equals(PLAIN) && !child.getKey().equals(RESTCLIENT) && !child.getKey().equals(HAND)
+						&& !child.getKey().equals(HAND_PRE)) {
 					metadataRequests += child.getValue().metadataRequests;
 					starts += child.getValue().starts;
 				}
@@ -188,14 +202,19 @@ final class StartupTime {
 					String.valueOf(metadataRequests), starts + " starts (`GCE_METADATA_HOST` = the emulator)", "0",
 					metadataRequests == 0);
 
-			report.detail("`SpringApplication.run`, median per variant (ms): " + String.join(", ",
-					children.keySet().stream().map((name) -> name + " " + Stats.fmt(rounds.stats(name).median(), 0)).toList())
+			report.detail("`SpringApplication.run`, median per variant (ms): "
+					+ String.join(", ",
+							children.keySet()
+								.stream()
+								.map((name) -> name + " " + Stats.fmt(rounds.stats(name).median(), 0))
+								.toList())
 					+ ". Absolute times are noise on this machine; the differences above are paired within rounds.");
-			report.detail("Classes loaded by the end of the start (median per variant): " + String.join(", ", children
-				.entrySet()
-				.stream()
-				.map((e) -> e.getKey() + " " + Stats.fmt(Stats.of(e.getValue().classes).median(), 0))
-				.toList()) + ".");
+			report.detail("Classes loaded by the end of the start (median per variant): " + String.join(", ",
+					children.entrySet()
+						.stream()
+						.map((e) -> e.getKey() + " " + Stats.fmt(Stats.of(e.getValue().classes).median(), 0))
+						.toList())
+					+ ".");
 			report.detail("What each child reported (last start): " + children.entrySet()
 				.stream()
 				.map((e) -> e.getKey() + ": `" + e.getValue().lastFlags + "`")
@@ -203,7 +222,8 @@ final class StartupTime {
 			for (String name : List.of(HAND, RECEIVING, CALLING)) {
 				Child child = children.get(name);
 				child.diagnose();
-				report.detail("One extra, untimed start of *" + name + "*, its startup steps recorded with the CPU time "
+				report.detail("One extra, untimed start of *" + name
+						+ "*, its startup steps recorded with the CPU time "
 						+ "of the thread that ran them (`CpuTimeApplicationStartup`): the bean instantiations that took "
 						+ "the most CPU, exclusive of the beans they caused to be created (ms) " + child.slowest
 						+ "; that self CPU time summed by the configuration class that defines the beans (ms) "
@@ -213,18 +233,20 @@ final class StartupTime {
 					+ "all beans, per `Advisor` bean (CPU ms, measured once more after startup, caches warm; in "
 					+ "parentheses the beans it applies to): " + children.get(RECEIVING).advisors + ".");
 			report.detail("JWKS requests that reached the emulators during the starts (the receiving side's background "
-					+ "fetch, which startup does not wait for): " + RECEIVING + " " + children.get(RECEIVING).jwksRequests
-					+ " in " + children.get(RECEIVING).starts + " starts, " + DELAYED + " "
-					+ children.get(DELAYED).jwksRequests + " in " + children.get(DELAYED).starts + " starts (each "
-					+ "answered only after " + JWKS_DELAY.toSeconds() + " s, after the child had already exited).");
+					+ "fetch, which startup does not wait for): " + RECEIVING + " "
+					+ children.get(RECEIVING).jwksRequests + " in " + children.get(RECEIVING).starts + " starts, "
+					+ DELAYED + " " + children.get(DELAYED).jwksRequests + " in " + children.get(DELAYED).starts
+					+ " starts (each " + "answered only after " + JWKS_DELAY.toSeconds()
+					+ " s, after the child had already exited).");
 			report.note("No network call on the startup path: startup neither waits for the JWK Set (a "
 					+ JWKS_DELAY.toSeconds() + " s delay does not show) nor makes any metadata-server request "
 					+ "(credentials are resolved on the first call). Exception by design: with no `audiences` configured "
 					+ "and `K_SERVICE` set, the receiving side asks the metadata server for the project number and "
 					+ "region at startup to derive the service URL; that path is not measured here.");
-			report.note("Start times swing by a second or more from one start to the next on this shared machine (see the "
-					+ "spreads, which go negative for the smaller differences): read the medians of the paired "
-					+ "differences, with the child's CPU time as a second view.");
+			report.note(
+					"Start times swing by a second or more from one start to the next on this shared machine (see the "
+							+ "spreads, which go negative for the smaller differences): read the medians of the paired "
+							+ "differences, with the child's CPU time as a second view.");
 		}
 		return report;
 	}
@@ -321,7 +343,8 @@ final class StartupTime {
 			ChildJvm.Result result = launch(List.of("-Dstartup.top=8"));
 			this.slowest = String.valueOf(result.line("SLOWEST ")).replace(" ", ", ").replace("=", " ");
 			List<String> configs = List.of(String.valueOf(result.line("BYCONFIG ")).split(" "));
-			this.byConfig = shorten(String.join(", ", configs.subList(0, Math.min(12, configs.size()))).replace("=", " "));
+			this.byConfig = shorten(
+					String.join(", ", configs.subList(0, Math.min(12, configs.size()))).replace("=", " "));
 			this.steps = String.valueOf(result.line("STEPS ")).replace(" ", ", ").replace("=", " ");
 			this.advisors = String.valueOf(result.line("ADVISORS ")).replace(" ", ", ").replace("=", " ");
 		}

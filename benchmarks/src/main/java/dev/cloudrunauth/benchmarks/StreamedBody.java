@@ -19,9 +19,9 @@ import dev.cloudrunauth.benchmarks.support.Stats;
 import dev.cloudrunauth.test.emulator.GoogleIdentityEmulator;
 
 /**
- * 9. A large request body streamed to a target: peak heap of the calling JVM with and without the calling starter,
- * through Boot's {@code RestClient.Builder} on each request factory, and through a hand-made {@code RestClient} with
- * the starter's interceptor.
+ * 9. A large request body streamed to a target: peak heap of the calling JVM with and
+ * without the calling starter, through Boot's {@code RestClient.Builder} on each request
+ * factory, and through a hand-made {@code RestClient} with the starter's interceptor.
  */
 final class StreamedBody {
 
@@ -38,10 +38,12 @@ final class StreamedBody {
 	}
 
 	/**
-	 * One client configuration, run on a class path without the starter and on one with it.
+	 * One client configuration, run on a class path without the starter and on one with
+	 * it.
 	 *
 	 * @param name what it is
-	 * @param factory {@code spring.http.clients.imperative.factory}, or {@code null} for Boot's choice
+	 * @param factory {@code spring.http.clients.imperative.factory}, or {@code null} for
+	 * Boot's choice
 	 * @param client {@code stream.client}
 	 * @param body {@code stream.body}
 	 * @param addon an extra class path module, or {@code null}
@@ -70,8 +72,8 @@ final class StreamedBody {
 				+ "target, the loopback server (token from the emulator's metadata server). Each case alternates "
 				+ "without/with, " + ROUNDS + " rounds. The server records how the body was framed: a streamed body "
 				+ "arrives chunked, a buffered one with its `Content-Length`.");
-		List<Case> cases = List.of(new Case("Boot RestClient.Builder, JDK HttpClient (Boot's default)", null, "boot",
-				"streaming", null),
+		List<Case> cases = List.of(
+				new Case("Boot RestClient.Builder, JDK HttpClient (Boot's default)", null, "boot", "streaming", null),
 				new Case("Boot RestClient.Builder, JDK HttpClient, InputStreamResource body", null, "boot", "resource",
 						null),
 				new Case("Boot RestClient.Builder, `factory=simple` (HttpURLConnection)", "simple", "boot", "streaming",
@@ -79,7 +81,8 @@ final class StreamedBody {
 				new Case("Boot RestClient.Builder, `factory=reactor` (Reactor Netty)", "reactor", "boot", "streaming",
 						"reactor-netty"));
 		Map<String, List<Run>> runs = new LinkedHashMap<>();
-		try (GoogleIdentityEmulator emulator = GoogleIdentityEmulator.start(); DiscardServer server = new DiscardServer()) {
+		try (GoogleIdentityEmulator emulator = GoogleIdentityEmulator.start();
+				DiscardServer server = new DiscardServer()) {
 			Path gcloud = Files.createTempDirectory("streaming-gcloud-config");
 			for (int round = 0; round < ROUNDS; round++) {
 				for (Case c : cases) {
@@ -91,7 +94,8 @@ final class StreamedBody {
 									c.client()));
 					}
 				}
-				// the hand-made RestClient: with the starter's public interceptor, and without it
+				// the hand-made RestClient: with the starter's public interceptor, and
+				// without it
 				for (String client : (round % 2 == 0) ? List.of("hand", "hand-interceptor")
 						: List.of("hand-interceptor", "hand")) {
 					Case c = new Case("Hand-made RestClient (JdkClientHttpRequestFactory)", null, client, "streaming",
@@ -111,9 +115,9 @@ final class StreamedBody {
 		for (Map.Entry<String, List<Run>> entry : runs.entrySet()) {
 			Run last = entry.getValue().get(entry.getValue().size() - 1);
 			report.detail(entry.getKey().replace(" | ", ": ") + ": peak heap " + peaks(entry.getValue())
-					+ " MB (above the baseline before the call: " + added(entry.getValue()) + " MB), "
-					+ last.millis() + " ms, " + last.status() + "; request factory built by Boot's builder bean: `"
-					+ last.factory() + "`; the server received " + last.received().bytes() + " bytes, framed `"
+					+ " MB (above the baseline before the call: " + added(entry.getValue()) + " MB), " + last.millis()
+					+ " ms, " + last.status() + "; request factory built by Boot's builder bean: `" + last.factory()
+					+ "`; the server received " + last.received().bytes() + " bytes, framed `"
 					+ last.received().framing() + "`, " + (last.received().authorization() ? "with" : "without")
 					+ " `Authorization`.");
 		}
@@ -139,8 +143,10 @@ final class StreamedBody {
 		Stats ratio = Stats.of(ratios);
 		boolean streamed = with.stream().allMatch((run) -> run.received().framing().equals("chunked"));
 		report.figure(name, "peak heap, " + b + " / " + a + " (MB: " + peaks(with) + " / " + peaks(without) + ")",
-				ratio.median(2), ratio.spread(2) + "; " + b + ": body " + (streamed ? "streamed (chunked)"
-						: "framed `" + with.get(with.size() - 1).received().framing() + "`"),
+				ratio.median(2),
+				ratio.spread(2) + "; " + b + ": body "
+						+ (streamed ? "streamed (chunked)"
+								: "framed `" + with.get(with.size() - 1).received().framing() + "`"),
 				b.equals("with starter") ? "≈ 1 (not buffered)" : "–",
 				b.equals("with starter") ? ratio.max() < 1.5 && streamed : null);
 	}
@@ -166,7 +172,8 @@ final class StreamedBody {
 		}
 		if (module.equals("calling")) {
 			arguments.add("--cloudrun.auth.calling.targets.sink.url=" + server.baseUrl());
-			arguments.add("--cloudrun.auth.calling.targets.sink.audience=https://sink-123456789012.us-central1.run.app");
+			arguments
+				.add("--cloudrun.auth.calling.targets.sink.audience=https://sink-123456789012.us-central1.run.app");
 		}
 		String classpath = (c.addon() != null) ? context.appClasspath(module, c.addon()) : context.appClasspath(module);
 		ChildJvm.Result result = new ChildJvm(classpath, StreamingClientApplication.class.getName()).jvmOptions(options)
@@ -177,8 +184,8 @@ final class StreamedBody {
 		String line = result.line("STREAM ");
 		Matcher found = (line != null) ? LINE.matcher(line) : null;
 		if (found == null || !found.find()) {
-			throw new IllegalStateException("The streaming client did not report (" + c + ", " + module + "):\n"
-					+ result.output());
+			throw new IllegalStateException(
+					"The streaming client did not report (" + c + ", " + module + "):\n" + result.output());
 		}
 		DiscardServer.Received received = server.last();
 		double mb = 1024.0 * 1024;

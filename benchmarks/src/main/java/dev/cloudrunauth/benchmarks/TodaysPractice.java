@@ -24,8 +24,8 @@ import dev.cloudrunauth.test.emulator.GoogleIdentityEmulator;
 import org.springframework.web.client.RestClient;
 
 /**
- * 2. The pattern of Google's documentation, a new {@code IdTokenCredentials} refreshed (one mint) per request, against
- * the starter's cached token.
+ * 2. The pattern of Google's documentation, a new {@code IdTokenCredentials} refreshed
+ * (one mint) per request, against the starter's cached token.
  */
 final class TodaysPractice {
 
@@ -71,7 +71,10 @@ final class TodaysPractice {
 			Rounds rounds = Rounds.run(List.of(new Rounds.Variant("docs pattern", (round) -> {
 				Load.Result result = Load.run("docs", THREADS, 200_000, ROUND, (thread, sequence) -> {
 					String token = mintAsDocumented(credentials);
-					plain.get().uri("/api/hello").header("Authorization", "Bearer " + token).retrieve()
+					plain.get()
+						.uri("/api/hello")
+						.header("Authorization", "Bearer " + token)
+						.retrieve()
 						.body(String.class);
 				});
 				check("docs pattern", result);
@@ -106,15 +109,16 @@ final class TodaysPractice {
 			})), WARMUP_ROUNDS, ROUNDS);
 			Stats tokenRatio = tokenOnly.ratio("starter, token only", "docs pattern, token only");
 			report.figure("Getting the token, no call", "starter `token()` (cached) / docs pattern (mint)",
-					Stats.fmt(tokenRatio.median(), 0) + "×", tokenRatio.spread(0),
-					"orders of magnitude expected", null);
+					Stats.fmt(tokenRatio.median(), 0) + "×", tokenRatio.spread(0), "orders of magnitude expected",
+					null);
 			report.detail("Token-only medians: starter " + Stats.fmt(tokenOnly.stats("starter, token only").median(), 0)
 					+ " tokens/s, docs pattern " + Stats.fmt(tokenOnly.stats("docs pattern, token only").median(), 0)
 					+ " tokens/s (each docs-pattern token is a mint).");
 			report.detail("Throughput medians: starter " + Stats.fmt(rounds.stats("starter").median(), 0)
 					+ " calls/s, docs pattern " + Stats.fmt(rounds.stats("docs pattern").median(), 0) + " calls/s.");
-			report.detail("Mints: " + mints + " for " + docsCalls[0] + " docs-pattern calls (one per call) and none for the "
-					+ "starter's calls (its one token was minted before the rounds).");
+			report.detail(
+					"Mints: " + mints + " for " + docsCalls[0] + " docs-pattern calls (one per call) and none for the "
+							+ "starter's calls (its one token was minted before the rounds).");
 			report.note("The emulator mints in-process: one loopback HTTP request plus an RS256 signature (about a "
 					+ "millisecond of CPU here), on the same 2 cores as the client. A real metadata server answers in "
 					+ "roughly 1–10 ms and the IAM Credentials API (impersonation) in tens of ms, so on Cloud Run the "
@@ -131,7 +135,8 @@ final class TodaysPractice {
 	}
 
 	/**
-	 * Google's documented pattern: a new {@code IdTokenCredentials} per request, refreshed, so one mint each time.
+	 * Google's documented pattern: a new {@code IdTokenCredentials} per request,
+	 * refreshed, so one mint each time.
 	 */
 	private static String mintAsDocumented(ComputeEngineCredentials credentials) {
 		IdTokenCredentials tokenCredential = IdTokenCredentials.newBuilder()

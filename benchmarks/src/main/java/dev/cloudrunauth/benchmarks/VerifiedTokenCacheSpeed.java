@@ -9,7 +9,8 @@ import dev.cloudrunauth.benchmarks.support.Rounds;
 import dev.cloudrunauth.benchmarks.support.Stats;
 
 /**
- * 5. {@code GoogleIdTokenDecoder.decode} of the same token with a verified-token cache hit against full verification.
+ * 5. {@code GoogleIdTokenDecoder.decode} of the same token with a verified-token cache
+ * hit against full verification.
  */
 final class VerifiedTokenCacheSpeed {
 
@@ -26,13 +27,13 @@ final class VerifiedTokenCacheSpeed {
 				+ "RS256 signature verification with a 2048-bit key, claim conversion, validation). Each call decodes a "
 				+ "new `String` of the token, as each request's header is one. *Observed hit*: the same hit with an "
 				+ "`ObservationRegistry` that records each verification as a timer, as Spring Boot's actuator wires "
-				+ "it (the default, a hit without one, is unobserved). " + JmhRounds.settings() + ", "
-				+ ROUNDS + " rounds.");
-		Rounds rounds = JmhRounds.run(VerifiedTokenCacheBenchmark.class, List.of("cacheHit", "cacheHitObserved", "fullVerification"),
-				ROUNDS, context.logDirectory());
+				+ "it (the default, a hit without one, is unobserved). " + JmhRounds.settings() + ", " + ROUNDS
+				+ " rounds.");
+		Rounds rounds = JmhRounds.run(VerifiedTokenCacheBenchmark.class,
+				List.of("cacheHit", "cacheHitObserved", "fullVerification"), ROUNDS, context.logDirectory());
 		Stats speedup = rounds.ratio("fullVerification", "cacheHit");
-		report.figure("decode() time", "full verification / cache hit", speedup.median(0) + "×", speedup.spread(0),
-				"–", null);
+		report.figure("decode() time", "full verification / cache hit", speedup.median(0) + "×", speedup.spread(0), "–",
+				null);
 		Stats observation = rounds.ratio("cacheHitObserved", "cacheHit");
 		report.figure("cache hit, observed", "observed hit / hit", observation.median(2) + "×", observation.spread(2),
 				"–", null);
@@ -41,9 +42,10 @@ final class VerifiedTokenCacheSpeed {
 		double observed = rounds.stats("cacheHitObserved").median();
 		context.put("decode.full.ns", full);
 		context.put("decode.hit.ns", hit);
-		report.detail("ns/op, median of rounds: full verification " + Stats.fmt(full, 0) + " (" + Stats.fmt(full / 1000, 1)
-				+ " µs), cache hit " + Stats.fmt(hit, 0) + " (" + Stats.fmt(hit / 1000, 2) + " µs), observed cache hit "
-				+ Stats.fmt(observed, 0) + " (" + Stats.fmt(observed / 1000, 2) + " µs).");
+		report.detail("ns/op, median of rounds: full verification " + Stats.fmt(full, 0) + " ("
+				+ Stats.fmt(full / 1000, 1) + " µs), cache hit " + Stats.fmt(hit, 0) + " (" + Stats.fmt(hit / 1000, 2)
+				+ " µs), observed cache hit " + Stats.fmt(observed, 0) + " (" + Stats.fmt(observed / 1000, 2)
+				+ " µs).");
 		report.note("A hit costs a Caffeine lookup keyed by the whole token (hashing ~1 KB of the new header string, "
 				+ "then comparing it), a clock read and a key-still-published check; observed, also a timer sample and "
 				+ "a long task timer sample, and the timer's lookup by tags when it stops.");

@@ -56,8 +56,8 @@ public final class JwksUnderLoad {
 			SigningKeyCache keys = new SigningKeyCache(URI.create(emulator.jwkSetUri()), REFETCH_INTERVAL,
 					Duration.ofSeconds(5), Clock.systemUTC());
 			GoogleIdTokenDecoder decoder = GoogleIdTokenDecoder.withSigningKeys(keys)
-				.claimValidation(IdTokenValidators.createDefault(List.of("https://accounts.google.com"), List.of(AUDIENCE),
-						Duration.ofSeconds(30), Duration.ofHours(1), List.of()))
+				.claimValidation(IdTokenValidators.createDefault(List.of("https://accounts.google.com"),
+						List.of(AUDIENCE), Duration.ofSeconds(30), Duration.ofHours(1), List.of()))
 				.build();
 			Map<String, LongAdder> rejections = new ConcurrentHashMap<>();
 			List<Long> fetchTimes = new ArrayList<>();
@@ -128,25 +128,28 @@ public final class JwksUnderLoad {
 			long ruleExpected = 1 + RUN_MILLIS / MAX_AGE.toMillis() + 1;
 			report.figure("JWKS fetches during the run", "emulator `jwksFetches()` / expected",
 					observed + " / " + model.size(),
-					"rule \"one per max-age period + 1 per rotation\": " + ruleExpected, "equal", observed == model
-							.size() && observed == ruleExpected);
-			report.detail("Expected from the library's schedule: the first fetch at start, the next "
-					+ periodMillis + " ms (max-age − 10%) after each fetch, plus one when the first token with the "
+					"rule \"one per max-age period + 1 per rotation\": " + ruleExpected, "equal",
+					observed == model.size() && observed == ruleExpected);
+			report.detail("Expected from the library's schedule: the first fetch at start, the next " + periodMillis
+					+ " ms (max-age − 10%) after each fetch, plus one when the first token with the "
 					+ "unknown `kid` arrives (allowed: no fetch caused by an unknown `kid` in the refetch interval before), after which the schedule "
 					+ "restarts: modelled at " + model + " ms. Observed (emulator counter, polled every 2 ms) at "
 					+ times + " ms; the library's own `fetches()` counter says " + libraryCount + ".");
-			report.detail("Rule check: 1 + ⌊" + (RUN_MILLIS / 1000) + " s / " + MAX_AGE.toSeconds() + " s⌋ + 1 rotation = "
-					+ ruleExpected + ". Decodes: " + result.completed() + " (" + newKeyDecodes.get()
-					+ " with the new key), " + Stats.fmt(result.throughput(), 0) + " per s, rejected: "
-					+ (rejections.isEmpty() ? "none" : rejections.toString().replace("|", "/")) + ".");
-			report.note("The library refetches 10% before max-age runs out (so keys never go stale), so over a long run "
-					+ "it fetches once per 0.9 × max-age — here 4.5 s — i.e. 1.11 fetches per max-age period; the run "
-					+ "length was chosen so that the simple rule and the schedule give the same count. No request ever "
-					+ "caused a fetch except the rotation's unknown `kid`, and the " + THREADS + " threads that met it "
-					+ "shared one fetch.");
-			report.note("Periodic fetches do not count against `jwk-set-refetch-interval`, which limits only fetches caused "
-					+ "by unknown `kid`s: with its default of 30 s the rotation's unknown `kid` would trigger its fetch at "
-					+ "once too, though the periodic fetch was seconds before.");
+			report.detail(
+					"Rule check: 1 + ⌊" + (RUN_MILLIS / 1000) + " s / " + MAX_AGE.toSeconds() + " s⌋ + 1 rotation = "
+							+ ruleExpected + ". Decodes: " + result.completed() + " (" + newKeyDecodes.get()
+							+ " with the new key), " + Stats.fmt(result.throughput(), 0) + " per s, rejected: "
+							+ (rejections.isEmpty() ? "none" : rejections.toString().replace("|", "/")) + ".");
+			report
+				.note("The library refetches 10% before max-age runs out (so keys never go stale), so over a long run "
+						+ "it fetches once per 0.9 × max-age — here 4.5 s — i.e. 1.11 fetches per max-age period; the run "
+						+ "length was chosen so that the simple rule and the schedule give the same count. No request ever "
+						+ "caused a fetch except the rotation's unknown `kid`, and the " + THREADS
+						+ " threads that met it " + "shared one fetch.");
+			report
+				.note("Periodic fetches do not count against `jwk-set-refetch-interval`, which limits only fetches caused "
+						+ "by unknown `kid`s: with its default of 30 s the rotation's unknown `kid` would trigger its fetch at "
+						+ "once too, though the periodic fetch was seconds before.");
 		}
 		return report;
 	}

@@ -83,9 +83,9 @@ public final class MemoryFootprint {
 			}
 		}
 		report.figure("Calling token cache at " + BOUND + " audiences", "retained bytes (per audience)",
-				kib(perBound[0]), Stats.fmt(perBound[0] / (double) BOUND, 0) + " bytes per audience; " + entries[0]
-						+ " entries",
-				"–", null);
+				kib(perBound[0]),
+				Stats.fmt(perBound[0] / (double) BOUND, 0) + " bytes per audience; " + entries[0] + " entries", "–",
+				null);
 		boolean bounded = perBound[1] <= perBound[0] * 1.1;
 		report.figure("Calling token cache after " + (2 * BOUND) + " audiences, max-audiences " + BOUND,
 				"retained bytes at 2,000 / at 1,000", Stats.fmt(perBound[1] / (double) perBound[0], 2),
@@ -129,8 +129,8 @@ public final class MemoryFootprint {
 		try {
 			for (int run = 0; run < 2; run++) {
 				int n = (run == 0) ? BOUND : 2 * BOUND;
-				VerifiedTokenCache cache = new VerifiedTokenCache(BOUND, Duration.ofSeconds(30), AllowedCallers.anyCaller(),
-						Clock.systemUTC());
+				VerifiedTokenCache cache = new VerifiedTokenCache(BOUND, Duration.ofSeconds(30),
+						AllowedCallers.anyCaller(), Clock.systemUTC());
 				GoogleIdTokenDecoder decoder = GoogleIdTokenDecoder.withSigningKeys(keys)
 					.claimValidation(IdTokenValidators.createDefault(List.of("https://accounts.google.com"),
 							List.of(audience), Duration.ofSeconds(30), Duration.ofHours(1), List.of()))
@@ -154,18 +154,18 @@ public final class MemoryFootprint {
 			keys.close();
 		}
 		report.figure("Verified-token cache at its bound (" + BOUND + " entries)", "retained bytes (per token)",
-				kib(sizes[0]), Stats.fmt(sizes[0] / (double) counts[0], 0) + " bytes per token; " + counts[0]
-						+ " entries",
-				"–", null);
+				kib(sizes[0]),
+				Stats.fmt(sizes[0] / (double) counts[0], 0) + " bytes per token; " + counts[0] + " entries", "–", null);
 		report.figure("Verified-token cache after " + (2 * BOUND) + " distinct tokens, max-size " + BOUND,
 				"retained bytes at 2,000 / at 1,000", Stats.fmt(sizes[1] / (double) sizes[0], 2),
 				kib(sizes[1]) + "; " + counts[1] + " entries", "bounded (<= 1.0)", sizes[1] <= sizes[0] * 1.05);
 		report.detail("Cross-check of the bounded walker against JOL on the closed graph of the full "
 				+ "verified-token cache: JOL `GraphLayout` " + crossCheckJol + " bytes, walker " + crossCheckWalker
 				+ " bytes.");
-		report.note("Beyond its bound the verified-token cache evicts expired entries, then the least recently used ones down to 90% "
-				+ "of the bound, so after " + (2 * BOUND) + " tokens it holds between " + (BOUND * 9 / 10) + " and "
-				+ BOUND + " entries.");
+		report.note(
+				"Beyond its bound the verified-token cache evicts expired entries, then the least recently used ones down to 90% "
+						+ "of the bound, so after " + (2 * BOUND) + " tokens it holds between " + (BOUND * 9 / 10)
+						+ " and " + BOUND + " entries.");
 	}
 
 	private static String audience(long i) {

@@ -159,8 +159,8 @@ public final class ReceivingOverhead {
 		int securedOtherAudience = status(clients.get("secured"), uris.get("secured"),
 				emulator.idToken("https://other.example").sign());
 		int byHandNoToken = status(clients.get("Spring by hand"), uris.get("Spring by hand"), null);
-		if (byHandNoToken != 401 || securedNoToken != 401 || plainNoToken != 200 || securedOtherAudience != 401 || plainHasSecurity
-				|| !securedHasSecurity) {
+		if (byHandNoToken != 401 || securedNoToken != 401 || plainNoToken != 200 || securedOtherAudience != 401
+				|| plainHasSecurity || !securedHasSecurity) {
 			throw new IllegalStateException("Apps not configured as intended: secured without token " + securedNoToken
 					+ ", with another audience " + securedOtherAudience + ", plain without token " + plainNoToken
 					+ ", plain has a filter chain " + plainHasSecurity);
@@ -189,7 +189,8 @@ public final class ReceivingOverhead {
 		long extraUntil = Long.MAX_VALUE;
 		while (System.nanoTime() < warmUntil || System.nanoTime() < extraUntil) {
 			if (signing.isDone() && extraUntil == Long.MAX_VALUE) {
-				// signing took half the CPU so far: warm up on the whole machine for a while too
+				// signing took half the CPU so far: warm up on the whole machine for a
+				// while too
 				extraUntil = System.nanoTime() + EXTRA_WARMUP_MILLIS * 1_000_000;
 			}
 			warm.get(bursts++ % warm.size()).measure().applyAsDouble(-1);
@@ -309,8 +310,8 @@ public final class ReceivingOverhead {
 				+ "token adds " + Stats.fmt(serverAddedDistinct, 0) + " µs per request to the plain app's "
 				+ Stats.fmt(plainServer, 0) + " µs, of which the decoder (parse, RS256 verification, claim "
 				+ "conversion, validation, cache insert) is " + Stats.fmt(decodeInServer, 0) + " µs"
-				+ ((fullNs != null) ? " (JMH, section 5, one thread on an idle core: " + Stats.fmt(fullNs / 1000, 0)
-						+ " µs)" : "")
+				+ ((fullNs != null)
+						? " (JMH, section 5, one thread on an idle core: " + Stats.fmt(fullNs / 1000, 0) + " µs)" : "")
 				+ "; the rest, like the " + Stats.fmt(serverAddedRepeated, 0) + " µs a repeated token adds"
 				+ ((hitNs != null) ? " (of which the cache hit is " + Stats.fmt(hitNs / 1000, 1) + " µs)" : "")
 				+ ", is Spring Security's per-request work: the filter chain, `StrictHttpFirewall` validating the "
@@ -320,17 +321,19 @@ public final class ReceivingOverhead {
 				+ Stats.fmt(addedDistinct, 0) + " µs distinct, +" + Stats.fmt(addedRepeated, 0) + " µs repeated.");
 		if (repeatedRatio.median() < 0.95) {
 			report.note("Repeated-token target missed by " + Stats.fmt(0.95 - repeatedRatio.median(), 3) + " (median "
-					+ repeatedRatio.median(3) + " vs 0.95). The token is verified once; what remains is the per-request "
-					+ "work above, about " + Stats.fmt(serverAddedRepeated, 0) + " µs of server CPU against an endpoint "
-					+ "whose whole request costs " + Stats.fmt(repeatedCpuByName.get("plain|server"), 0) + " µs of server "
+					+ repeatedRatio.median(3)
+					+ " vs 0.95). The token is verified once; what remains is the per-request " + "work above, about "
+					+ Stats.fmt(serverAddedRepeated, 0) + " µs of server CPU against an endpoint "
+					+ "whose whole request costs " + Stats.fmt(repeatedCpuByName.get("plain|server"), 0)
+					+ " µs of server "
 					+ "CPU: the app does nothing, so any resource server costs a large share here and a small share of an "
 					+ "endpoint with real work. The starter's own part of it is small: finding the bearer header is "
 					+ "a character scan, and a cache hit (section 5) a map lookup; the rest is Spring Security's.");
 		}
 		if (distinctRatio.median() < 0.85) {
 			double plainAll = distinctCpu[2];
-			report.note("Distinct-token target missed by " + Stats.fmt(0.85 - distinctRatio.median(), 3)
-					+ " (median " + distinctRatio.median(3) + " vs 0.85). What limits it: on 2 cores that also run the "
+			report.note("Distinct-token target missed by " + Stats.fmt(0.85 - distinctRatio.median(), 3) + " (median "
+					+ distinctRatio.median(3) + " vs 0.85). What limits it: on 2 cores that also run the "
 					+ "client, a plain request costs ~" + Stats.fmt(plainAll, 0) + " µs of CPU in all; the decode of a "
 					+ "never-seen token alone (" + Stats.fmt(decodeInServer, 0) + " µs) caps the ratio at about "
 					+ Stats.fmt(plainAll / (plainAll + decodeInServer), 2) + ", and Spring Security's per-request "
@@ -382,24 +385,24 @@ public final class ReceivingOverhead {
 			long decodeBefore = DecoderTiming.cpuNanos();
 			long cpuBefore = processCpuNanos();
 			Map<Long, Long> threadsBefore = threadCpu();
-			Load.Result result = Load.run("receiving", CLIENT_THREADS, requests, limit,
-					(thread, sequence) -> {
-						HttpRequest request = HttpRequest.newBuilder(uri)
-							.header("Authorization", "Bearer " + token.apply(sequence))
-							.GET()
-							.build();
-						HttpResponse<Void> response = client.send(request, HttpResponse.BodyHandlers.discarding());
-						if (response.statusCode() != 200) {
-							throw new IllegalStateException(name + ": HTTP " + response.statusCode() + " "
-									+ response.headers().firstValue("WWW-Authenticate").orElse(""));
-						}
-					});
+			Load.Result result = Load.run("receiving", CLIENT_THREADS, requests, limit, (thread, sequence) -> {
+				HttpRequest request = HttpRequest.newBuilder(uri)
+					.header("Authorization", "Bearer " + token.apply(sequence))
+					.GET()
+					.build();
+				HttpResponse<Void> response = client.send(request, HttpResponse.BodyHandlers.discarding());
+				if (response.statusCode() != 200) {
+					throw new IllegalStateException(name + ": HTTP " + response.statusCode() + " "
+							+ response.headers().firstValue("WWW-Authenticate").orElse(""));
+				}
+			});
 			long cpuUsed = processCpuNanos() - cpuBefore;
 			long[] split = split(threadsBefore, threadCpu());
 			DecoderTiming.enable(false);
 			long decodeUsed = DecoderTiming.cpuNanos() - decodeBefore;
 			if (result.errors() > 0) {
-				throw new IllegalStateException(name + ": " + result.errors() + " failed requests", result.firstError());
+				throw new IllegalStateException(name + ": " + result.errors() + " failed requests",
+						result.firstError());
 			}
 			if (round >= 0) {
 				cpu[round] = cpuUsed / 1000.0 / result.completed();
@@ -434,7 +437,8 @@ public final class ReceivingOverhead {
 	}
 
 	/**
-	 * CPU used between two snapshots by Tomcat's threads and by the HTTP client's own threads.
+	 * CPU used between two snapshots by Tomcat's threads and by the HTTP client's own
+	 * threads.
 	 */
 	private static long[] split(Map<Long, Long> before, Map<Long, Long> after) {
 		java.lang.management.ThreadMXBean threads = ManagementFactory.getThreadMXBean();

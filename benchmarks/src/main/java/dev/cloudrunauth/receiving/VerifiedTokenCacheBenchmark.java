@@ -23,12 +23,14 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.springframework.security.oauth2.jwt.Jwt;
 
 /**
- * {@code GoogleIdTokenDecoder.decode} of one token, keys already loaded: with a {@link VerifiedTokenCache} (a hit
- * after the first call) against without one (RS256 verification, parsing and claim validation every time), and a hit
- * observed as with Spring Boot's actuator (an {@code ObservationRegistry} whose {@code DefaultMeterObservationHandler}
- * records a timer) against the default, unobserved ({@link ObservationRegistry#NOOP}). Each invocation decodes a new
- * String with the token's characters, as each request's header is a new String (so its hash is computed again, as in
- * a server).
+ * {@code GoogleIdTokenDecoder.decode} of one token, keys already loaded: with a
+ * {@link VerifiedTokenCache} (a hit after the first call) against without one (RS256
+ * verification, parsing and claim validation every time), and a hit observed as with
+ * Spring Boot's actuator (an {@code ObservationRegistry} whose
+ * {@code DefaultMeterObservationHandler} records a timer) against the default, unobserved
+ * ({@link ObservationRegistry#NOOP}). Each invocation decodes a new String with the
+ * token's characters, as each request's header is a new String (so its hash is computed
+ * again, as in a server).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -67,7 +69,8 @@ public class VerifiedTokenCacheBenchmark {
 		}
 		var validator = IdTokenValidators.createDefault(List.of("https://accounts.google.com", "accounts.google.com"),
 				List.of(AUDIENCE), Duration.ofSeconds(30), Duration.ofHours(1), List.of());
-		this.cache = new VerifiedTokenCache(1000, Duration.ofSeconds(30), AllowedCallers.anyCaller(), Clock.systemUTC());
+		this.cache = new VerifiedTokenCache(1000, Duration.ofSeconds(30), AllowedCallers.anyCaller(),
+				Clock.systemUTC());
 		this.withCache = GoogleIdTokenDecoder.withSigningKeys(this.keys)
 			.claimValidation(validator)
 			.verifiedTokenCache(this.cache)

@@ -5,8 +5,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Stops, when this JVM exits, the processes it started that are still running: the JVM does not do it itself, and a
- * service left running would hold its port for the next build.
+ * Stops, when this JVM exits, the processes it started that are still running: the JVM
+ * does not do it itself, and a service left running would hold its port for the next
+ * build.
  */
 final class ChildProcesses {
 

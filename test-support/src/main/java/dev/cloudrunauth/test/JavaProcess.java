@@ -18,9 +18,11 @@ import dev.cloudrunauth.test.emulator.GoogleIdentityEmulator;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A Java program in a child process: a main class on the current class path or an executable jar, with its own
- * environment. google-auth-library reads {@code GCE_METADATA_HOST} only from the process environment and caches
- * Application Default Credentials for the life of a JVM, so the metadata-server path is tested in a child JVM.
+ * A Java program in a child process: a main class on the current class path or an
+ * executable jar, with its own environment. google-auth-library reads
+ * {@code GCE_METADATA_HOST} only from the process environment and caches Application
+ * Default Credentials for the life of a JVM, so the metadata-server path is tested in a
+ * child JVM.
  */
 public final class JavaProcess {
 
@@ -56,7 +58,8 @@ public final class JavaProcess {
 	 */
 	public static JavaProcess jar(Path jar) {
 		if (!Files.isRegularFile(jar)) {
-			throw new IllegalArgumentException("No jar at " + jar.toAbsolutePath() + "; build it first (./mvnw package)");
+			throw new IllegalArgumentException(
+					"No jar at " + jar.toAbsolutePath() + "; build it first (./mvnw package)");
 		}
 		return new JavaProcess(List.of("-jar", jar.toAbsolutePath().toString()));
 	}
@@ -103,8 +106,9 @@ public final class JavaProcess {
 	}
 
 	/**
-	 * Make Application Default Credentials in the child resolve to the emulator's metadata server, as on Cloud Run:
-	 * sets {@code GCE_METADATA_HOST} and hides credentials of the machine the test runs on
+	 * Make Application Default Credentials in the child resolve to the emulator's
+	 * metadata server, as on Cloud Run: sets {@code GCE_METADATA_HOST} and hides
+	 * credentials of the machine the test runs on
 	 * ({@code GOOGLE_APPLICATION_CREDENTIALS}, gcloud's configuration directory).
 	 * @param emulator the emulator
 	 * @return this process
@@ -124,7 +128,8 @@ public final class JavaProcess {
 	}
 
 	/**
-	 * Copy the child's output to this process's standard output, each line prefixed with the given name.
+	 * Copy the child's output to this process's standard output, each line prefixed with
+	 * the given name.
 	 * @param name the prefix
 	 * @return this process
 	 */
@@ -142,8 +147,8 @@ public final class JavaProcess {
 	public Completed run(Duration timeout) {
 		try (Running running = start()) {
 			if (!running.process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-				throw new IllegalStateException("Process did not exit within " + timeout + "; output:\n"
-						+ running.output());
+				throw new IllegalStateException(
+						"Process did not exit within " + timeout + "; output:\n" + running.output());
 			}
 			running.output.drain();
 			return new Completed(running.process.exitValue(), running.output());
@@ -239,7 +244,8 @@ public final class JavaProcess {
 		 * @return the exit code
 		 */
 		public int stop(Duration timeout) {
-			// Process.destroy() would also close our end of the output pipe, losing what the process prints while
+			// Process.destroy() would also close our end of the output pipe, losing what
+			// the process prints while
 			// it shuts down
 			this.process.toHandle().destroy();
 			try {

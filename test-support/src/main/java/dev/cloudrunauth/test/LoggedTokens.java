@@ -6,8 +6,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Finds what looks like a credential in log output: any segment of a JWT (base64url JSON, {@code eyJ...}) and any
- * Google access token ({@code ya29....}). Used to prove that no token value is ever logged.
+ * Finds what looks like a credential in log output: any segment of a JWT (base64url JSON,
+ * {@code eyJ...}) and any Google access token ({@code ya29....}). Used to prove that no
+ * token value is ever logged.
  */
 public final class LoggedTokens {
 
@@ -19,8 +20,8 @@ public final class LoggedTokens {
 	/**
 	 * Return everything in the text that looks like a token or part of one.
 	 * @param text log output
-	 * @return the suspicious strings, each shortened to its first 24 characters so that reporting them does not log
-	 * them again
+	 * @return the suspicious strings, each shortened to its first 24 characters so that
+	 * reporting them does not log them again
 	 */
 	public static List<String> find(CharSequence text) {
 		List<String> found = new ArrayList<>();

@@ -9,8 +9,8 @@ import java.util.Objects;
 import com.sun.net.httpserver.HttpExchange;
 
 /**
- * What a {@link LoopbackServer} answers: a status, headers and a body. Immutable; each {@code with} method returns a
- * new response.
+ * What a {@link LoopbackServer} answers: a status, headers and a body. Immutable; each
+ * {@code with} method returns a new response.
  */
 public final class LoopbackResponse {
 

@@ -20,9 +20,9 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 
 /**
- * An HTTP server on 127.0.0.1 for tests: it records the requests it gets and answers each with what its handler
- * returns, by default {@code 200 ok}. It listens on no other interface, handles a bounded number of requests at once,
- * and closing it frees its port.
+ * An HTTP server on 127.0.0.1 for tests: it records the requests it gets and answers each
+ * with what its handler returns, by default {@code 200 ok}. It listens on no other
+ * interface, handles a bounded number of requests at once, and closing it frees its port.
  * <pre class="code">
  * try (LoopbackServer target = LoopbackServer.start((request) -&gt; LoopbackResponse.text(200, "hello"))) {
  *     // call target.url() + "/hello", then look at target.onlyRequest().header("Authorization")
@@ -105,7 +105,8 @@ public final class LoopbackServer implements AutoCloseable {
 	}
 
 	/**
-	 * Answer requests for a path with the given response instead of the handler's, until {@link #clear()}.
+	 * Answer requests for a path with the given response instead of the handler's, until
+	 * {@link #clear()}.
 	 * @param path the request path, such as {@code /moved}
 	 * @param response the response
 	 */
@@ -147,7 +148,8 @@ public final class LoopbackServer implements AutoCloseable {
 	}
 
 	/**
-	 * Forget the recorded requests, the count and the responses set with {@link #respond(String, LoopbackResponse)}.
+	 * Forget the recorded requests, the count and the responses set with
+	 * {@link #respond(String, LoopbackResponse)}.
 	 */
 	public void clear() {
 		this.requests.clear();
@@ -270,8 +272,8 @@ public final class LoopbackServer implements AutoCloseable {
 		}
 
 		/**
-		 * Set whether requests are kept for {@link LoopbackServer#requests()} (default {@code true}); a server under
-		 * load or running for long only counts them.
+		 * Set whether requests are kept for {@link LoopbackServer#requests()} (default
+		 * {@code true}); a server under load or running for long only counts them.
 		 * @param recording whether to keep requests
 		 * @return this builder
 		 */
@@ -281,8 +283,9 @@ public final class LoopbackServer implements AutoCloseable {
 		}
 
 		/**
-		 * Start the server; if it cannot listen, it throws an {@link UncheckedIOException}, caused by a
-		 * {@link java.net.BindException} when the port is taken.
+		 * Start the server; if it cannot listen, it throws an
+		 * {@link UncheckedIOException}, caused by a {@link java.net.BindException} when
+		 * the port is taken.
 		 * @return the running server
 		 */
 		public LoopbackServer start() {

@@ -12,8 +12,9 @@ import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The output of a child process, read line by line on a thread of its own as the process writes it, optionally echoed
- * to this process's standard output; a test can wait for a line to appear.
+ * The output of a child process, read line by line on a thread of its own as the process
+ * writes it, optionally echoed to this process's standard output; a test can wait for a
+ * line to appear.
  */
 final class ProcessOutput {
 
@@ -79,7 +80,8 @@ final class ProcessOutput {
 	}
 
 	/**
-	 * Wait, a few seconds at most, until what the process wrote before it exited has been read.
+	 * Wait, a few seconds at most, until what the process wrote before it exited has been
+	 * read.
 	 */
 	void drain() throws InterruptedException {
 		this.reader.join(TimeUnit.SECONDS.toMillis(5));

@@ -15,8 +15,9 @@ import com.sun.net.httpserver.HttpExchange;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A request as a {@link LoopbackServer} received it. Header values, tokens among them, are kept, but
- * {@link #toString()} shows header names only, so that a failed assertion does not print a credential.
+ * A request as a {@link LoopbackServer} received it. Header values, tokens among them,
+ * are kept, but {@link #toString()} shows header names only, so that a failed assertion
+ * does not print a credential.
  *
  * @param method the method, such as {@code GET}
  * @param uri the request URI: path and query, as sent
@@ -29,8 +30,8 @@ public record RecordedRequest(String method, URI uri, Map<String, List<String>> 
 		Instant receivedAt) {
 
 	/**
-	 * How much of a body is kept for {@link #body()}; {@link #bodyLength()} counts all of it, so that bodies larger
-	 * than the heap can be sent.
+	 * How much of a body is kept for {@link #body()}; {@link #bodyLength()} counts all of
+	 * it, so that bodies larger than the heap can be sent.
 	 */
 	public static final int MAX_RETAINED_BODY = 64 * 1024;
 
@@ -94,7 +95,8 @@ public record RecordedRequest(String method, URI uri, Map<String, List<String>> 
 		exchange.getRequestHeaders().forEach((name, values) -> headers.put(name.toLowerCase(), List.copyOf(values)));
 		try (InputStream in = exchange.getRequestBody()) {
 			int first = in.read();
-			// most requests have no body: then no buffer at all, which a server under load would allocate per request
+			// most requests have no body: then no buffer at all, which a server under
+			// load would allocate per request
 			byte[] retained = (first != -1) ? retain(first, in) : new byte[0];
 			long length = (first != -1) ? retained.length + in.transferTo(OutputStream.nullOutputStream()) : 0;
 			return new RecordedRequest(exchange.getRequestMethod(), exchange.getRequestURI(), Map.copyOf(headers),

@@ -14,7 +14,8 @@ class LoggedTokensTests {
 			String[] segments = token.split("\\.");
 			assertThat(LoggedTokens.find("sent Bearer " + token)).as("header and payload").hasSize(2);
 			assertThat(LoggedTokens.find("claims: " + segments[1])).hasSize(1);
-			assertThat(LoggedTokens.find("stripped " + segments[0] + "." + segments[1] + ".SIGNATURE_REMOVED_BY_GOOGLE"))
+			assertThat(
+					LoggedTokens.find("stripped " + segments[0] + "." + segments[1] + ".SIGNATURE_REMOVED_BY_GOOGLE"))
 				.hasSize(2);
 			assertThat(LoggedTokens.find("access ya29.emulator.abcdefghij")).hasSize(1);
 			assertThat(LoggedTokens.find("Minted ID token for audience 'https://a.example', valid until 2026-11-23"))

@@ -39,12 +39,13 @@ import org.springframework.http.client.ClientHttpRequestInterceptor;
 import org.springframework.http.client.ClientHttpResponse;
 
 /**
- * The starter's own cost per call, on both paths that add a token. The request-factory decorator that Boot's builders
- * use ({@code CallingTargetsClientHttpRequestFactory}, whose requests to targets are {@code IdTokenClientHttpRequest}s):
- * {@code createRequest} + {@code execute} on a request factory that does nothing, through the decorator and directly.
- * The interceptor, for clients built by hand: {@code intercept()} with a cached token and an execution that does
- * nothing, against a pass-through interceptor. Each invocation builds a new request (new headers), as each real call
- * does, in all variants.
+ * The starter's own cost per call, on both paths that add a token. The request-factory
+ * decorator that Boot's builders use ({@code CallingTargetsClientHttpRequestFactory},
+ * whose requests to targets are {@code IdTokenClientHttpRequest}s): {@code createRequest}
+ * + {@code execute} on a request factory that does nothing, through the decorator and
+ * directly. The interceptor, for clients built by hand: {@code intercept()} with a cached
+ * token and an execution that does nothing, against a pass-through interceptor. Each
+ * invocation builds a new request (new headers), as each real call does, in all variants.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -80,8 +81,8 @@ public class InterceptorBenchmark {
 	public void setUp() {
 		this.emulator = GoogleIdentityEmulator.start();
 		this.source = Emulators.sourceBuilder(this.emulator).build();
-		CallingTargets targets = new CallingTargets(List.of(new CallingTarget("backend",
-				URI.create(AUDIENCE + "/api"), AUDIENCE, IdTokenHeader.AUTHORIZATION)));
+		CallingTargets targets = new CallingTargets(List
+			.of(new CallingTarget("backend", URI.create(AUDIENCE + "/api"), AUDIENCE, IdTokenHeader.AUTHORIZATION)));
 		this.interceptor = new IdTokenClientHttpRequestInterceptor(this.source, targets);
 		this.decorated = new CallingTargetsClientHttpRequestFactory(NO_OP_FACTORY, () -> NO_OP_FACTORY, targets,
 				this.source);
@@ -99,7 +100,8 @@ public class InterceptorBenchmark {
 	}
 
 	/**
-	 * The harness alone for the decorator: a new request from a factory that does nothing, executed.
+	 * The harness alone for the decorator: a new request from a factory that does
+	 * nothing, executed.
 	 * @return the response
 	 * @throws Exception never
 	 */
@@ -109,7 +111,8 @@ public class InterceptorBenchmark {
 	}
 
 	/**
-	 * A request to a target through the decorator: match, the token-adding request, the header set on execution.
+	 * A request to a target through the decorator: match, the token-adding request, the
+	 * header set on execution.
 	 * @return the response
 	 * @throws Exception never
 	 */
@@ -119,7 +122,8 @@ public class InterceptorBenchmark {
 	}
 
 	/**
-	 * A request to another host through the decorator, which passes it to the usual factory untouched.
+	 * A request to another host through the decorator, which passes it to the usual
+	 * factory untouched.
 	 * @return the response
 	 * @throws Exception never
 	 */
@@ -129,7 +133,8 @@ public class InterceptorBenchmark {
 	}
 
 	/**
-	 * The harness alone for the interceptor: a new request through a pass-through interceptor.
+	 * The harness alone for the interceptor: a new request through a pass-through
+	 * interceptor.
 	 * @return the response
 	 * @throws Exception never
 	 */
@@ -139,7 +144,8 @@ public class InterceptorBenchmark {
 	}
 
 	/**
-	 * A request to a target: match, choose the header, read the cached token, set the header.
+	 * A request to a target: match, choose the header, read the cached token, set the
+	 * header.
 	 * @return the response
 	 * @throws Exception never
 	 */
@@ -149,7 +155,8 @@ public class InterceptorBenchmark {
 	}
 
 	/**
-	 * A client request that sends nothing: what a real one is minus the network (streaming, like the JDK's).
+	 * A client request that sends nothing: what a real one is minus the network
+	 * (streaming, like the JDK's).
 	 */
 	public static final class NoOpRequest extends Request implements ClientHttpRequest, StreamingHttpOutputMessage {
 

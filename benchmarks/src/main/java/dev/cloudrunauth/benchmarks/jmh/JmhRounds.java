@@ -18,8 +18,9 @@ import org.openjdk.jmh.runner.options.TimeValue;
 import org.openjdk.jmh.runner.options.VerboseMode;
 
 /**
- * Runs JMH benchmarks of one class in rounds: each round runs every benchmark once (one fork each, short iterations),
- * rotating the order, so that the ratio of two benchmarks is taken within a round.
+ * Runs JMH benchmarks of one class in rounds: each round runs every benchmark once (one
+ * fork each, short iterations), rotating the order, so that the ratio of two benchmarks
+ * is taken within a round.
  */
 public final class JmhRounds {
 
@@ -53,21 +54,22 @@ public final class JmhRounds {
 	}
 
 	/**
-	 * Run the benchmarks, also with JMH's GC profiler, recording bytes allocated per operation.
+	 * Run the benchmarks, also with JMH's GC profiler, recording bytes allocated per
+	 * operation.
 	 * @param benchmark the class
 	 * @param methods the benchmark methods
 	 * @param rounds how many rounds
 	 * @param logDirectory where JMH's own output goes
-	 * @param allocations receives the last {@code gc.alloc.rate.norm} (bytes/op) per method, or {@code null} for no
-	 * profiler
+	 * @param allocations receives the last {@code gc.alloc.rate.norm} (bytes/op) per
+	 * method, or {@code null} for no profiler
 	 * @return ns/op per method and round
 	 */
 	public static Rounds run(Class<?> benchmark, List<String> methods, int rounds, Path logDirectory,
 			Map<String, Double> allocations) {
 		List<Rounds.Variant> variants = new ArrayList<>();
 		for (String method : methods) {
-			variants.add(new Rounds.Variant(method,
-					(round) -> runOne(benchmark, method, round, logDirectory, allocations)));
+			variants.add(
+					new Rounds.Variant(method, (round) -> runOne(benchmark, method, round, logDirectory, allocations)));
 		}
 		return Rounds.run(variants, 0, rounds);
 	}
@@ -89,8 +91,9 @@ public final class JmhRounds {
 			.jvmArgs("-Xms512m", "-Xmx512m", "-Dsun.net.httpserver.nodelay=true")
 			.shouldFailOnError(true)
 			.verbosity(VerboseMode.NORMAL)
-			.output(logDirectory.resolve("jmh-" + benchmark.getSimpleName() + "-" + method + "-round" + (round + 1)
-					+ ".log").toString())
+			.output(logDirectory
+				.resolve("jmh-" + benchmark.getSimpleName() + "-" + method + "-round" + (round + 1) + ".log")
+				.toString())
 			.build();
 		try {
 			RunResult result = new Runner(options).runSingle();

@@ -15,9 +15,10 @@ import org.springframework.core.metrics.ApplicationStartup;
 import org.springframework.core.metrics.StartupStep;
 
 /**
- * Records Spring's startup steps like Boot's {@code BufferingApplicationStartup}, but with the CPU time of the thread
- * that ran each step as well as its wall time: on a machine whose cores are shared with other builds, wall time
- * includes waiting for a core, CPU time much less so.
+ * Records Spring's startup steps like Boot's {@code BufferingApplicationStartup}, but
+ * with the CPU time of the thread that ran each step as well as its wall time: on a
+ * machine whose cores are shared with other builds, wall time includes waiting for a
+ * core, CPU time much less so.
  */
 final class CpuTimeApplicationStartup implements ApplicationStartup {
 

@@ -17,17 +17,19 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.util.ClassUtils;
 
 /**
- * Starts one of the apps of measurement 7 in its child JVM, prints one {@code STARTUP} line (how long
- * {@code SpringApplication.run} took, the JVM's uptime, its CPU time and that of the main thread, how many classes were loaded and what the
- * context holds, so that a wrong class path shows), and exits. Refers to no class of the starter or of Spring
- * Security, so that it runs on every class path.
+ * Starts one of the apps of measurement 7 in its child JVM, prints one {@code STARTUP}
+ * line (how long {@code SpringApplication.run} took, the JVM's uptime, its CPU time and
+ * that of the main thread, how many classes were loaded and what the context holds, so
+ * that a wrong class path shows), and exits. Refers to no class of the starter or of
+ * Spring Security, so that it runs on every class path.
  * <p>
- * {@code -Dstartup.sources=a.B,c.D} adds configuration classes as sources (a hand configuration's
- * {@code @EnableMethodSecurity}). {@code -Dstartup.top=N} records the start's steps with their CPU time
- * ({@link CpuTimeApplicationStartup}) and also prints the {@code N} bean instantiations that took the most CPU time
- * ({@code SLOWEST}), the self CPU time of the beans of each configuration class ({@code BYCONFIG}), that of each kind
- * of startup step ({@code STEPS}), and what matching every bean against each {@code Advisor} costs
- * ({@code ADVISORS}).
+ * {@code -Dstartup.sources=a.B,c.D} adds configuration classes as sources (a hand
+ * configuration's {@code @EnableMethodSecurity}). {@code -Dstartup.top=N} records the
+ * start's steps with their CPU time ({@link CpuTimeApplicationStartup}) and also prints
+ * the {@code N} bean instantiations that took the most CPU time ({@code SLOWEST}), the
+ * self CPU time of the beans of each configuration class ({@code BYCONFIG}), that of each
+ * kind of startup step ({@code STEPS}), and what matching every bean against each
+ * {@code Advisor} costs ({@code ADVISORS}).
  */
 public final class StartupRunner {
 
@@ -64,15 +66,16 @@ public final class StartupRunner {
 			.findFirst()
 			.orElse(null);
 		System.out.println("STARTUP runMicros=" + (runNanos / 1000) + " uptimeMillis=" + uptime + " cpuMillis=" + cpu
-				+ " mainCpuMillis=" + mainCpu + " classes=" + classes + " starterThreadsCpuMillis=" + starterThreadsCpu + " securityOnClasspath="
-				+ present("org.springframework.security.web.SecurityFilterChain") + " starterOnClasspath="
-				+ present("dev.cloudrunauth.calling.CallingTargets") + " googleAuthOnClasspath="
-				+ present("com.google.auth.oauth2.GoogleCredentials") + " securityFilterChain="
-				+ context.containsBean("springSecurityFilterChain") + " starterDecoder="
-				+ context.containsBean("googleIdTokenDecoder") + " idTokenSource=" + context.containsBean("idTokenSource")
-				+ " methodSecurity=" + context.containsBean("preAuthorizeAuthorizationMethodInterceptor")
-				+ " allowCallersAdvisor=" + context.containsBean("allowCallersAuthorizationAdvisor")
-				+ " controllerProxied=" + (controller != null && AopUtils.isAopProxy(controller)) + " beans="
+				+ " mainCpuMillis=" + mainCpu + " classes=" + classes + " starterThreadsCpuMillis=" + starterThreadsCpu
+				+ " securityOnClasspath=" + present("org.springframework.security.web.SecurityFilterChain")
+				+ " starterOnClasspath=" + present("dev.cloudrunauth.calling.CallingTargets")
+				+ " googleAuthOnClasspath=" + present("com.google.auth.oauth2.GoogleCredentials")
+				+ " securityFilterChain=" + context.containsBean("springSecurityFilterChain") + " starterDecoder="
+				+ context.containsBean("googleIdTokenDecoder") + " idTokenSource="
+				+ context.containsBean("idTokenSource") + " methodSecurity="
+				+ context.containsBean("preAuthorizeAuthorizationMethodInterceptor") + " allowCallersAdvisor="
+				+ context.containsBean("allowCallersAuthorizationAdvisor") + " controllerProxied="
+				+ (controller != null && AopUtils.isAopProxy(controller)) + " beans="
 				+ context.getBeanDefinitionCount());
 		if (steps != null) {
 			report(steps, context.getBeanFactory(), top);
@@ -84,7 +87,8 @@ public final class StartupRunner {
 	}
 
 	/**
-	 * The CPU time of the starter's own threads so far (the receiving side's JWK Set fetch runs on them).
+	 * The CPU time of the starter's own threads so far (the receiving side's JWK Set
+	 * fetch runs on them).
 	 */
 	private static long starterThreadsCpuMillis() {
 		java.lang.management.ThreadMXBean threads = ManagementFactory.getThreadMXBean();
@@ -107,8 +111,9 @@ public final class StartupRunner {
 	}
 
 	/**
-	 * Print the bean instantiations that took the most CPU time, exclusive of the beans they caused to be created, that
-	 * self time summed by the configuration class that defines the beans, and the self time of every kind of step.
+	 * Print the bean instantiations that took the most CPU time, exclusive of the beans
+	 * they caused to be created, that self time summed by the configuration class that
+	 * defines the beans, and the self time of every kind of step.
 	 */
 	private static void report(CpuTimeApplicationStartup recorded, ConfigurableListableBeanFactory beanFactory,
 			int top) {
@@ -136,8 +141,9 @@ public final class StartupRunner {
 	}
 
 	/**
-	 * Print, for every {@code Advisor} bean, the CPU time {@code AopUtils.canApply} takes over the types of all beans,
-	 * once more after startup (what the auto-proxy creator did for each bean during startup, with warm caches).
+	 * Print, for every {@code Advisor} bean, the CPU time {@code AopUtils.canApply} takes
+	 * over the types of all beans, once more after startup (what the auto-proxy creator
+	 * did for each bean during startup, with warm caches).
 	 */
 	private static void advisors(ConfigurableListableBeanFactory beanFactory) {
 		List<Class<?>> types = new ArrayList<>();
@@ -183,8 +189,8 @@ public final class StartupRunner {
 	}
 
 	/**
-	 * The top-level configuration class whose {@code @Bean} method defines a bean (or the bean's own class, for beans
-	 * of scanned or imported classes).
+	 * The top-level configuration class whose {@code @Bean} method defines a bean (or the
+	 * bean's own class, for beans of scanned or imported classes).
 	 */
 	private static String definedBy(ConfigurableListableBeanFactory beanFactory, String bean) {
 		if (bean == null || !beanFactory.containsBeanDefinition(bean)) {

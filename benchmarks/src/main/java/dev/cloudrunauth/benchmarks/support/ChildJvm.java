@@ -13,9 +13,10 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs a Java main class in a fresh JVM, bounded in time (a watchdog kills it), and returns what it printed. The child
- * gets no {@code GOOGLE_APPLICATION_CREDENTIALS}, no {@code K_SERVICE} and no {@code JAVA_TOOL_OPTIONS} of the
- * harness, and whatever environment the caller adds (such as {@code GCE_METADATA_HOST} = an emulator).
+ * Runs a Java main class in a fresh JVM, bounded in time (a watchdog kills it), and
+ * returns what it printed. The child gets no {@code GOOGLE_APPLICATION_CREDENTIALS}, no
+ * {@code K_SERVICE} and no {@code JAVA_TOOL_OPTIONS} of the harness, and whatever
+ * environment the caller adds (such as {@code GCE_METADATA_HOST} = an emulator).
  */
 public final class ChildJvm {
 

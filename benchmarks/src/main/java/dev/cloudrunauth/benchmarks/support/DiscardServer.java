@@ -11,9 +11,10 @@ import java.util.concurrent.Executors;
 import com.sun.net.httpserver.HttpServer;
 
 /**
- * An HTTP server on 127.0.0.1 that reads every request body in 64 KB pieces, keeps none of it, and answers
- * {@code 200} with no body. It remembers, of the last request with a body, how many bytes came, how they were framed
- * ({@code Content-Length} or chunked) and whether an {@code Authorization} header came (never its value).
+ * An HTTP server on 127.0.0.1 that reads every request body in 64 KB pieces, keeps none
+ * of it, and answers {@code 200} with no body. It remembers, of the last request with a
+ * body, how many bytes came, how they were framed ({@code Content-Length} or chunked) and
+ * whether an {@code Authorization} header came (never its value).
  */
 public final class DiscardServer implements AutoCloseable {
 

@@ -18,7 +18,8 @@ import org.springframework.http.client.JdkClientHttpRequestFactory;
 import org.springframework.web.client.RestClient;
 
 /**
- * Wiring shared by the measurements: credentials of the emulator's metadata server, RestClients, and token signing.
+ * Wiring shared by the measurements: credentials of the emulator's metadata server,
+ * RestClients, and token signing.
  */
 public final class Emulators {
 
@@ -26,7 +27,8 @@ public final class Emulators {
 	}
 
 	/**
-	 * Return the credentials a service on Cloud Run has (the metadata server), pointed at the emulator.
+	 * Return the credentials a service on Cloud Run has (the metadata server), pointed at
+	 * the emulator.
 	 * @param emulator the emulator
 	 * @return the credentials
 	 */
@@ -49,7 +51,8 @@ public final class Emulators {
 	}
 
 	/**
-	 * Return a RestClient on the JDK HttpClient (HTTP/1.1), with the interceptor if given.
+	 * Return a RestClient on the JDK HttpClient (HTTP/1.1), with the interceptor if
+	 * given.
 	 * @param baseUrl the base URL
 	 * @param interceptor the starter's interceptor, or {@code null}
 	 * @return the client

@@ -8,8 +8,9 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * A bounded closed-loop load: {@code threads} threads call an operation back to back until either {@code maxRequests}
- * calls have been claimed or {@code maxDuration} has passed, whichever comes first. Always stops by itself.
+ * A bounded closed-loop load: {@code threads} threads call an operation back to back
+ * until either {@code maxRequests} calls have been claimed or {@code maxDuration} has
+ * passed, whichever comes first. Always stops by itself.
  */
 public final class Load {
 
@@ -103,7 +104,8 @@ public final class Load {
 			deadlineHolder[0] = startedAt[0] + maxDuration.toNanos();
 			start.countDown();
 			for (Thread worker : workers) {
-				// a call in flight may take a while; give it the duration again, then give up on it
+				// a call in flight may take a while; give it the duration again, then
+				// give up on it
 				worker.join(Math.max(1, maxDuration.toMillis() * 2 + 30_000));
 			}
 		}

@@ -14,8 +14,8 @@ import java.util.concurrent.atomic.LongAdder;
 import com.sun.net.httpserver.HttpServer;
 
 /**
- * A tiny HTTP server on 127.0.0.1 that answers every request with {@code 200 ok}; counts requests that carried an
- * {@code Authorization} header.
+ * A tiny HTTP server on 127.0.0.1 that answers every request with {@code 200 ok}; counts
+ * requests that carried an {@code Authorization} header.
  */
 public final class LoopbackServer implements AutoCloseable {
 

@@ -96,9 +96,19 @@ public final class Report {
 			out.append("| Figure | Variants (numerator / denominator) | Median | Spread | Target | Met |\n");
 			out.append("| --- | --- | --- | --- | --- | --- |\n");
 			for (Figure figure : this.figures) {
-				out.append("| ").append(figure.name()).append(" | ").append(figure.variants()).append(" | **")
-					.append(figure.value()).append("** | ").append(figure.spread()).append(" | ")
-					.append(figure.target()).append(" | ").append(verdict(figure.met())).append(" |\n");
+				out.append("| ")
+					.append(figure.name())
+					.append(" | ")
+					.append(figure.variants())
+					.append(" | **")
+					.append(figure.value())
+					.append("** | ")
+					.append(figure.spread())
+					.append(" | ")
+					.append(figure.target())
+					.append(" | ")
+					.append(verdict(figure.met()))
+					.append(" |\n");
 			}
 			out.append('\n');
 		}

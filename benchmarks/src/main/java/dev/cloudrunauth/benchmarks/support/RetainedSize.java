@@ -16,12 +16,14 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.openjdk.jol.vm.VM;
 
 /**
- * The heap an object graph occupies, walking instance fields like JOL's {@code GraphLayout.parseInstance} but not
- * through the given boundary objects, nor through threads, class loaders, classes and thread groups. JOL's walker
- * cannot be told to stop: from a token cache it would follow a scheduled task's lambda to the cache, its credentials,
- * the HTTP transport, the emulator and every thread's context class loader, and count half the heap. Shallow sizes are
- * JOL's ({@code VM.current().sizeOf}). Checked against {@code GraphLayout.parseInstance(...).totalSize()} on a graph
- * that has no way out (see MemoryFootprint).
+ * The heap an object graph occupies, walking instance fields like JOL's
+ * {@code GraphLayout.parseInstance} but not through the given boundary objects, nor
+ * through threads, class loaders, classes and thread groups. JOL's walker cannot be told
+ * to stop: from a token cache it would follow a scheduled task's lambda to the cache, its
+ * credentials, the HTTP transport, the emulator and every thread's context class loader,
+ * and count half the heap. Shallow sizes are JOL's ({@code VM.current().sizeOf}). Checked
+ * against {@code GraphLayout.parseInstance(...).totalSize()} on a graph that has no way
+ * out (see MemoryFootprint).
  */
 public final class RetainedSize {
 
@@ -43,7 +45,8 @@ public final class RetainedSize {
 	}
 
 	/**
-	 * Return the total shallow size of every object reachable from the root without passing a boundary.
+	 * Return the total shallow size of every object reachable from the root without
+	 * passing a boundary.
 	 * @param root the root
 	 * @return bytes
 	 */

@@ -7,17 +7,20 @@ import java.util.Map;
 import java.util.function.IntToDoubleFunction;
 
 /**
- * Measures variants side by side: warm-up rounds of each, then rounds in which every variant is measured once, in an
- * order that rotates from round to round (A B, B A, ...), so that drift of a noisy machine hits all variants alike.
- * Figures are then ratios of two variants within the same round.
+ * Measures variants side by side: warm-up rounds of each, then rounds in which every
+ * variant is measured once, in an order that rotates from round to round (A B, B A, ...),
+ * so that drift of a noisy machine hits all variants alike. Figures are then ratios of
+ * two variants within the same round.
  */
 public final class Rounds {
 
 	/**
-	 * A variant: measure once, return a score where more is better (throughput) or a time; the caller decides.
+	 * A variant: measure once, return a score where more is better (throughput) or a
+	 * time; the caller decides.
 	 *
 	 * @param name the variant's name
-	 * @param measure measures one round (the argument is the round number, negative for warm-up)
+	 * @param measure measures one round (the argument is the round number, negative for
+	 * warm-up)
 	 */
 	public record Variant(String name, IntToDoubleFunction measure) {
 	}
@@ -40,7 +43,8 @@ public final class Rounds {
 		for (int round = 0; round < rounds; round++) {
 			int n = variants.size();
 			for (int k = 0; k < n; k++) {
-				// rotate, and reverse every other round: A B C, C B A... -> B C A, A C B ...
+				// rotate, and reverse every other round: A B C, C B A... -> B C A, A C B
+				// ...
 				int index = (round % 2 == 0) ? (k + round / 2) % n : (n - 1 - k + round / 2) % n;
 				Variant variant = variants.get(index);
 				double value = variant.measure().applyAsDouble(round);

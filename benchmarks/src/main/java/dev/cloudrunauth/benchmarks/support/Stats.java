@@ -54,7 +54,8 @@ public final class Stats {
 	}
 
 	/**
-	 * Return an approximate 95% confidence interval of the median from order statistics (distribution-free).
+	 * Return an approximate 95% confidence interval of the median from order statistics
+	 * (distribution-free).
 	 * @return {@code [low, high]}
 	 */
 	public double[] medianInterval() {

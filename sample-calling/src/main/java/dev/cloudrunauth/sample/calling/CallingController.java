@@ -16,8 +16,8 @@ import org.springframework.web.reactive.function.client.WebClient;
 import org.springframework.web.reactive.function.client.WebClientResponseException;
 
 /**
- * Calls the receiving service with a {@link RestClient} and a {@link WebClient} from Spring Boot's builders. Nothing
- * here touches tokens.
+ * Calls the receiving service with a {@link RestClient} and a {@link WebClient} from
+ * Spring Boot's builders. Nothing here touches tokens.
  */
 @RestController
 class CallingController {

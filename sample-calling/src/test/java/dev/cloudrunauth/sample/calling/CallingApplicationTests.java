@@ -41,10 +41,11 @@ import org.springframework.util.ClassUtils;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The calling service against a stand-in receiving service that verifies the ID token against the emulator. The
- * service has the calling starter and one target, nothing else: no Spring Security, so its own endpoints stay open.
- * This class path mirrors its runtime one there (no test dependency brings Spring Security); the end-to-end tests
- * check the jar's own.
+ * The calling service against a stand-in receiving service that verifies the ID token
+ * against the emulator. The service has the calling starter and one target, nothing else:
+ * no Spring Security, so its own endpoints stay open. This class path mirrors its runtime
+ * one there (no test dependency brings Spring Security); the end-to-end tests check the
+ * jar's own.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "server.address=127.0.0.1")
 class CallingApplicationTests {

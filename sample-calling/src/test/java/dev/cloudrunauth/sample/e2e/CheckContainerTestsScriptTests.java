@@ -12,8 +12,8 @@ import org.junit.jupiter.api.io.TempDir;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@code .ci/check-container-tests}, which makes {@code .ci/run} fail when the container end-to-end tests did not
- * really run, on failsafe reports of each kind.
+ * {@code .ci/check-container-tests}, which makes {@code .ci/run} fail when the container
+ * end-to-end tests did not really run, on failsafe reports of each kind.
  */
 class CheckContainerTestsScriptTests {
 
@@ -55,7 +55,8 @@ class CheckContainerTestsScriptTests {
 	}
 
 	private Path report(int tests, int skipped) throws IOException {
-		// the start tag as failsafe writes it, on one line; a property whose text looks like the counts comes next
+		// the start tag as failsafe writes it, on one line; a property whose text looks
+		// like the counts comes next
 		StringBuilder xml = new StringBuilder("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n")
 			.append("<testsuite xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" xsi:noNamespaceSchemaLocation=")
 			.append("\"https://maven.apache.org/surefire/maven-failsafe-plugin/xsd/failsafe-test-report.xsd\" ")
@@ -66,8 +67,8 @@ class CheckContainerTestsScriptTests {
 			.append("  </properties>\n");
 		for (int i = 0; i < tests; i++) {
 			xml.append("  <testcase name=\"scenario" + i + "\" classname=\"ContainerEndToEndIT\" time=\"0\"");
-			xml.append((i < skipped) ? ">\n    <skipped message=\"Docker is not available\"/>\n  </testcase>\n"
-					: "/>\n");
+			xml.append(
+					(i < skipped) ? ">\n    <skipped message=\"Docker is not available\"/>\n  </testcase>\n" : "/>\n");
 		}
 		xml.append("</testsuite>\n");
 		return Files.writeString(this.dir.resolve("report.xml"), xml, StandardCharsets.UTF_8);

@@ -13,8 +13,9 @@ import org.testcontainers.images.builder.ImageFromDockerfile;
 import org.testcontainers.utility.MountableFile;
 
 /**
- * Runs the samples as containers built from their own {@code Dockerfile}s, with host networking so that they reach,
- * and are reached on, 127.0.0.1. The base image is the Dockerfile's default unless {@code BASE_IMAGE} names another.
+ * Runs the samples as containers built from their own {@code Dockerfile}s, with host
+ * networking so that they reach, and are reached on, 127.0.0.1. The base image is the
+ * Dockerfile's default unless {@code BASE_IMAGE} names another.
  */
 final class ContainerLauncher implements ServiceLauncher {
 

@@ -21,11 +21,13 @@ import java.util.stream.Stream;
 import dev.cloudrunauth.test.emulator.GoogleIdentityEmulator;
 
 /**
- * The README's first command ({@code ./demo}): a public calling service calls a private receiving service with a
- * Google ID token, all on 127.0.0.1 with the local Google identity emulator, then the receiving service refuses what
- * it must refuse. Prints a transcript of the story only: the services log to files under
- * {@code sample-calling/target/demo} (the library at DEBUG), whose last lines it prints when a step goes wrong. Stops everything it started
- * (also on Ctrl-C or failure), and exits with status 1 unless every step happened as stated.
+ * The README's first command ({@code ./demo}): a public calling service calls a private
+ * receiving service with a Google ID token, all on 127.0.0.1 with the local Google
+ * identity emulator, then the receiving service refuses what it must refuse. Prints a
+ * transcript of the story only: the services log to files under
+ * {@code sample-calling/target/demo} (the library at DEBUG), whose last lines it prints
+ * when a step goes wrong. Stops everything it started (also on Ctrl-C or failure), and
+ * exits with status 1 unless every step happened as stated.
  */
 public final class Demo {
 
@@ -49,7 +51,8 @@ public final class Demo {
 	public static void main(String[] args) throws Exception {
 		Path project = Path.of((args.length > 0) ? args[0] : ".").toAbsolutePath().normalize();
 		if (!new Demo().run(project)) {
-			// rather than an exception, which Maven would follow with its own error report
+			// rather than an exception, which Maven would follow with its own error
+			// report
 			System.exit(1);
 		}
 	}
@@ -127,9 +130,11 @@ public final class Demo {
 				() -> get(receiving + "/hello", null), 401, (body) -> true, RECEIVING);
 		check(services, "GET " + receiving + "/hello",
 				"directly, with a token minted for https://another-service.example",
-				() -> getWithToken(receiving + "/hello", get(emulator.metadataUri()
-						+ "/computeMetadata/v1/instance/service-accounts/default/identity?format=full"
-						+ "&audience=https://another-service.example", "metadata").body()),
+				() -> getWithToken(receiving + "/hello",
+						get(emulator.metadataUri()
+								+ "/computeMetadata/v1/instance/service-accounts/default/identity?format=full"
+								+ "&audience=https://another-service.example", "metadata")
+							.body()),
 				401, (body) -> true, RECEIVING);
 		check(services, "GET " + receiving + "/hello",
 				"directly, with a Google-signed token for receiving from " + SampleServices.OUTSIDER
@@ -146,7 +151,8 @@ public final class Demo {
 			return start.get();
 		}
 		catch (RuntimeException ex) {
-			// the first line says what was awaited and whether it exited; the log, which follows, says why
+			// the first line says what was awaited and whether it exited; the log, which
+			// follows, says why
 			String reason = String.valueOf(ex.getMessage()).lines().findFirst().orElse(ex.toString());
 			out.println("  " + sample + " did not start: " + reason.replaceFirst("; output:$", ""));
 			printLogTail(services, sample);
@@ -165,9 +171,8 @@ public final class Demo {
 		return true;
 	}
 
-	private void check(SampleServices services, String request, String what,
-			Callable<HttpResponse<String>> exchange, int expectedStatus, Predicate<String> expectedBody,
-			String... relevantSamples) {
+	private void check(SampleServices services, String request, String what, Callable<HttpResponse<String>> exchange,
+			int expectedStatus, Predicate<String> expectedBody, String... relevantSamples) {
 		this.step++;
 		out.println(this.step + ". " + request);
 		out.println("   (" + what + ")");
@@ -175,12 +180,10 @@ public final class Demo {
 		try {
 			HttpResponse<String> response = exchange.call();
 			ok = response.statusCode() == expectedStatus && expectedBody.test(response.body());
-			String answer = response.body().isEmpty()
-					? response.headers()
-						.firstValue("WWW-Authenticate")
-						.map((value) -> "WWW-Authenticate: " + value)
-						.orElse("(no body)")
-					: response.body();
+			String answer = response.body().isEmpty() ? response.headers()
+				.firstValue("WWW-Authenticate")
+				.map((value) -> "WWW-Authenticate: " + value)
+				.orElse("(no body)") : response.body();
 			out.println("   -> " + response.statusCode() + " " + answer);
 			if (!ok) {
 				this.failures.add("step " + this.step + " answered " + response.statusCode());
@@ -205,7 +208,8 @@ public final class Demo {
 		String text = read(log);
 		String source = log.toString();
 		if (text.isBlank()) {
-			// it stopped before logging started, or cannot write there: what it printed tells why
+			// it stopped before logging started, or cannot write there: what it printed
+			// tells why
 			text = services.output(sample);
 			source = "the output of " + sample;
 		}
@@ -242,7 +246,8 @@ public final class Demo {
 	private static Path emptyLogDirectory(Path directory) {
 		try {
 			Files.createDirectories(directory);
-			// the services append to their logs: the tails printed on failure must be this run's
+			// the services append to their logs: the tails printed on failure must be
+			// this run's
 			try (Stream<Path> files = Files.list(directory)) {
 				for (Path file : files.filter(Files::isRegularFile).toList()) {
 					Files.delete(file);

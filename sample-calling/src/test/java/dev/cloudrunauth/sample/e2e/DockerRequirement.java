@@ -7,22 +7,23 @@ import org.junit.jupiter.api.extension.TestInstancePostProcessor;
 import org.testcontainers.DockerClientFactory;
 
 /**
- * Skips each test of {@link ContainerEndToEndIT} when Docker is not available, with the reason, so that the build
- * reports every scenario as skipped rather than none at all (a class aborted in {@code @BeforeAll} is reported as zero
- * tests); under {@code CI=true} they run, and fail. Tells the test instance the verdict before its {@code @BeforeAll}
+ * Skips each test of {@link ContainerEndToEndIT} when Docker is not available, with the
+ * reason, so that the build reports every scenario as skipped rather than none at all (a
+ * class aborted in {@code @BeforeAll} is reported as zero tests); under {@code CI=true}
+ * they run, and fail. Tells the test instance the verdict before its {@code @BeforeAll}
  * runs, so that it starts nothing it would not use.
  */
 final class DockerRequirement implements ExecutionCondition, TestInstancePostProcessor {
 
 	/**
-	 * Configuration parameter that overrides the detection of Docker ({@code available} or {@code unavailable}), for
-	 * tests of this condition.
+	 * Configuration parameter that overrides the detection of Docker ({@code available}
+	 * or {@code unavailable}), for tests of this condition.
 	 */
 	static final String DOCKER_PARAMETER = "cloudrun.e2e.docker";
 
 	/**
-	 * Configuration parameter that overrides the {@code CI} environment variable ({@code true} or {@code false}), for
-	 * tests of this condition.
+	 * Configuration parameter that overrides the {@code CI} environment variable
+	 * ({@code true} or {@code false}), for tests of this condition.
 	 */
 	static final String CI_PARAMETER = "cloudrun.e2e.ci";
 
@@ -72,7 +73,8 @@ final class DockerRequirement implements ExecutionCondition, TestInstancePostPro
 				available = DockerClientFactory.instance().isDockerAvailable();
 			}
 			catch (RuntimeException ex) {
-				// Testcontainers throws, rather than answers false, for some broken setups (no bridge network)
+				// Testcontainers throws, rather than answers false, for some broken
+				// setups (no bridge network)
 				available = false;
 			}
 			detected = available;

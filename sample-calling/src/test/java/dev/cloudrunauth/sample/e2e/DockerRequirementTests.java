@@ -12,7 +12,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 
 /**
- * {@link ContainerEndToEndIT} without Docker, run by a JUnit engine of its own with the detection overridden.
+ * {@link ContainerEndToEndIT} without Docker, run by a JUnit engine of its own with the
+ * detection overridden.
  */
 class DockerRequirementTests {
 
@@ -26,8 +27,8 @@ class DockerRequirementTests {
 		assertThat(SCENARIOS).isPositive();
 		results.testEvents().assertStatistics((stats) -> stats.skipped(SCENARIOS).started(0));
 		assertThat(results.testEvents().skipped().stream().map(Event::getPayload))
-			.allSatisfy((reason) -> assertThat(reason).hasValueSatisfying(
-					(value) -> assertThat(value.toString()).startsWith("Docker is not available")));
+			.allSatisfy((reason) -> assertThat(reason)
+				.hasValueSatisfying((value) -> assertThat(value.toString()).startsWith("Docker is not available")));
 		// launcher() throws if @BeforeAll calls it while the tests are skipped
 		results.containerEvents().assertStatistics((stats) -> stats.failed(0).aborted(0));
 	}
@@ -36,10 +37,9 @@ class DockerRequirementTests {
 	void withoutDockerUnderCiTheScenariosFailRatherThanSkip() {
 		EngineExecutionResults results = runWithoutDocker(true);
 		results.testEvents().assertStatistics((stats) -> stats.skipped(0).succeeded(0));
-		assertThat(results.containerEvents().failed().stream())
-			.anySatisfy((event) -> assertThat(event.getPayload(TestExecutionResult.class)
-				.flatMap(TestExecutionResult::getThrowable)).hasValueSatisfying(
-						(thrown) -> assertThat(thrown).hasMessageContaining("Under CI=true they must run")));
+		assertThat(results.containerEvents().failed().stream()).anySatisfy((event) -> assertThat(
+				event.getPayload(TestExecutionResult.class).flatMap(TestExecutionResult::getThrowable))
+			.hasValueSatisfying((thrown) -> assertThat(thrown).hasMessageContaining("Under CI=true they must run")));
 	}
 
 	private static EngineExecutionResults runWithoutDocker(boolean ci) {

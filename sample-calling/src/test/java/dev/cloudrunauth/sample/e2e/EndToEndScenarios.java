@@ -29,9 +29,10 @@ import org.junit.jupiter.api.io.TempDir;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The demo's scenarios and more, against the two samples started by a {@link ServiceLauncher}: a calling service
- * using the metadata server (refreshing short-lived tokens), and one calling as a report reader with a key file
- * through {@code X-Serverless-Authorization}.
+ * The demo's scenarios and more, against the two samples started by a
+ * {@link ServiceLauncher}: a calling service using the metadata server (refreshing
+ * short-lived tokens), and one calling as a report reader with a key file through
+ * {@code X-Serverless-Authorization}.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class EndToEndScenarios {
@@ -51,7 +52,10 @@ abstract class EndToEndScenarios {
 
 	private SampleServices services;
 
-	/** Forwards to the receiving service, recording where the calling service put its token. */
+	/**
+	 * Forwards to the receiving service, recording where the calling service put its
+	 * token.
+	 */
 	private LoopbackServer proxy;
 
 	private String receiving;
@@ -63,8 +67,8 @@ abstract class EndToEndScenarios {
 	abstract ServiceLauncher launcher();
 
 	/**
-	 * Whether the services can be started here; when not, nothing is started and a condition of the subclass skips
-	 * each test.
+	 * Whether the services can be started here; when not, nothing is started and a
+	 * condition of the subclass skips each test.
 	 * @return {@code true} unless the subclass knows better
 	 */
 	boolean startsServices() {
@@ -116,16 +120,14 @@ abstract class EndToEndScenarios {
 	void callingServiceCallsReceivingWithItsIdentity() throws Exception {
 		HttpResponse<String> response = get(this.calling + "/");
 		assertThat(response.statusCode()).isEqualTo(200);
-		assertThat(response.body())
-			.isEqualTo("Response from receiving service: Hello, " + SampleServices.CALLER + "!");
+		assertThat(response.body()).isEqualTo("Response from receiving service: Hello, " + SampleServices.CALLER + "!");
 	}
 
 	@Test
 	void webClientCallDoesTheSame() throws Exception {
 		HttpResponse<String> response = get(this.calling + "/reactive");
 		assertThat(response.statusCode()).isEqualTo(200);
-		assertThat(response.body())
-			.isEqualTo("Response from receiving service: Hello, " + SampleServices.CALLER + "!");
+		assertThat(response.body()).isEqualTo("Response from receiving service: Hello, " + SampleServices.CALLER + "!");
 	}
 
 	@Test
@@ -158,17 +160,16 @@ abstract class EndToEndScenarios {
 
 	@Test
 	void directCallWithATokenForAnotherAudienceIsRejectedWith401() throws Exception {
-		HttpResponse<String> token = this.http.send(HttpRequest
-			.newBuilder(URI.create(google.emulator().metadataUri()
-					+ "/computeMetadata/v1/instance/service-accounts/default/identity?format=full&audience="
-					+ "https://another-service.example"))
-			.header("Metadata-Flavor", "Google")
-			.build(), HttpResponse.BodyHandlers.ofString());
-		HttpResponse<String> response = this.http.send(
-				HttpRequest.newBuilder(URI.create(this.receiving + "/hello"))
-					.header("Authorization", "Bearer " + token.body())
+		HttpResponse<String> token = this.http.send(
+				HttpRequest.newBuilder(URI.create(google.emulator().metadataUri()
+						+ "/computeMetadata/v1/instance/service-accounts/default/identity?format=full&audience="
+						+ "https://another-service.example"))
+					.header("Metadata-Flavor", "Google")
 					.build(),
 				HttpResponse.BodyHandlers.ofString());
+		HttpResponse<String> response = this.http.send(HttpRequest.newBuilder(URI.create(this.receiving + "/hello"))
+			.header("Authorization", "Bearer " + token.body())
+			.build(), HttpResponse.BodyHandlers.ofString());
 		assertThat(response.statusCode()).isEqualTo(401);
 		assertThat(response.headers().firstValue("WWW-Authenticate"))
 			.hasValueSatisfying((value) -> assertThat(value).contains("The token's audience is not accepted"));
@@ -180,11 +181,9 @@ abstract class EndToEndScenarios {
 			.idToken(this.receiving)
 			.serviceAccount(google.emulator().serviceAccount(SampleServices.OUTSIDER))
 			.sign();
-		HttpResponse<String> response = this.http.send(
-				HttpRequest.newBuilder(URI.create(this.receiving + "/hello"))
-					.header("Authorization", "Bearer " + token)
-					.build(),
-				HttpResponse.BodyHandlers.ofString());
+		HttpResponse<String> response = this.http.send(HttpRequest.newBuilder(URI.create(this.receiving + "/hello"))
+			.header("Authorization", "Bearer " + token)
+			.build(), HttpResponse.BodyHandlers.ofString());
 		assertThat(response.statusCode()).isEqualTo(403);
 		assertThat(response.headers().firstValue("WWW-Authenticate")).hasValueSatisfying((value) -> assertThat(value)
 			.contains("insufficient_scope", "The caller is not allowed to call this service"));
@@ -192,7 +191,8 @@ abstract class EndToEndScenarios {
 
 	@Test
 	void aHeaderTheServerCannotParseIsRefusedWithoutItsTokenInTheLog() throws Exception {
-		// Tomcat logs the whole header line of such a request at INFO, unless the starter's default level holds
+		// Tomcat logs the whole header line of such a request at INFO, unless the
+		// starter's default level holds
 		String token = google.emulator().idToken(this.receiving).sign();
 		URI receiving = URI.create(this.receiving);
 		String response;
@@ -200,16 +200,18 @@ abstract class EndToEndScenarios {
 			socket.connect(new InetSocketAddress(receiving.getHost(), receiving.getPort()), 5000);
 			socket.setSoTimeout(10_000);
 			socket.getOutputStream()
-				.write(("GET /hello HTTP/1.1\r\nHost: " + receiving.getAuthority() + "\r\nAuthorization: Bearer " + token
-						+ "\u0000\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+				.write(("GET /hello HTTP/1.1\r\nHost: " + receiving.getAuthority() + "\r\nAuthorization: Bearer "
+						+ token + "\u0000\r\nConnection: close\r\n\r\n")
+					.getBytes(StandardCharsets.ISO_8859_1));
 			response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
 		}
 		assertThat(response).startsWith("HTTP/1.1 400");
-		// a second, well-formed request: once its log lines are out, those of the first one are too
+		// a second, well-formed request: once its log lines are out, those of the first
+		// one are too
 		assertThat(get(this.receiving + "/hello").statusCode()).isEqualTo(401);
 		Thread.sleep(500);
-		assertThat(String.join("\n", this.services.outputs())).doesNotContain(token.substring(token.indexOf('.') + 1,
-				token.indexOf('.') + 41));
+		assertThat(String.join("\n", this.services.outputs()))
+			.doesNotContain(token.substring(token.indexOf('.') + 1, token.indexOf('.') + 41));
 	}
 
 	@Test
@@ -228,7 +230,8 @@ abstract class EndToEndScenarios {
 
 	@Test
 	void callingServicesStartWithoutClassLoadingErrors() {
-		// calling-only: neither Spring Security nor Nimbus is on their class path, whatever the library's classes name
+		// calling-only: neither Spring Security nor Nimbus is on their class path,
+		// whatever the library's classes name
 		assertThat(this.services.output("sample-calling")).contains("Started CallingApplication in")
 			.doesNotContain("NoClassDefFoundError", "ClassNotFoundException", "TypeNotPresentException",
 					"ArrayStoreException");

@@ -11,8 +11,8 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The end-to-end scenarios with the samples' jars run by {@code java -jar}, the calling one with
- * {@code GCE_METADATA_HOST} pointing at the emulator, exactly as on Cloud Run.
+ * The end-to-end scenarios with the samples' jars run by {@code java -jar}, the calling
+ * one with {@code GCE_METADATA_HOST} pointing at the emulator, exactly as on Cloud Run.
  */
 class ProcessEndToEndIT extends EndToEndScenarios {
 

@@ -12,7 +12,8 @@ import java.util.stream.Stream;
 import dev.cloudrunauth.test.JavaProcess;
 
 /**
- * Runs the samples' Spring Boot jars with {@code java -jar}, as Cloud Run runs a container's entry point.
+ * Runs the samples' Spring Boot jars with {@code java -jar}, as Cloud Run runs a
+ * container's entry point.
  */
 final class ProcessLauncher implements ServiceLauncher {
 

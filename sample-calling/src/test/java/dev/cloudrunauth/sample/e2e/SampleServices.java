@@ -16,9 +16,10 @@ import dev.cloudrunauth.test.emulator.GoogleIdentityEmulator;
 import dev.cloudrunauth.test.emulator.ServiceAccount;
 
 /**
- * The two samples wired to a Google identity emulator on 127.0.0.1, as on Cloud Run: the receiving service verifies
- * tokens against the emulator's JWKS and accepts its own URL as audience; the calling service gets its tokens from
- * the emulator's metadata server through {@code GCE_METADATA_HOST}.
+ * The two samples wired to a Google identity emulator on 127.0.0.1, as on Cloud Run: the
+ * receiving service verifies tokens against the emulator's JWKS and accepts its own URL
+ * as audience; the calling service gets its tokens from the emulator's metadata server
+ * through {@code GCE_METADATA_HOST}.
  */
 final class SampleServices implements AutoCloseable {
 
@@ -26,10 +27,16 @@ final class SampleServices implements AutoCloseable {
 
 	static final String REPORT_READER = "reader@demo-project.iam.gserviceaccount.com";
 
-	/** Every service account of the demo project may call the receiving service, and no other. */
+	/**
+	 * Every service account of the demo project may call the receiving service, and no
+	 * other.
+	 */
 	static final String ALLOWED_CALLERS = "*@demo-project.iam.gserviceaccount.com";
 
-	/** A service account of another project, which can mint a Google-signed token for any audience. */
+	/**
+	 * A service account of another project, which can mint a Google-signed token for any
+	 * audience.
+	 */
 	static final String OUTSIDER = "attacker@evil-project.iam.gserviceaccount.com";
 
 	private final GoogleIdentityEmulator emulator;
@@ -54,17 +61,20 @@ final class SampleServices implements AutoCloseable {
 	}
 
 	/**
-	 * Log the library, Spring Security and google-auth-library at TRACE in the services started from now on.
+	 * Log the library, Spring Security and google-auth-library at TRACE in the services
+	 * started from now on.
 	 * @return this
 	 */
 	SampleServices traceLogging() {
-		this.logging = List.of("--logging.level.dev.cloudrunauth=TRACE", "--logging.level.org.springframework.security=TRACE",
-				"--logging.level.com.google.auth=TRACE", "--logging.level.com.google.api.client=TRACE");
+		this.logging = List.of("--logging.level.dev.cloudrunauth=TRACE",
+				"--logging.level.org.springframework.security=TRACE", "--logging.level.com.google.auth=TRACE",
+				"--logging.level.com.google.api.client=TRACE");
 		return this;
 	}
 
 	/**
-	 * Log the library at DEBUG in the services started from now on: every token minted or rejected, with the reason.
+	 * Log the library at DEBUG in the services started from now on: every token minted or
+	 * rejected, with the reason.
 	 * @return this
 	 */
 	SampleServices debugLogging() {
@@ -73,8 +83,9 @@ final class SampleServices implements AutoCloseable {
 	}
 
 	/**
-	 * Make the services started from now on also log to a file in the given directory, named after the sample
-	 * ({@code receiving.log}, {@code calling.log}; services of the same sample share it).
+	 * Make the services started from now on also log to a file in the given directory,
+	 * named after the sample ({@code receiving.log}, {@code calling.log}; services of the
+	 * same sample share it).
 	 * @param directory an existing directory
 	 * @return this
 	 */
@@ -118,8 +129,8 @@ final class SampleServices implements AutoCloseable {
 	}
 
 	/**
-	 * Start the receiving service on a free port, its own URL as audience, the demo project's service accounts as its
-	 * callers.
+	 * Start the receiving service on a free port, its own URL as audience, the demo
+	 * project's service accounts as its callers.
 	 * @return its URL
 	 */
 	String startReceiving() {
@@ -136,8 +147,10 @@ final class SampleServices implements AutoCloseable {
 	}
 
 	/**
-	 * Start a calling service that gets its tokens from the metadata server, as on Cloud Run.
-	 * @param properties further properties, such as {@code cloudrun.auth.calling.header=...}
+	 * Start a calling service that gets its tokens from the metadata server, as on Cloud
+	 * Run.
+	 * @param properties further properties, such as
+	 * {@code cloudrun.auth.calling.header=...}
 	 * @return its URL
 	 */
 	String startCalling(String... properties) {

@@ -16,7 +16,8 @@ interface ServiceLauncher {
 	 * @param sample {@code sample-receiving} or {@code sample-calling}
 	 * @param environment environment variables
 	 * @param arguments command-line arguments
-	 * @param files files to make available to the service (key files), by the path the service sees
+	 * @param files files to make available to the service (key files), by the path the
+	 * service sees
 	 * @return the running service
 	 */
 	Service start(String sample, Map<String, String> environment, List<String> arguments, List<Path> files);

@@ -9,8 +9,9 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 
 /**
- * The receiving service: private, it answers only callers with a Google-signed ID token for its audience. Everything
- * about that is configured in {@code application.yml}; this code only uses the caller's identity.
+ * The receiving service: private, it answers only callers with a Google-signed ID token
+ * for its audience. Everything about that is configured in {@code application.yml}; this
+ * code only uses the caller's identity.
  */
 @SpringBootApplication
 public class ReceivingApplication {

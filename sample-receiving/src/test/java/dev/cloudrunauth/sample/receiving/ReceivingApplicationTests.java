@@ -59,7 +59,8 @@ class ReceivingApplicationTests {
 
 	@Test
 	void reportsAreForReportReadersOnly() throws Exception {
-		String reader = google.emulator().idToken(AUDIENCE)
+		String reader = google.emulator()
+			.idToken(AUDIENCE)
 			.serviceAccount(ServiceAccount.of("reader@demo.iam.gserviceaccount.com"))
 			.sign();
 		assertThat(get("/reports", reader).statusCode()).isEqualTo(200);
@@ -70,7 +71,8 @@ class ReceivingApplicationTests {
 	void healthIsPublicAndEverythingElseNeedsAToken() throws Exception {
 		assertThat(get("/actuator/health", null).statusCode()).isEqualTo(200);
 		assertThat(get("/hello", null).statusCode()).isEqualTo(401);
-		assertThat(get("/hello", google.emulator().idToken("https://other.example").sign()).statusCode()).isEqualTo(401);
+		assertThat(get("/hello", google.emulator().idToken("https://other.example").sign()).statusCode())
+			.isEqualTo(401);
 	}
 
 	@Test

@@ -30,10 +30,11 @@ import org.springframework.test.context.DynamicPropertySource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Hostile requests against the sample in trust mode on Cloud Run ({@code K_SERVICE} in the process environment),
- * with what the Cloud Run Admin API says of its invoker IAM check: each subclass is one outcome. Every case asserts its
- * status, that no token or segment of one is echoed, and the challenge of a 401 or 403; each subclass lists its cases
- * in a static {@code cases()}.
+ * Hostile requests against the sample in trust mode on Cloud Run ({@code K_SERVICE} in
+ * the process environment), with what the Cloud Run Admin API says of its invoker IAM
+ * check: each subclass is one outcome. Every case asserts its status, that no token or
+ * segment of one is echoed, and the challenge of a 401 or 403; each subclass lists its
+ * cases in a static {@code cases()}.
  */
 abstract class TrustModeHostileRequests {
 
@@ -57,7 +58,8 @@ abstract class TrustModeHostileRequests {
 	HealthIndicator receivingHealth;
 
 	/**
-	 * What the receiving health contributor knows of the invoker IAM check: checking, on, off or unknown.
+	 * What the receiving health contributor knows of the invoker IAM check: checking, on,
+	 * off or unknown.
 	 */
 	String invokerIamCheck() {
 		return (String) this.receivingHealth.health(true).getDetails().get("invokerIamCheck");
@@ -114,8 +116,8 @@ abstract class TrustModeHostileRequests {
 	}
 
 	/**
-	 * Puts {@code K_SERVICE} and {@code GCE_METADATA_HOST} in the context's process environment, as on Cloud Run
-	 * with the emulator as metadata server.
+	 * Puts {@code K_SERVICE} and {@code GCE_METADATA_HOST} in the context's process
+	 * environment, as on Cloud Run with the emulator as metadata server.
 	 */
 	static class OnCloudRun implements ApplicationContextInitializer<ConfigurableApplicationContext> {
 
@@ -126,8 +128,9 @@ abstract class TrustModeHostileRequests {
 			environment.put("GCE_METADATA_HOST", google.emulator().metadataHost());
 			context.getEnvironment()
 				.getPropertySources()
-				.replace(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME, new SystemEnvironmentPropertySource(
-						StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME, environment));
+				.replace(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
+						new SystemEnvironmentPropertySource(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
+								environment));
 		}
 
 	}

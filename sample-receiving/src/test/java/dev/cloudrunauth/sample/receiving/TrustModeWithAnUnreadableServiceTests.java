@@ -14,8 +14,9 @@ import org.springframework.test.context.ContextConfiguration;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The sample in trust mode where the Cloud Run Admin API refuses to describe the service (no
- * {@code run.services.get}): trust goes on as configured, and the allowed callers still apply.
+ * The sample in trust mode where the Cloud Run Admin API refuses to describe the service
+ * (no {@code run.services.get}): trust goes on as configured, and the allowed callers
+ * still apply.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "server.address=127.0.0.1", "cloudrun.auth.receiving.trust-cloud-run-iam=true",

@@ -14,8 +14,9 @@ import org.springframework.test.context.ContextConfiguration;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The sample in trust mode on a service whose invoker IAM check is off ({@code --no-invoker-iam-check}): anyone can
- * reach it and make up a token with its signature "removed", so such tokens are refused and the health is down.
+ * The sample in trust mode on a service whose invoker IAM check is off
+ * ({@code --no-invoker-iam-check}): anyone can reach it and make up a token with its
+ * signature "removed", so such tokens are refused and the health is down.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "server.address=127.0.0.1", "cloudrun.auth.receiving.trust-cloud-run-iam=true",

@@ -13,8 +13,9 @@ import dev.cloudrunauth.test.LoopbackServer;
 import dev.cloudrunauth.test.RecordedRequest;
 
 /**
- * The Cloud Run Admin API v2's {@code services.get}, as a service reads its own configuration: every service name
- * exists in the emulator's project and region, and {@code invokerIamDisabled} is the emulator's setting.
+ * The Cloud Run Admin API v2's {@code services.get}, as a service reads its own
+ * configuration: every service name exists in the emulator's project and region, and
+ * {@code invokerIamDisabled} is the emulator's setting.
  */
 final class CloudRunAdminHandler implements LoopbackServer.Handler {
 
@@ -45,7 +46,8 @@ final class CloudRunAdminHandler implements LoopbackServer.Handler {
 		String region = matcher.group(2);
 		String service = matcher.group(3);
 		String resource = "projects/" + project + "/locations/" + region + "/services/" + service;
-		// IAM is checked on the name before the resource is looked up, hence "(or resource may not exist)"
+		// IAM is checked on the name before the resource is looked up, hence "(or
+		// resource may not exist)"
 		if (this.settings.cloudRunAdminPermissionDenied()) {
 			return Exchanges.apiError(403, "PERMISSION_DENIED",
 					"Permission 'run.services.get' denied on resource '" + resource + "' (or resource may not exist).");

@@ -11,15 +11,19 @@ import com.google.api.client.http.javanet.NetHttpTransport;
 import com.google.auth.http.HttpTransportFactory;
 
 /**
- * An {@link HttpTransportFactory} for google-auth-library-java that sends every request for Google's identity
- * endpoints to an emulator instead, and refuses any other host but loopback.
+ * An {@link HttpTransportFactory} for google-auth-library-java that sends every request
+ * for Google's identity endpoints to an emulator instead, and refuses any other host but
+ * loopback.
  * <p>
- * google-auth-library builds most endpoint URLs itself ({@code https://iamcredentials.googleapis.com/...} for
- * impersonation, {@code http://metadata.google.internal/...} for the metadata server unless
- * {@code GCE_METADATA_HOST} is set), but every credential type takes an {@code HttpTransportFactory} in its builder
- * ({@code setHttpTransportFactory}), and this is the one place all its requests go through. Routed hosts:
+ * google-auth-library builds most endpoint URLs itself
+ * ({@code https://iamcredentials.googleapis.com/...} for impersonation,
+ * {@code http://metadata.google.internal/...} for the metadata server unless
+ * {@code GCE_METADATA_HOST} is set), but every credential type takes an
+ * {@code HttpTransportFactory} in its builder ({@code setHttpTransportFactory}), and this
+ * is the one place all its requests go through. Routed hosts:
  * <ul>
- * <li>{@code metadata.google.internal} and {@code 169.254.169.254}: the metadata server</li>
+ * <li>{@code metadata.google.internal} and {@code 169.254.169.254}: the metadata
+ * server</li>
  * <li>{@code oauth2.googleapis.com}, {@code www.googleapis.com/oauth2/v4/token},
  * {@code accounts.google.com/o/oauth2/token}: the OAuth token endpoint</li>
  * <li>{@code iamcredentials.googleapis.com}: IAM Credentials</li>

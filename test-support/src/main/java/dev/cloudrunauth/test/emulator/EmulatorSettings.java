@@ -6,8 +6,8 @@ import java.time.Instant;
 import java.util.Objects;
 
 /**
- * What the emulator reports and how it mints: the project, fixed at start, and the settings a test may change while it
- * runs. The endpoints read them on every request.
+ * What the emulator reports and how it mints: the project, fixed at start, and the
+ * settings a test may change while it runs. The endpoints read them on every request.
  */
 final class EmulatorSettings {
 

@@ -11,12 +11,14 @@ import dev.cloudrunauth.test.RecordedRequest;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One endpoint's {@link LoopbackServer}, with the endpoint's injected fault applied before its handler runs and its
- * requests counted. Refusing connections closes the server; clearing that fault starts one on the same port again.
+ * One endpoint's {@link LoopbackServer}, with the endpoint's injected fault applied
+ * before its handler runs and its requests counted. Refusing connections closes the
+ * server; clearing that fault starts one on the same port again.
  */
 final class EndpointServer {
 
-	// a delay fault holds a thread per request for the whole delay, and clients that time out call again meanwhile
+	// a delay fault holds a thread per request for the whole delay, and clients that time
+	// out call again meanwhile
 	private static final int THREADS = 64;
 
 	private final EmulatorEndpoint endpoint;

@@ -8,7 +8,8 @@ import java.util.function.Supplier;
 import dev.cloudrunauth.test.LoopbackServer;
 
 /**
- * The emulator's endpoints, each on its own port: where they listen, their faults and how many requests reached them.
+ * The emulator's endpoints, each on its own port: where they listen, their faults and how
+ * many requests reached them.
  */
 final class Endpoints {
 
@@ -28,7 +29,8 @@ final class Endpoints {
 	}
 
 	/**
-	 * Start every endpoint, in the order of {@link EmulatorEndpoint}: on free ports, or from {@code basePort} up.
+	 * Start every endpoint, in the order of {@link EmulatorEndpoint}: on free ports, or
+	 * from {@code basePort} up.
 	 */
 	void start(int basePort) {
 		int offset = 0;

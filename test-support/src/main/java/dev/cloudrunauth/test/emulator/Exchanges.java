@@ -47,8 +47,8 @@ final class Exchanges {
 	}
 
 	/**
-	 * Return the service account whose access token, issued by the emulator, authorizes a request to a Google API, or
-	 * {@code null}: then answer {@link #unauthenticated()}.
+	 * Return the service account whose access token, issued by the emulator, authorizes a
+	 * request to a Google API, or {@code null}: then answer {@link #unauthenticated()}.
 	 */
 	static @Nullable ServiceAccount apiCaller(RecordedRequest request, TokenMint tokens) {
 		String bearer = bearerToken(request);
@@ -66,7 +66,8 @@ final class Exchanges {
 	}
 
 	/**
-	 * Answer with the error body of Google's JSON APIs ({@code {"error": {"code", "message", "status"}}}).
+	 * Answer with the error body of Google's JSON APIs ({@code {"error": {"code",
+	 * "message", "status"}}}).
 	 */
 	static LoopbackResponse apiError(int code, String status, String message) {
 		Map<String, Object> error = new LinkedHashMap<>();
@@ -77,7 +78,8 @@ final class Exchanges {
 	}
 
 	/**
-	 * Answer with the error body of the OAuth 2.0 token endpoint ({@code {"error", "error_description"}}).
+	 * Answer with the error body of the OAuth 2.0 token endpoint ({@code {"error",
+	 * "error_description"}}).
 	 */
 	static LoopbackResponse oauthError(int code, String error, String description) {
 		Map<String, Object> body = new LinkedHashMap<>();
@@ -87,7 +89,8 @@ final class Exchanges {
 	}
 
 	/**
-	 * Answer with plain text as the metadata server does, whose content type is {@code application/text}.
+	 * Answer with plain text as the metadata server does, whose content type is
+	 * {@code application/text}.
 	 */
 	static LoopbackResponse text(int status, String body) {
 		return LoopbackResponse.status(status).withBody("application/text", body);

@@ -6,8 +6,8 @@ import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A failure to inject into one {@link EmulatorEndpoint}: an HTTP error status, a delay before the normal answer, or
- * refused connections.
+ * A failure to inject into one {@link EmulatorEndpoint}: an HTTP error status, a delay
+ * before the normal answer, or refused connections.
  *
  * @see GoogleIdentityEmulator#inject(EmulatorEndpoint, Fault)
  */
@@ -26,7 +26,8 @@ public final class Fault {
 	}
 
 	/**
-	 * Answer every request with the given HTTP status (for example 500 or 503) and a Google-style error body.
+	 * Answer every request with the given HTTP status (for example 500 or 503) and a
+	 * Google-style error body.
 	 * @param status an HTTP status between 400 and 599
 	 * @return the fault
 	 */

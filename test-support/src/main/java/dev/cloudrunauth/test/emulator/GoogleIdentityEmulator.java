@@ -6,16 +6,18 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 /**
- * A local stand-in for Google's identity infrastructure that google-auth-library-java and Spring Security talk to over
- * real HTTP on 127.0.0.1: the metadata server, the OAuth 2.0 token endpoint of service account key files, the IAM
- * Credentials API, the JWKS of Google's signing keys and the Cloud Run Admin API's {@code services.get}. Each endpoint
+ * A local stand-in for Google's identity infrastructure that google-auth-library-java and
+ * Spring Security talk to over real HTTP on 127.0.0.1: the metadata server, the OAuth 2.0
+ * token endpoint of service account key files, the IAM Credentials API, the JWKS of
+ * Google's signing keys and the Cloud Run Admin API's {@code services.get}. Each endpoint
  * listens on its own port.
  * <p>
- * Point google-auth-library at it with the environment variable {@code GCE_METADATA_HOST=}{@link #metadataHost()}
- * (metadata server), with a key file from {@link #writeServiceAccountKey(ServiceAccount, Path)} (its {@code token_uri}
- * is the emulator), or with {@code EmulatorHttpTransportFactory} (any credential, including impersonation through IAM
- * Credentials). Point a verifier at {@link #jwkSetUri()}, and a client of the Cloud Run Admin API at
- * {@link #cloudRunApiUri()}.
+ * Point google-auth-library at it with the environment variable
+ * {@code GCE_METADATA_HOST=}{@link #metadataHost()} (metadata server), with a key file
+ * from {@link #writeServiceAccountKey(ServiceAccount, Path)} (its {@code token_uri} is
+ * the emulator), or with {@code EmulatorHttpTransportFactory} (any credential, including
+ * impersonation through IAM Credentials). Point a verifier at {@link #jwkSetUri()}, and a
+ * client of the Cloud Run Admin API at {@link #cloudRunApiUri()}.
  */
 public final class GoogleIdentityEmulator implements AutoCloseable {
 
@@ -63,7 +65,8 @@ public final class GoogleIdentityEmulator implements AutoCloseable {
 	}
 
 	/**
-	 * Return the value for the {@code GCE_METADATA_HOST} environment variable, {@code 127.0.0.1:PORT}.
+	 * Return the value for the {@code GCE_METADATA_HOST} environment variable,
+	 * {@code 127.0.0.1:PORT}.
 	 */
 	public String metadataHost() {
 		return "127.0.0.1:" + port(EmulatorEndpoint.METADATA);
@@ -77,7 +80,8 @@ public final class GoogleIdentityEmulator implements AutoCloseable {
 	}
 
 	/**
-	 * Return the OAuth 2.0 token endpoint, {@code http://127.0.0.1:PORT/token}: the {@code token_uri} of key files.
+	 * Return the OAuth 2.0 token endpoint, {@code http://127.0.0.1:PORT/token}: the
+	 * {@code token_uri} of key files.
 	 */
 	public String tokenUri() {
 		return "http://127.0.0.1:" + port(EmulatorEndpoint.OAUTH_TOKEN) + "/token";
@@ -91,14 +95,16 @@ public final class GoogleIdentityEmulator implements AutoCloseable {
 	}
 
 	/**
-	 * Return the JWK Set URI, {@code http://127.0.0.1:PORT/oauth2/v3/certs}, as Google's at www.googleapis.com.
+	 * Return the JWK Set URI, {@code http://127.0.0.1:PORT/oauth2/v3/certs}, as Google's
+	 * at www.googleapis.com.
 	 */
 	public String jwkSetUri() {
 		return "http://127.0.0.1:" + port(EmulatorEndpoint.JWKS) + "/oauth2/v3/certs";
 	}
 
 	/**
-	 * Return the base URL of the Cloud Run Admin API, {@code http://127.0.0.1:PORT}, as Google's run.googleapis.com.
+	 * Return the base URL of the Cloud Run Admin API, {@code http://127.0.0.1:PORT}, as
+	 * Google's run.googleapis.com.
 	 */
 	public String cloudRunApiUri() {
 		return "http://127.0.0.1:" + port(EmulatorEndpoint.CLOUD_RUN_ADMIN);
@@ -126,8 +132,8 @@ public final class GoogleIdentityEmulator implements AutoCloseable {
 	}
 
 	/**
-	 * Write a new key of the account, known only to this emulator, to a key file whose {@code token_uri} is the
-	 * emulator, and return the file.
+	 * Write a new key of the account, known only to this emulator, to a key file whose
+	 * {@code token_uri} is the emulator, and return the file.
 	 */
 	public Path writeServiceAccountKey(ServiceAccount account, Path file) throws IOException {
 		Files.writeString(file, serviceAccountKeyJson(account));
@@ -135,15 +141,17 @@ public final class GoogleIdentityEmulator implements AutoCloseable {
 	}
 
 	/**
-	 * Return the JSON of a new service account key, as {@link #writeServiceAccountKey(ServiceAccount, Path)} writes.
+	 * Return the JSON of a new service account key, as
+	 * {@link #writeServiceAccountKey(ServiceAccount, Path)} writes.
 	 */
 	public String serviceAccountKeyJson(ServiceAccount account) {
 		return this.accounts.newKeyFile(account, this.settings.projectId(), tokenUri());
 	}
 
 	/**
-	 * Allow only the given callers to impersonate {@code target} through IAM Credentials (by default anyone may);
-	 * others get 403 as without {@code roles/iam.serviceAccountOpenIdTokenCreator}.
+	 * Allow only the given callers to impersonate {@code target} through IAM Credentials
+	 * (by default anyone may); others get 403 as without
+	 * {@code roles/iam.serviceAccountOpenIdTokenCreator}.
 	 * @param target the service account to impersonate
 	 * @param callers the service accounts allowed to impersonate it
 	 */
@@ -159,14 +167,16 @@ public final class GoogleIdentityEmulator implements AutoCloseable {
 	}
 
 	/**
-	 * Start building a token issued now to the metadata server's service account, with the current settings and key.
+	 * Start building a token issued now to the metadata server's service account, with
+	 * the current settings and key.
 	 */
 	public IdTokenBuilder idToken(String audience) {
 		return this.tokens.idToken(audience, metadataServiceAccount());
 	}
 
 	/**
-	 * Sign exactly the given JSON with RS256 and the current key, for what a builder cannot express (duplicate claims).
+	 * Sign exactly the given JSON with RS256 and the current key, for what a builder
+	 * cannot express (duplicate claims).
 	 * @param headerJson the JOSE header
 	 * @param payloadJson the claims
 	 * @return the compact serialization
@@ -176,7 +186,8 @@ public final class GoogleIdentityEmulator implements AutoCloseable {
 	}
 
 	/**
-	 * Change the lifetime of tokens minted from now on, at least one second (Google's is one hour).
+	 * Change the lifetime of tokens minted from now on, at least one second (Google's is
+	 * one hour).
 	 */
 	public void setTokenLifetime(Duration lifetime) {
 		this.settings.tokenLifetime(lifetime);
@@ -197,8 +208,9 @@ public final class GoogleIdentityEmulator implements AutoCloseable {
 	}
 
 	/**
-	 * Change whether the services the Cloud Run Admin API describes carry {@code "invokerIamDisabled": true}
-	 * ({@code --no-invoker-iam-check}); by default the field is absent. {@link #reset()} keeps the setting.
+	 * Change whether the services the Cloud Run Admin API describes carry
+	 * {@code "invokerIamDisabled": true} ({@code --no-invoker-iam-check}); by default the
+	 * field is absent. {@link #reset()} keeps the setting.
 	 * @param disabled whether the invoker IAM check is off
 	 */
 	public void setInvokerIamDisabled(boolean disabled) {
@@ -206,8 +218,9 @@ public final class GoogleIdentityEmulator implements AutoCloseable {
 	}
 
 	/**
-	 * Change whether the Cloud Run Admin API answers 403 {@code PERMISSION_DENIED}, as to a caller without
-	 * {@code run.services.get}. Default {@code false}; {@link #reset()} keeps it.
+	 * Change whether the Cloud Run Admin API answers 403 {@code PERMISSION_DENIED}, as to
+	 * a caller without {@code run.services.get}. Default {@code false}; {@link #reset()}
+	 * keeps it.
 	 * @param denied whether {@code run.services.get} is denied
 	 */
 	public void setCloudRunAdminPermissionDenied(boolean denied) {
@@ -215,7 +228,8 @@ public final class GoogleIdentityEmulator implements AutoCloseable {
 	}
 
 	/**
-	 * Make an endpoint fail until {@link #clearFault(EmulatorEndpoint)}, replacing a fault already there.
+	 * Make an endpoint fail until {@link #clearFault(EmulatorEndpoint)}, replacing a
+	 * fault already there.
 	 */
 	public void inject(EmulatorEndpoint endpoint, Fault fault) {
 		this.endpoints.inject(endpoint, fault);
@@ -250,7 +264,8 @@ public final class GoogleIdentityEmulator implements AutoCloseable {
 	}
 
 	/**
-	 * Return how many requests reached an endpoint, whether answered normally or with a fault.
+	 * Return how many requests reached an endpoint, whether answered normally or with a
+	 * fault.
 	 */
 	public long requests(EmulatorEndpoint endpoint) {
 		return this.endpoints.requests(endpoint);

@@ -7,7 +7,8 @@ import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Settings of a {@link GoogleIdentityEmulator} before it starts, from {@link GoogleIdentityEmulator#builder()}.
+ * Settings of a {@link GoogleIdentityEmulator} before it starts, from
+ * {@link GoogleIdentityEmulator#builder()}.
  */
 public final class GoogleIdentityEmulatorBuilder {
 
@@ -33,9 +34,10 @@ public final class GoogleIdentityEmulatorBuilder {
 	}
 
 	/**
-	 * Listen on fixed ports: the metadata server on {@code port}, the OAuth token endpoint on {@code port + 1}, IAM
-	 * Credentials on {@code port + 2}, the JWKS on {@code port + 3} and the Cloud Run Admin API on {@code port + 4}.
-	 * The default, 0, picks free ports.
+	 * Listen on fixed ports: the metadata server on {@code port}, the OAuth token
+	 * endpoint on {@code port + 1}, IAM Credentials on {@code port + 2}, the JWKS on
+	 * {@code port + 3} and the Cloud Run Admin API on {@code port + 4}. The default, 0,
+	 * picks free ports.
 	 * @param port the metadata server's port, or 0
 	 * @return this builder
 	 */
@@ -78,7 +80,8 @@ public final class GoogleIdentityEmulatorBuilder {
 	}
 
 	/**
-	 * Set the metadata server's service account (default: the project's default compute service account).
+	 * Set the metadata server's service account (default: the project's default compute
+	 * service account).
 	 * @param email the service account email
 	 * @return this builder
 	 */
@@ -108,7 +111,8 @@ public final class GoogleIdentityEmulatorBuilder {
 	}
 
 	/**
-	 * Set the {@code Cache-Control: max-age} of JWKS responses (default six hours, as Google's).
+	 * Set the {@code Cache-Control: max-age} of JWKS responses (default six hours, as
+	 * Google's).
 	 * @param jwksMaxAge the max age
 	 * @return this builder
 	 */

@@ -12,13 +12,14 @@ import org.junit.jupiter.api.extension.ParameterResolutionException;
 import org.junit.jupiter.api.extension.ParameterResolver;
 
 /**
- * JUnit Jupiter extension that runs a {@link GoogleIdentityEmulator} for a test class: started before all tests,
- * faults and counters reset before each, stopped after all. Register it on a static field:
- * <pre class="code">
+ * JUnit Jupiter extension that runs a {@link GoogleIdentityEmulator} for a test class:
+ * started before all tests, faults and counters reset before each, stopped after all.
+ * Register it on a static field: <pre class="code">
  * &#064;RegisterExtension
  * static final GoogleIdentityEmulatorExtension google = new GoogleIdentityEmulatorExtension();
- * </pre> then use {@link #emulator()}, or declare a {@link GoogleIdentityEmulator} parameter. With
- * {@code @ExtendWith(GoogleIdentityEmulatorExtension.class)} only parameters work.
+ * </pre> then use {@link #emulator()}, or declare a {@link GoogleIdentityEmulator}
+ * parameter. With {@code @ExtendWith(GoogleIdentityEmulatorExtension.class)} only
+ * parameters work.
  */
 public final class GoogleIdentityEmulatorExtension
 		implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback, ParameterResolver {

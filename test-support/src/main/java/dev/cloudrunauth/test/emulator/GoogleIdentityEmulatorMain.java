@@ -92,8 +92,8 @@ public final class GoogleIdentityEmulatorMain {
 		out.println("  OAuth token:      " + emulator.tokenUri());
 		out.println("  IAM Credentials:  " + emulator.iamCredentialsUri());
 		out.println("  JWKS:             " + emulator.jwkSetUri());
-		out.println("  Cloud Run Admin:  " + emulator.cloudRunApiUri() + " (invokerIamDisabled "
-				+ invokerIamDisabled + ")");
+		out.println("  Cloud Run Admin:  " + emulator.cloudRunApiUri() + " (invokerIamDisabled " + invokerIamDisabled
+				+ ")");
 		out.println("  service account:  " + account.email() + " (" + account.uniqueId() + ")");
 		out.println("  project:          " + emulator.projectId() + " (" + emulator.projectNumber() + "), region "
 				+ emulator.region());
@@ -119,20 +119,21 @@ public final class GoogleIdentityEmulatorMain {
 	}
 
 	private static void usage(PrintStream out) {
-		out.println("""
-				usage: java -jar cloudrun-auth-spring-boot-test-VERSION-emulator.jar [options]
-				  --port N                 metadata server on N, OAuth token on N+1, IAM Credentials on N+2,
-				                           JWKS on N+3, Cloud Run Admin API on N+4 (default 0: free ports,
-				                           printed at start)
-				  --service-account EMAIL  identity of the metadata server (default PROJECT_NUMBER-compute@...)
-				  --project-id ID          (default emulator-project)
-				  --project-number N       (default 123456789012)
-				  --region REGION          (default us-central1)
-				  --token-lifetime SECS    lifetime of minted tokens (default 3600)
-				  --issuer HTTPS|BARE      https://accounts.google.com or accounts.google.com (default HTTPS)
-				  --write-key FILE         write a service account key for that identity whose token_uri is this emulator
-				  --invoker-iam-disabled   the Cloud Run Admin API describes services with invokerIamDisabled: true
-				                           (--no-invoker-iam-check); by default the field is absent""");
+		out.println(
+				"""
+						usage: java -jar cloudrun-auth-spring-boot-test-VERSION-emulator.jar [options]
+						  --port N                 metadata server on N, OAuth token on N+1, IAM Credentials on N+2,
+						                           JWKS on N+3, Cloud Run Admin API on N+4 (default 0: free ports,
+						                           printed at start)
+						  --service-account EMAIL  identity of the metadata server (default PROJECT_NUMBER-compute@...)
+						  --project-id ID          (default emulator-project)
+						  --project-number N       (default 123456789012)
+						  --region REGION          (default us-central1)
+						  --token-lifetime SECS    lifetime of minted tokens (default 3600)
+						  --issuer HTTPS|BARE      https://accounts.google.com or accounts.google.com (default HTTPS)
+						  --write-key FILE         write a service account key for that identity whose token_uri is this emulator
+						  --invoker-iam-disabled   the Cloud Run Admin API describes services with invokerIamDisabled: true
+						                           (--no-invoker-iam-check); by default the field is absent""");
 	}
 
 }

@@ -15,8 +15,9 @@ import dev.cloudrunauth.test.LoopbackServer;
 import dev.cloudrunauth.test.RecordedRequest;
 
 /**
- * The IAM Credentials API's {@code generateIdToken} and {@code generateAccessToken}: a caller holding an access token
- * from this emulator gets tokens for another service account (impersonation).
+ * The IAM Credentials API's {@code generateIdToken} and {@code generateAccessToken}: a
+ * caller holding an access token from this emulator gets tokens for another service
+ * account (impersonation).
  */
 final class IamCredentialsHandler implements LoopbackServer.Handler {
 

@@ -19,15 +19,17 @@ import com.nimbusds.jose.util.JSONObjectUtils;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Builds ID tokens with chosen claims and headers, signed by the emulator's keys or deliberately not, for tests of
- * what a verifier accepts and rejects. Tokens built here are not counted as minted.
+ * Builds ID tokens with chosen claims and headers, signed by the emulator's keys or
+ * deliberately not, for tests of what a verifier accepts and rejects. Tokens built here
+ * are not counted as minted.
  *
  * @see GoogleIdentityEmulator#idToken(String)
  */
 public final class IdTokenBuilder {
 
 	/**
-	 * What Cloud Run puts in place of the signature after its IAM invoker check verified a token.
+	 * What Cloud Run puts in place of the signature after its IAM invoker check verified
+	 * a token.
 	 */
 	public static final String SIGNATURE_REMOVED_BY_GOOGLE = "SIGNATURE_REMOVED_BY_GOOGLE";
 
@@ -135,7 +137,8 @@ public final class IdTokenBuilder {
 	}
 
 	/**
-	 * Set a JOSE header parameter, replacing a previous value. {@code kid} is set by {@link #sign()} unless given.
+	 * Set a JOSE header parameter, replacing a previous value. {@code kid} is set by
+	 * {@link #sign()} unless given.
 	 * @param name the header parameter name
 	 * @param value a JSON-compatible value
 	 * @return this builder
@@ -176,7 +179,8 @@ public final class IdTokenBuilder {
 	}
 
 	/**
-	 * Sign with RS256, then replace the signature as Cloud Run does after its IAM invoker check.
+	 * Sign with RS256, then replace the signature as Cloud Run does after its IAM invoker
+	 * check.
 	 * @return the compact serialization ending in {@value #SIGNATURE_REMOVED_BY_GOOGLE}
 	 */
 	public String signWithSignatureRemovedByGoogle() {
@@ -196,8 +200,8 @@ public final class IdTokenBuilder {
 	}
 
 	/**
-	 * Sign with HMAC-SHA256 under the given secret, for example the bytes of a public key, as in the classic
-	 * algorithm-confusion attack.
+	 * Sign with HMAC-SHA256 under the given secret, for example the bytes of a public
+	 * key, as in the classic algorithm-confusion attack.
 	 * @param secret the HMAC key
 	 * @return the compact serialization
 	 */
@@ -210,7 +214,8 @@ public final class IdTokenBuilder {
 		try {
 			Mac mac = Mac.getInstance("HmacSHA256");
 			mac.init(new SecretKeySpec(secret, "HmacSHA256"));
-			return signingInput + "." + base64.encodeToString(mac.doFinal(signingInput.getBytes(StandardCharsets.US_ASCII)));
+			return signingInput + "."
+					+ base64.encodeToString(mac.doFinal(signingInput.getBytes(StandardCharsets.US_ASCII)));
 		}
 		catch (GeneralSecurityException ex) {
 			throw new IllegalStateException(ex);

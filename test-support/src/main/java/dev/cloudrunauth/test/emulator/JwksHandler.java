@@ -9,7 +9,8 @@ import dev.cloudrunauth.test.LoopbackServer;
 import dev.cloudrunauth.test.RecordedRequest;
 
 /**
- * Google's signing keys as a JWK Set, with the caching headers Google sends; counts how often it served them.
+ * Google's signing keys as a JWK Set, with the caching headers Google sends; counts how
+ * often it served them.
  */
 final class JwksHandler implements LoopbackServer.Handler {
 

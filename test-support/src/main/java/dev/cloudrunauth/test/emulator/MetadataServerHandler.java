@@ -9,8 +9,9 @@ import dev.cloudrunauth.test.LoopbackServer;
 import dev.cloudrunauth.test.RecordedRequest;
 
 /**
- * The metadata server as Cloud Run and Compute Engine serve it: the availability ping, the default service account's
- * email, access token and ID tokens, and the project and region.
+ * The metadata server as Cloud Run and Compute Engine serve it: the availability ping,
+ * the default service account's email, access token and ID tokens, and the project and
+ * region.
  */
 final class MetadataServerHandler implements LoopbackServer.Handler {
 
@@ -58,10 +59,10 @@ final class MetadataServerHandler implements LoopbackServer.Handler {
 			case "/", PREFIX, PREFIX + "/" -> Exchanges.text(200, "computeMetadata/\n");
 			case PREFIX + "/project/project-id" -> Exchanges.text(200, this.settings.projectId());
 			case PREFIX + "/project/numeric-project-id" -> Exchanges.text(200, projectNumber);
-			case PREFIX + "/instance/region" -> Exchanges.text(200,
-					"projects/" + projectNumber + "/regions/" + this.settings.region());
-			case PREFIX + "/instance/zone" -> Exchanges.text(200,
-					"projects/" + projectNumber + "/zones/" + this.settings.region() + "-1");
+			case PREFIX + "/instance/region" ->
+				Exchanges.text(200, "projects/" + projectNumber + "/regions/" + this.settings.region());
+			case PREFIX + "/instance/zone" ->
+				Exchanges.text(200, "projects/" + projectNumber + "/zones/" + this.settings.region() + "-1");
 			case PREFIX + "/universe/universe-domain" -> Exchanges.text(200, "googleapis.com");
 			case ACCOUNTS -> serviceAccounts(query, account);
 			default -> path.startsWith(ACCOUNTS) ? serviceAccount(path.substring(ACCOUNTS.length()), query, account)

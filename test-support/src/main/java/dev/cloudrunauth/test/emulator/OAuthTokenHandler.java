@@ -18,9 +18,9 @@ import dev.cloudrunauth.test.LoopbackServer;
 import dev.cloudrunauth.test.RecordedRequest;
 
 /**
- * The OAuth 2.0 token endpoint for service account keys: a JWT-bearer assertion signed with a key file's private key
- * is exchanged for an ID token (assertion with {@code target_audience}) or an access token (assertion with
- * {@code scope}).
+ * The OAuth 2.0 token endpoint for service account keys: a JWT-bearer assertion signed
+ * with a key file's private key is exchanged for an ID token (assertion with
+ * {@code target_audience}) or an access token (assertion with {@code scope}).
  */
 final class OAuthTokenHandler implements LoopbackServer.Handler {
 
@@ -128,8 +128,8 @@ final class OAuthTokenHandler implements LoopbackServer.Handler {
 		Date expiresAt = claims.getExpirationTime();
 		long now = this.settings.now().getEpochSecond();
 		if (issuedAt == null || expiresAt == null || issuedAt.toInstant().getEpochSecond() > now + CLOCK_SKEW
-				|| expiresAt.toInstant().getEpochSecond() <= now
-				|| expiresAt.toInstant().getEpochSecond() - issuedAt.toInstant().getEpochSecond() > MAX_ASSERTION_LIFETIME) {
+				|| expiresAt.toInstant().getEpochSecond() <= now || expiresAt.toInstant().getEpochSecond()
+						- issuedAt.toInstant().getEpochSecond() > MAX_ASSERTION_LIFETIME) {
 			throw new InvalidGrant("Invalid JWT: Token must be a short-lived token (60 minutes) and in a reasonable "
 					+ "timeframe. Check your iat and exp values in the JWT claim.");
 		}

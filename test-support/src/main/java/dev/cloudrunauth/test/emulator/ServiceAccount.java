@@ -22,7 +22,8 @@ public record ServiceAccount(String email, String uniqueId) {
 	}
 
 	/**
-	 * Create a service account whose numeric id is derived from its email, so it is stable across runs.
+	 * Create a service account whose numeric id is derived from its email, so it is
+	 * stable across runs.
 	 * @param email the service account's email
 	 * @return the service account
 	 */

@@ -13,8 +13,8 @@ import com.nimbusds.jose.util.JSONObjectUtils;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The service accounts the emulator knows: the metadata server's, the keys of the key files it wrote, and who may
- * impersonate whom through IAM Credentials.
+ * The service accounts the emulator knows: the metadata server's, the keys of the key
+ * files it wrote, and who may impersonate whom through IAM Credentials.
  */
 final class ServiceAccounts {
 

@@ -18,8 +18,9 @@ import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.jwk.RSAKey;
 
 /**
- * The emulator's RS256 signing keys, published at its JWKS endpoint. Rotation works as at Google: a new key is
- * published before it signs anything, then becomes the signing key, and the old key is retired later.
+ * The emulator's RS256 signing keys, published at its JWKS endpoint. Rotation works as at
+ * Google: a new key is published before it signs anything, then becomes the signing key,
+ * and the old key is retired later.
  */
 public final class SigningKeys {
 
@@ -67,8 +68,9 @@ public final class SigningKeys {
 	}
 
 	/**
-	 * Publish new key material under an existing key id, as a careless or hostile key server would: tokens signed
-	 * with the old material no longer verify, and tokens signed from now on with this id use the new one.
+	 * Publish new key material under an existing key id, as a careless or hostile key
+	 * server would: tokens signed with the old material no longer verify, and tokens
+	 * signed from now on with this id use the new one.
 	 * @param keyId the id of a published key
 	 */
 	public synchronized void replace(String keyId) {
@@ -78,11 +80,12 @@ public final class SigningKeys {
 		}
 		RSAKey fresh = generate();
 		try {
-			this.published.put(keyId, new RSAKey.Builder(fresh.toRSAPublicKey()).privateKey(fresh.toRSAPrivateKey())
-				.keyID(keyId)
-				.algorithm(JWSAlgorithm.RS256)
-				.keyUse(KeyUse.SIGNATURE)
-				.build());
+			this.published.put(keyId,
+					new RSAKey.Builder(fresh.toRSAPublicKey()).privateKey(fresh.toRSAPrivateKey())
+						.keyID(keyId)
+						.algorithm(JWSAlgorithm.RS256)
+						.keyUse(KeyUse.SIGNATURE)
+						.build());
 		}
 		catch (com.nimbusds.jose.JOSEException ex) {
 			throw new IllegalStateException(ex);
@@ -90,7 +93,8 @@ public final class SigningKeys {
 	}
 
 	/**
-	 * Remove a key from the JWKS. Tokens it signed no longer verify once verifiers have refetched the JWKS.
+	 * Remove a key from the JWKS. Tokens it signed no longer verify once verifiers have
+	 * refetched the JWKS.
 	 * @param keyId the id of a published key that is not the signing key
 	 */
 	public synchronized void retire(String keyId) {

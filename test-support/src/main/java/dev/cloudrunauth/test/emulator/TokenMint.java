@@ -14,8 +14,9 @@ import com.nimbusds.jose.util.JSONObjectUtils;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Mints the tokens the endpoints hand out, with the current signing key, issuer and lifetime: ID tokens, counted per
- * audience, and opaque access tokens, remembered until they expire so that Google's APIs can tell who calls.
+ * Mints the tokens the endpoints hand out, with the current signing key, issuer and
+ * lifetime: ID tokens, counted per audience, and opaque access tokens, remembered until
+ * they expire so that Google's APIs can tell who calls.
  */
 final class TokenMint {
 

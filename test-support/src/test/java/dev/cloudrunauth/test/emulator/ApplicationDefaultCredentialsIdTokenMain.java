@@ -9,9 +9,10 @@ import com.google.auth.oauth2.IdToken;
 import com.google.auth.oauth2.IdTokenProvider;
 
 /**
- * Run in a child JVM whose environment points Application Default Credentials at the emulator: mints an ID token
- * for {@code args[0]} (with {@code format=full} when {@code args[2]} is {@code full}) and writes it to the file
- * {@code args[1]}, so that no token goes through the process output.
+ * Run in a child JVM whose environment points Application Default Credentials at the
+ * emulator: mints an ID token for {@code args[0]} (with {@code format=full} when
+ * {@code args[2]} is {@code full}) and writes it to the file {@code args[1]}, so that no
+ * token goes through the process output.
  */
 public final class ApplicationDefaultCredentialsIdTokenMain {
 

@@ -33,8 +33,8 @@ class CloudRunAdminApiTests {
 	void serviceIsDescribedWithoutInvokerIamDisabledByDefault() throws Exception {
 		HttpResponse<String> response = get(SERVICE, accessToken());
 		assertThat(response.statusCode()).isEqualTo(200);
-		assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
-				(type) -> assertThat(type).startsWith("application/json"));
+		assertThat(response.headers().firstValue("Content-Type"))
+			.hasValueSatisfying((type) -> assertThat(type).startsWith("application/json"));
 		Map<String, Object> service = JSONObjectUtils.parse(response.body());
 		assertThat(service).containsEntry("name", "projects/emulator-project/locations/us-central1/services/receiving")
 			.containsEntry("uri", "https://receiving-123456789012.us-central1.run.app")

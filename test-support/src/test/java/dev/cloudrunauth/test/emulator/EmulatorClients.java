@@ -6,8 +6,8 @@ import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 
 /**
- * The real clients these tests point at an emulator: google-auth-library's metadata-server credentials and Spring
- * Security's JWT decoder.
+ * The real clients these tests point at an emulator: google-auth-library's
+ * metadata-server credentials and Spring Security's JWT decoder.
  */
 final class EmulatorClients {
 

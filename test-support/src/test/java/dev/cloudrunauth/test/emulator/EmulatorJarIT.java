@@ -54,12 +54,13 @@ class EmulatorJarIT {
 				.doesNotHaveDuplicates()
 				.allSatisfy((port) -> assertThat(port).isPositive());
 
-			HttpResponse<String> token = this.http.send(HttpRequest
-				.newBuilder(URI.create("http://" + metadata.group(1)
-						+ "/computeMetadata/v1/instance/service-accounts/default/identity?format=full&audience="
-						+ AUDIENCE))
-				.header("Metadata-Flavor", "Google")
-				.build(), HttpResponse.BodyHandlers.ofString());
+			HttpResponse<String> token = this.http.send(
+					HttpRequest.newBuilder(URI.create("http://" + metadata.group(1)
+							+ "/computeMetadata/v1/instance/service-accounts/default/identity?format=full&audience="
+							+ AUDIENCE))
+						.header("Metadata-Flavor", "Google")
+						.build(),
+					HttpResponse.BodyHandlers.ofString());
 			assertThat(token.statusCode()).isEqualTo(200);
 			SignedJWT jwt = SignedJWT.parse(token.body());
 			JWKSet keys = JWKSet.parse(this.http
@@ -72,7 +73,8 @@ class EmulatorJarIT {
 			assertThat(claims.getAudience()).containsExactly(AUDIENCE);
 			assertThat(claims.getStringClaim("email")).isEqualTo("calling@demo.iam.gserviceaccount.com");
 			assertThat(claims.getBooleanClaim("email_verified")).isTrue();
-			assertThat(claims.getSubject()).isEqualTo(ServiceAccount.of("calling@demo.iam.gserviceaccount.com").uniqueId());
+			assertThat(claims.getSubject())
+				.isEqualTo(ServiceAccount.of("calling@demo.iam.gserviceaccount.com").uniqueId());
 			assertThat(claims.getStringClaim("azp")).isEqualTo(claims.getSubject());
 			assertThat(claims.getExpirationTime().getTime() - claims.getIssueTime().getTime()).isEqualTo(3_600_000);
 
@@ -89,7 +91,8 @@ class EmulatorJarIT {
 			if (disabled) {
 				arguments.add("--invoker-iam-disabled");
 			}
-			try (JavaProcess.Running emulator = JavaProcess.jar(jar()).arguments(arguments.toArray(String[]::new))
+			try (JavaProcess.Running emulator = JavaProcess.jar(jar())
+				.arguments(arguments.toArray(String[]::new))
 				.start()) {
 				emulator.awaitOutput(Pattern.compile("Press Ctrl-C to stop\\."), Duration.ofSeconds(30));
 				String metadata = emulator
@@ -104,8 +107,8 @@ class EmulatorJarIT {
 					.build(), HttpResponse.BodyHandlers.ofString());
 				String accessToken = (String) JSONObjectUtils.parse(token.body()).get("access_token");
 				HttpResponse<String> service = this.http.send(HttpRequest
-					.newBuilder(URI.create(
-							cloudRun + "/v2/projects/emulator-project/locations/us-central1/services/receiving"))
+					.newBuilder(URI
+						.create(cloudRun + "/v2/projects/emulator-project/locations/us-central1/services/receiving"))
 					.header("Authorization", "Bearer " + accessToken)
 					.build(), HttpResponse.BodyHandlers.ofString());
 				assertThat(service.statusCode()).isEqualTo(200);
@@ -134,9 +137,7 @@ class EmulatorJarIT {
 				.redirectOutput(stdout.toFile())
 				.redirectError(stderr.toFile());
 			// the JVM itself would report these on standard error
-			builder.environment()
-				.keySet()
-				.removeAll(List.of("JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "_JAVA_OPTIONS"));
+			builder.environment().keySet().removeAll(List.of("JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "_JAVA_OPTIONS"));
 			Process process = builder.start();
 			try {
 				assertThat(process.waitFor(30, TimeUnit.SECONDS)).as("exited").isTrue();

@@ -31,7 +31,8 @@ class FaultInjectionTests {
 		GoogleIdentityEmulator emulator = google.emulator();
 		emulator.inject(EmulatorEndpoint.METADATA, Fault.httpStatus(500));
 		assertThatIOException()
-			.isThrownBy(() -> EmulatorClients.computeEngineCredentials(emulator).idTokenWithAudience(AUDIENCE, List.of()))
+			.isThrownBy(
+					() -> EmulatorClients.computeEngineCredentials(emulator).idTokenWithAudience(AUDIENCE, List.of()))
 			.withMessageContaining("500");
 		assertThat(emulator.idTokensMinted(AUDIENCE)).isZero();
 		emulator.clearFault(EmulatorEndpoint.METADATA);

@@ -48,7 +48,8 @@ class GoogleIdentityEmulatorExtensionTests {
 
 	private static HttpResponse<String> fetchJwks(GoogleIdentityEmulator emulator) throws Exception {
 		return HttpClient.newHttpClient()
-			.send(HttpRequest.newBuilder(URI.create(emulator.jwkSetUri())).build(), HttpResponse.BodyHandlers.ofString());
+			.send(HttpRequest.newBuilder(URI.create(emulator.jwkSetUri())).build(),
+					HttpResponse.BodyHandlers.ofString());
 	}
 
 }

@@ -40,8 +40,7 @@ class ImpersonationTests {
 		GoogleIdentityEmulator emulator = google.emulator();
 		ServiceAccount target = emulator.serviceAccount(TARGET);
 		ImpersonatedCredentials credentials = impersonate(keyFileCredentials(), TARGET);
-		String token = credentials
-			.idTokenWithAudience(AUDIENCE, List.of(IdTokenProvider.Option.INCLUDE_EMAIL))
+		String token = credentials.idTokenWithAudience(AUDIENCE, List.of(IdTokenProvider.Option.INCLUDE_EMAIL))
 			.getTokenValue();
 		Jwt jwt = EmulatorClients.verify(google.emulator(), token);
 		assertThat(jwt.getAudience()).containsExactly(AUDIENCE);
@@ -54,7 +53,8 @@ class ImpersonationTests {
 	@Test
 	void impersonatedCredentialsOverTheMetadataServerGetAnIdToken() throws IOException {
 		google.emulator().serviceAccount(TARGET);
-		ImpersonatedCredentials credentials = impersonate(EmulatorClients.computeEngineCredentials(google.emulator()), TARGET);
+		ImpersonatedCredentials credentials = impersonate(EmulatorClients.computeEngineCredentials(google.emulator()),
+				TARGET);
 		String token = credentials.idTokenWithAudience(AUDIENCE, List.of(IdTokenProvider.Option.INCLUDE_EMAIL))
 			.getTokenValue();
 		assertThat(EmulatorClients.verify(google.emulator(), token).getClaimAsString("email")).isEqualTo(TARGET);
@@ -70,7 +70,8 @@ class ImpersonationTests {
 
 	@Test
 	void unknownTargetIsNotFound() throws IOException {
-		ImpersonatedCredentials credentials = impersonate(keyFileCredentials(), "nobody@emulator-project.iam.gserviceaccount.com");
+		ImpersonatedCredentials credentials = impersonate(keyFileCredentials(),
+				"nobody@emulator-project.iam.gserviceaccount.com");
 		assertThatIOException().isThrownBy(() -> credentials.idTokenWithAudience(AUDIENCE, List.of()))
 			.withMessageContaining("404");
 	}
@@ -79,7 +80,8 @@ class ImpersonationTests {
 	void callerWithoutTokenCreatorOnTheTargetIsDenied() throws IOException {
 		GoogleIdentityEmulator emulator = google.emulator();
 		ServiceAccount target = emulator.serviceAccount("restricted@emulator-project.iam.gserviceaccount.com");
-		emulator.restrictImpersonation(target, emulator.serviceAccount("someone-else@emulator-project.iam.gserviceaccount.com"));
+		emulator.restrictImpersonation(target,
+				emulator.serviceAccount("someone-else@emulator-project.iam.gserviceaccount.com"));
 		ImpersonatedCredentials credentials = impersonate(keyFileCredentials(), target.email());
 		assertThatIOException().isThrownBy(() -> credentials.idTokenWithAudience(AUDIENCE, List.of()))
 			.withMessageContaining("403")
@@ -92,8 +94,8 @@ class ImpersonationTests {
 		GoogleIdentityEmulator emulator = google.emulator();
 		emulator.serviceAccount(TARGET);
 		HttpRequest request = HttpRequest
-			.newBuilder(URI.create(emulator.iamCredentialsUri() + "/v1/projects/-/serviceAccounts/" + TARGET
-					+ ":generateIdToken"))
+			.newBuilder(URI
+				.create(emulator.iamCredentialsUri() + "/v1/projects/-/serviceAccounts/" + TARGET + ":generateIdToken"))
 			.header("Authorization", "Bearer ya29.not-issued-by-the-emulator")
 			.POST(HttpRequest.BodyPublishers.ofString("{\"audience\":\"" + AUDIENCE + "\"}"))
 			.build();
@@ -115,7 +117,8 @@ class ImpersonationTests {
 	private GoogleCredentials keyFileCredentials() throws IOException {
 		GoogleIdentityEmulator emulator = google.emulator();
 		Path key = emulator.writeServiceAccountKey(
-				emulator.serviceAccount("source@emulator-project.iam.gserviceaccount.com"), this.dir.resolve("key.json"));
+				emulator.serviceAccount("source@emulator-project.iam.gserviceaccount.com"),
+				this.dir.resolve("key.json"));
 		try (InputStream in = Files.newInputStream(key)) {
 			return ServiceAccountCredentials.fromStream(in).createScoped(MetadataServerHandler.CLOUD_PLATFORM_SCOPE);
 		}

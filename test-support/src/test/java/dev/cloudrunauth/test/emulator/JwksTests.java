@@ -31,8 +31,8 @@ class JwksTests {
 	void jwksIsServedWithCacheControlMaxAge() throws Exception {
 		HttpResponse<String> response = fetchJwks();
 		assertThat(response.statusCode()).isEqualTo(200);
-		assertThat(response.headers().firstValue("Cache-Control")).hasValueSatisfying(
-				(value) -> assertThat(value).contains("public").contains("max-age=300"));
+		assertThat(response.headers().firstValue("Cache-Control"))
+			.hasValueSatisfying((value) -> assertThat(value).contains("public").contains("max-age=300"));
 		JWKSet jwks = JWKSet.parse(response.body());
 		assertThat(jwks.getKeys()).singleElement().satisfies((key) -> {
 			assertThat(key.getKeyID()).isEqualTo(google.emulator().keys().signingKeyId());

@@ -33,7 +33,8 @@ class ServiceAccountKeyTests {
 	void keyFileCredentialsExchangeAnAssertionForAnIdToken() throws IOException {
 		GoogleIdentityEmulator emulator = google.emulator();
 		ServiceAccount account = emulator.serviceAccount("keyfile@emulator-project.iam.gserviceaccount.com");
-		ServiceAccountCredentials credentials = load(emulator.writeServiceAccountKey(account, this.dir.resolve("key.json")));
+		ServiceAccountCredentials credentials = load(
+				emulator.writeServiceAccountKey(account, this.dir.resolve("key.json")));
 		IdToken token = credentials.idTokenWithAudience(AUDIENCE, List.of());
 		Jwt jwt = EmulatorClients.verify(emulator, token.getTokenValue());
 		assertThat(jwt.getAudience()).containsExactly(AUDIENCE);

@@ -23,9 +23,10 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.web.client.RestClient;
 
 /**
- * RestClients as an application gets them from Spring Boot's {@code RestClient.Builder}, in the harness JVM: a context
- * (no web server) with Boot's HTTP client and RestClient auto-configurations, with or without the starter's calling
- * auto-configuration. With it, the application's credentials are the emulator's metadata server.
+ * RestClients as an application gets them from Spring Boot's {@code RestClient.Builder},
+ * in the harness JVM: a context (no web server) with Boot's HTTP client and RestClient
+ * auto-configurations, with or without the starter's calling auto-configuration. With it,
+ * the application's credentials are the emulator's metadata server.
  */
 public final class BootRestClients {
 
@@ -45,13 +46,14 @@ public final class BootRestClients {
 			.web(WebApplicationType.NONE)
 			.bannerMode(Banner.Mode.OFF)
 			.logStartupInfo(false)
-			// the JDK client, as an application with only the RestClient starter gets (this JVM also has Reactor
+			// the JDK client, as an application with only the RestClient starter gets
+			// (this JVM also has Reactor
 			// Netty, which Boot would otherwise detect first)
 			.properties("spring.http.clients.imperative.factory=jdk")
 			.properties(properties);
 		if (starter) {
-			builder.initializers((context) -> context.getBeanFactory().registerSingleton("emulatorTransport",
-					new EmulatorHttpTransportFactory(emulator)));
+			builder.initializers((context) -> context.getBeanFactory()
+				.registerSingleton("emulatorTransport", new EmulatorHttpTransportFactory(emulator)));
 		}
 		return builder.run();
 	}

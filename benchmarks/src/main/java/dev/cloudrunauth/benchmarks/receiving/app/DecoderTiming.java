@@ -11,8 +11,9 @@ import org.springframework.security.oauth2.jwt.JwtException;
 import org.springframework.stereotype.Component;
 
 /**
- * Measures, when switched on, the CPU time the app's {@link JwtDecoder} takes inside the server, so that measurement 4
- * can tell how much of the added cost is the token verification itself. Switched off it only reads a volatile flag.
+ * Measures, when switched on, the CPU time the app's {@link JwtDecoder} takes inside the
+ * server, so that measurement 4 can tell how much of the added cost is the token
+ * verification itself. Switched off it only reads a volatile flag.
  */
 @Component
 public class DecoderTiming implements BeanPostProcessor {

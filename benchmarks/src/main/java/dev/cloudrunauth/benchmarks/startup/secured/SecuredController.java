@@ -5,8 +5,9 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * The app's one endpoint, for one caller: what an application that authorizes per endpoint writes by hand (the
- * principal is the verified {@code Jwt} with both configurations).
+ * The app's one endpoint, for one caller: what an application that authorizes per
+ * endpoint writes by hand (the principal is the verified {@code Jwt} with both
+ * configurations).
  */
 @RestController
 class SecuredController {

@@ -22,15 +22,17 @@ import org.springframework.http.client.JdkClientHttpRequestFactory;
 import org.springframework.web.client.RestClient;
 
 /**
- * The client of measurement 9, run in a child JVM with a bounded heap: a Spring Boot app (no web server) that POSTs
- * one large body to a loopback server that discards it, and prints the peak heap during that call. It refers to no
- * class of the starter, so that it runs without it too.
+ * The client of measurement 9, run in a child JVM with a bounded heap: a Spring Boot app
+ * (no web server) that POSTs one large body to a loopback server that discards it, and
+ * prints the peak heap during that call. It refers to no class of the starter, so that it
+ * runs without it too.
  * <p>
- * System properties: {@code stream.client} = {@code boot} (Boot's {@code RestClient.Builder}), {@code hand} (a
- * {@code RestClient} built by hand on a {@code JdkClientHttpRequestFactory}) or {@code hand-interceptor} (the same
- * with the starter's {@code IdTokenClientHttpRequestInterceptor} bean); {@code stream.body} = {@code streaming}
- * ({@code body(StreamingHttpOutputMessage.Body)}) or {@code resource} (an {@code InputStreamResource});
- * {@code stream.url}; {@code stream.bytes}.
+ * System properties: {@code stream.client} = {@code boot} (Boot's
+ * {@code RestClient.Builder}), {@code hand} (a {@code RestClient} built by hand on a
+ * {@code JdkClientHttpRequestFactory}) or {@code hand-interceptor} (the same with the
+ * starter's {@code IdTokenClientHttpRequestInterceptor} bean); {@code stream.body} =
+ * {@code streaming} ({@code body(StreamingHttpOutputMessage.Body)}) or {@code resource}
+ * (an {@code InputStreamResource}); {@code stream.url}; {@code stream.bytes}.
  */
 @SpringBootApplication
 public class StreamingClientApplication {
@@ -51,8 +53,8 @@ public class StreamingClientApplication {
 				case "hand" -> RestClient.builder().requestFactory(new JdkClientHttpRequestFactory()).build();
 				case "hand-interceptor" -> RestClient.builder()
 					.requestFactory(new JdkClientHttpRequestFactory())
-					.requestInterceptor(context.getBean("idTokenClientHttpRequestInterceptor",
-							ClientHttpRequestInterceptor.class))
+					.requestInterceptor(
+							context.getBean("idTokenClientHttpRequestInterceptor", ClientHttpRequestInterceptor.class))
 					.build();
 				default -> throw new IllegalArgumentException(mode);
 			};
@@ -61,7 +63,8 @@ public class StreamingClientApplication {
 				.map((builder) -> builder.build().getClass().getSimpleName())
 				.findFirst()
 				.orElse("-");
-			// first a small call: the token is minted and the classes loaded before the measured one
+			// first a small call: the token is minted and the classes loaded before the
+			// measured one
 			send(client, url, body, 1024);
 			List<MemoryPoolMXBean> heap = ManagementFactory.getMemoryPoolMXBeans()
 				.stream()
