@@ -2,9 +2,9 @@ package dev.cloudrunauth.receiving;
 
 import org.springframework.aop.Advisor;
 import org.springframework.beans.factory.config.BeanDefinition;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Role;
 import org.springframework.core.env.Environment;
@@ -12,9 +12,9 @@ import org.springframework.security.config.annotation.method.configuration.Enabl
 
 /**
  * Method security of a servlet application that receives calls: the {@code caller} bean
- * of {@code @PreAuthorize} expressions, and, unless
- * {@code cloudrun.auth.receiving.method-security} is {@code false}, {@code @PreAuthorize}
- * and {@code @AllowCallers} enforced.
+ * of {@code @PreAuthorize} expressions, and {@code @PreAuthorize} and
+ * {@code @AllowCallers} enforced when a bean uses a method-security annotation (or
+ * {@code cloudrun.auth.receiving.method-security} is {@code true}).
  */
 @Configuration(proxyBeanMethods = false)
 class CallerMethodSecurityConfiguration {
@@ -26,7 +26,7 @@ class CallerMethodSecurityConfiguration {
 	}
 
 	@Configuration(proxyBeanMethods = false)
-	@ConditionalOnBooleanProperty(name = "cloudrun.auth.receiving.method-security", matchIfMissing = true)
+	@Conditional(OnMethodSecurityCondition.class)
 	static class EnforcedConfiguration {
 
 		@Bean

@@ -115,9 +115,9 @@ public final class CloudRunReceivingAutoConfiguration {
 	}
 
 	@Bean
-	AllowCallersStartupCheck cloudRunAllowCallersStartupCheck(ConfigurableListableBeanFactory beanFactory,
+	MethodSecurityStartupCheck cloudRunMethodSecurityStartupCheck(ConfigurableListableBeanFactory beanFactory,
 			Environment environment) {
-		return new AllowCallersStartupCheck(beanFactory, environment);
+		return new MethodSecurityStartupCheck(beanFactory, environment);
 	}
 
 	@Configuration(proxyBeanMethods = false)

@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
@@ -111,11 +113,11 @@ public class CloudRunReceivingProperties {
 	private boolean trustCloudRunIamOutsideCloudRun = false;
 
 	/**
-	 * Whether to enable method security, for @PreAuthorize and @AllowCallers. Turned off,
-	 * startup fails if a bean uses @AllowCallers, unless the application enforces it with
-	 * AllowCallersMethodAuthorization.advisor in its own.
+	 * Whether to enable method security, for @PreAuthorize and @AllowCallers. When not
+	 * set, it is enabled if a bean uses a method-security annotation. Whichever way,
+	 * startup fails if a bean uses an annotation that no method security enforces.
 	 */
-	private boolean methodSecurity = true;
+	private @Nullable Boolean methodSecurity;
 
 	private final VerifiedTokens verifiedTokens = new VerifiedTokens();
 
@@ -247,11 +249,11 @@ public class CloudRunReceivingProperties {
 		this.trustCloudRunIamOutsideCloudRun = trustCloudRunIamOutsideCloudRun;
 	}
 
-	public boolean isMethodSecurity() {
+	public @Nullable Boolean getMethodSecurity() {
 		return this.methodSecurity;
 	}
 
-	public void setMethodSecurity(boolean methodSecurity) {
+	public void setMethodSecurity(@Nullable Boolean methodSecurity) {
 		this.methodSecurity = methodSecurity;
 	}
 

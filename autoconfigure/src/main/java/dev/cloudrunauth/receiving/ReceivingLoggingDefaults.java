@@ -13,12 +13,19 @@ import org.springframework.core.env.MapPropertySource;
  * whole header line of a request whose headers it cannot parse (a NUL byte after the
  * token, say), which quotes an {@code Authorization} header with its token; its level is
  * the only lever, so {@code org.apache.coyote.http11.Http11Processor} logs from WARN.
- * Added as the lowest-precedence property source: any {@code logging.level} the
- * application sets wins (on other servers the level names a logger nobody uses).
+ * Spring Security's filter chain (DEBUG) and its request authorization (TRACE) log each
+ * request line with its query string, which holds the token of a caller that sends it as
+ * {@code ?access_token=}: both log from INFO. Added as the lowest-precedence property
+ * source: any {@code logging.level} the application sets for these loggers wins (on other
+ * servers a level names a logger nobody uses).
  */
 class ReceivingLoggingDefaults implements EnvironmentPostProcessor, Ordered {
 
 	static final String TOMCAT_HEADER_LOGGER = "logging.level.org.apache.coyote.http11.Http11Processor";
+
+	static final String FILTER_CHAIN_LOGGER = "logging.level.org.springframework.security.web.FilterChainProxy";
+
+	static final String REQUEST_AUTHORIZATION_LOGGER = "logging.level.org.springframework.security.web.access.intercept.RequestMatcherDelegatingAuthorizationManager";
 
 	private static final String SOURCE_NAME = "cloudrunAuthLoggingDefaults";
 
@@ -29,7 +36,8 @@ class ReceivingLoggingDefaults implements EnvironmentPostProcessor, Ordered {
 			return;
 		}
 		environment.getPropertySources()
-			.addLast(new MapPropertySource(SOURCE_NAME, Map.of(TOMCAT_HEADER_LOGGER, "WARN")));
+			.addLast(new MapPropertySource(SOURCE_NAME, Map.of(TOMCAT_HEADER_LOGGER, "WARN", FILTER_CHAIN_LOGGER,
+					"INFO", REQUEST_AUTHORIZATION_LOGGER, "INFO")));
 	}
 
 	@Override

@@ -99,7 +99,7 @@ class CloudRunReceivingAutoConfigurationTests {
 			assertThat(context).hasSingleBean(AllowedCallersAuthorizationManager.class);
 			assertThat(context).hasSingleBean(SigningKeyCache.class);
 			assertThat(context).hasBean("caller").getBean("caller").isInstanceOf(CallerExpressions.class);
-			assertThat(context).hasBean("preAuthorizeAuthorizationMethodInterceptor");
+			assertThat(context).doesNotHaveBean("preAuthorizeAuthorizationMethodInterceptor");
 			assertThat(context).doesNotHaveBean(org.springframework.security.core.userdetails.UserDetailsService.class);
 		});
 	}
@@ -125,7 +125,7 @@ class CloudRunReceivingAutoConfigurationTests {
 			assertThat(context).hasSingleBean(CloudRunServerBearerTokenAuthenticationConverter.class);
 			assertThat(context).hasSingleBean(SecurityWebFilterChain.class);
 			assertThat(context).doesNotHaveBean(GoogleIdTokenDecoder.class);
-			assertThat(context).hasBean("preAuthorizeAuthorizationMethodInterceptor");
+			assertThat(context).doesNotHaveBean("preAuthorizeAuthorizationMethodInterceptor");
 		});
 	}
 
@@ -150,8 +150,8 @@ class CloudRunReceivingAutoConfigurationTests {
 			assertThat(context).doesNotHaveBean(CloudRunBearerTokenResolver.class);
 			assertThat(context).getBean(SecurityFilterChain.class).isSameAs(context.getBean("userChain"));
 			assertThat(context).doesNotHaveBean("cloudRunReceivingSecurityFilterChain");
-			assertThat(context).hasBean("allowCallersAuthorizationAdvisor");
-			assertThat(context).hasBean("preAuthorizeAuthorizationMethodInterceptor");
+			assertThat(context).doesNotHaveBean("allowCallersAuthorizationAdvisor");
+			assertThat(context).doesNotHaveBean("preAuthorizeAuthorizationMethodInterceptor");
 		});
 	}
 
@@ -199,8 +199,8 @@ class CloudRunReceivingAutoConfigurationTests {
 				assertThat(context).doesNotHaveBean(CloudRunServerBearerTokenAuthenticationConverter.class);
 				assertThat(context).getBean(SecurityWebFilterChain.class).isSameAs(context.getBean("userChain"));
 				assertThat(context).doesNotHaveBean("cloudRunReceivingSecurityWebFilterChain");
-				assertThat(context).hasBean("reactiveAllowCallersAuthorizationAdvisor");
-				assertThat(context).hasBean("preAuthorizeAuthorizationMethodInterceptor");
+				assertThat(context).doesNotHaveBean("reactiveAllowCallersAuthorizationAdvisor");
+				assertThat(context).doesNotHaveBean("preAuthorizeAuthorizationMethodInterceptor");
 			});
 	}
 

@@ -21,6 +21,14 @@ class ReceivingLoggingDefaultsTests {
 	}
 
 	@Test
+	void springSecuritysRequestLineLoggersLogFromInfoByDefault() {
+		process();
+		assertThat(this.environment.getProperty(ReceivingLoggingDefaults.FILTER_CHAIN_LOGGER)).isEqualTo("INFO");
+		assertThat(this.environment.getProperty(ReceivingLoggingDefaults.REQUEST_AUTHORIZATION_LOGGER))
+			.isEqualTo("INFO");
+	}
+
+	@Test
 	void theApplicationsOwnLevelWins() {
 		this.environment.getPropertySources()
 			.addFirst(new MapPropertySource("application",
@@ -35,6 +43,7 @@ class ReceivingLoggingDefaultsTests {
 			.addFirst(new MapPropertySource("application", Map.of("cloudrun.auth.receiving.enabled", "false")));
 		process();
 		assertThat(this.environment.getProperty(ReceivingLoggingDefaults.TOMCAT_HEADER_LOGGER)).isNull();
+		assertThat(this.environment.getProperty(ReceivingLoggingDefaults.FILTER_CHAIN_LOGGER)).isNull();
 	}
 
 	private void process() {
