@@ -76,7 +76,7 @@ public final class CloudRunReceivingAutoConfiguration {
 		return new CallerRule(settings.callers(invokerIam.getIfAvailable()));
 	}
 
-	@Bean(initMethod = "start")
+	@Bean
 	@ConditionalOnMissingBean
 	SigningKeyCache signingKeyCache(ReceivingSettings settings, CloudRunReceivingProperties properties,
 			ObjectProvider<GoogleRequests> requests, ObjectProvider<ObservationRegistry> observations) {
@@ -84,6 +84,11 @@ public final class CloudRunReceivingAutoConfiguration {
 		return new SigningKeyCache(settings.jwkSetUri(), requestFactory(requests, timeout),
 				observations.getIfAvailable(() -> ObservationRegistry.NOOP), properties.getJwkSetRefetchInterval(),
 				timeout, Clock.systemUTC());
+	}
+
+	@Bean
+	InitialKeyFetch cloudRunInitialKeyFetch(SigningKeyCache keys) {
+		return new InitialKeyFetch(keys);
 	}
 
 	@Bean

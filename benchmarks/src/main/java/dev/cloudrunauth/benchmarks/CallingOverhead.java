@@ -17,7 +17,8 @@ import dev.cloudrunauth.benchmarks.jmh.JmhRounds;
 import dev.cloudrunauth.benchmarks.support.Console;
 import dev.cloudrunauth.benchmarks.support.Emulators;
 import dev.cloudrunauth.benchmarks.support.Load;
-import dev.cloudrunauth.benchmarks.support.LoopbackServer;
+import dev.cloudrunauth.benchmarks.support.CountingHandler;
+import dev.cloudrunauth.test.LoopbackServer;
 import dev.cloudrunauth.benchmarks.support.Report;
 import dev.cloudrunauth.benchmarks.support.Rounds;
 import dev.cloudrunauth.benchmarks.support.Stats;
@@ -89,26 +90,27 @@ final class CallingOverhead {
 		report.method("JMH (" + JmhRounds.settings() + ", 3 rounds): `createRequest` + `execute` on a request factory "
 				+ "that does nothing, through the starter's `CallingTargetsClientHttpRequestFactory` (token cached) vs "
 				+ "directly; and `intercept()` with a no-op execution vs a pass-through interceptor.");
+		CountingHandler counts = new CountingHandler();
 		try (GoogleIdentityEmulator emulator = GoogleIdentityEmulator.start();
-				LoopbackServer server = new LoopbackServer(4);
+				LoopbackServer server = LoopbackServer.builder().threads(4).recording(false).handler(counts).start();
 				GoogleIdTokenSource source = Emulators.sourceBuilder(emulator).build();
 				ConfigurableApplicationContext withStarter = BootRestClients.start(emulator, true,
-						"cloudrun.auth.calling.targets.backend.url=" + server.baseUrl() + "/api",
+						"cloudrun.auth.calling.targets.backend.url=" + server.url() + "/api",
 						"cloudrun.auth.calling.targets.backend.audience=" + AUDIENCE);
 				ConfigurableApplicationContext boot = BootRestClients.start(emulator, false)) {
 			CallingTargets targets = new CallingTargets(List.of(new CallingTarget("backend",
-					URI.create(server.baseUrl() + "/api"), AUDIENCE, IdTokenHeader.AUTHORIZATION)));
+					URI.create(server.url() + "/api"), AUDIENCE, IdTokenHeader.AUTHORIZATION)));
 			IdTokenClientHttpRequestInterceptor interceptor = new IdTokenClientHttpRequestInterceptor(source, targets);
 			source.token(AUDIENCE);
-			RestClient with = BootRestClients.client(withStarter, server.baseUrl());
-			RestClient without = BootRestClients.client(boot, server.baseUrl());
+			RestClient with = BootRestClients.client(withStarter, server.url());
+			RestClient without = BootRestClients.client(boot, server.url());
 			// the first call mints the starter's token, before the rounds
 			with.get().uri("/api/hello").retrieve().body(String.class);
 			long mintedBefore = emulator.idTokensMinted(AUDIENCE);
-			RestClient handWith = Emulators.restClient(server.baseUrl(), interceptor);
-			RestClient handWithout = Emulators.restClient(server.baseUrl(), null);
-			long authorizedBefore = server.requestsWithAuthorization();
-			long requestsBefore = server.requests();
+			RestClient handWith = Emulators.restClient(server.url(), interceptor);
+			RestClient handWithout = Emulators.restClient(server.url(), null);
+			long authorizedBefore = counts.requestsWithAuthorization();
+			long requestsBefore = counts.requests();
 			String token = source.token(AUDIENCE);
 			Map<String, List<Double>> cpu = new LinkedHashMap<>();
 			Rounds rounds = Rounds.run(List.of(variant(WITH, with, null, cpu), variant(WITHOUT, without, null, cpu),
@@ -156,8 +158,8 @@ final class CallingOverhead {
 					+ " (absolute values are noise on this machine; only the ratios are meaningful).");
 			report.detail("Mints during all rounds: " + (emulator.idTokensMinted(AUDIENCE) - mintedBefore)
 					+ " (expected 0: the tokens were cached); requests that carried `Authorization`: "
-					+ (server.requestsWithAuthorization() - authorizedBefore) + " of "
-					+ (server.requests() - requestsBefore) + " (the variants with a token: " + WITH + ", " + BY_HAND
+					+ (counts.requestsWithAuthorization() - authorizedBefore) + " of "
+					+ (counts.requests() - requestsBefore) + " (the variants with a token: " + WITH + ", " + BY_HAND
 					+ ", " + INTERCEPTOR + ").");
 			report.detail("Request factory of Boot's builder: with the starter `"
 					+ withStarter.getBean(ClientHttpRequestFactoryBuilder.class).build().getClass().getSimpleName()
@@ -173,7 +175,7 @@ final class CallingOverhead {
 			}
 			lockCheck(report, source,
 					new CallingTargetsClientHttpRequestFactory(NO_OP_FACTORY, () -> NO_OP_FACTORY, targets, source),
-					URI.create(server.baseUrl() + "/api/orders/42"));
+					URI.create(server.url() + "/api/orders/42"));
 		}
 		Map<String, Double> allocated = new LinkedHashMap<>();
 		Rounds jmh = JmhRounds.run(InterceptorBenchmark.class,
