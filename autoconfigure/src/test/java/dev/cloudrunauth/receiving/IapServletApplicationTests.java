@@ -80,6 +80,28 @@ class IapServletApplicationTests {
 	}
 
 	@Test
+	void inTrustModeTheAssertionAloneDecidesNotTheServiceAgentsToken() {
+		String serviceAgent = google.emulator()
+			.idToken(AUDIENCE)
+			.serviceAccount(ServiceAccount.of("service-123456789012@gcp-sa-iap.iam.gserviceaccount.com"))
+			.signWithSignatureRemovedByGoogle();
+		run((mvc) -> {
+			mvc.perform(withIap(get("/whoami"), assertion(BOB).sign()).header("X-Serverless-Authorization",
+					"Bearer " + serviceAgent))
+				.andExpect(status().isForbidden());
+			mvc.perform(withIap(get("/whoami"), assertion(ALICE).audience(AUDIENCE).sign())
+				.header("X-Serverless-Authorization", "Bearer " + serviceAgent)).andExpect(status().isUnauthorized());
+			mvc.perform(withIap(get("/whoami"), assertion(ALICE).sign()).header("X-Serverless-Authorization",
+					"Bearer " + serviceAgent))
+				.andExpect(status().isOk());
+			mvc.perform(get("/whoami").header("X-Serverless-Authorization", "Bearer " + serviceAgent))
+				.andExpect(status().isOk());
+		}, "cloudrun.auth.receiving.allowed-callers=", "cloudrun.auth.receiving.trust-cloud-run-iam=true",
+				"cloudrun.auth.receiving.trust-cloud-run-iam-outside-cloud-run=true",
+				"cloudrun.auth.receiving.check-invoker-iam=false");
+	}
+
+	@Test
 	void assertionsThatAreNotIapsForThisAppAreRefusedWith401() {
 		GoogleIdentityEmulator emulator = google.emulator();
 		Instant now = Instant.now();
