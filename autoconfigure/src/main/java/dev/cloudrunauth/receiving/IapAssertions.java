@@ -73,6 +73,14 @@ final class IapAssertions implements AutoCloseable {
 	}
 
 	/**
+	 * Return IAP's signing keys.
+	 * @return the keys
+	 */
+	SigningKeyCache keys() {
+		return this.decoding.keys;
+	}
+
+	/**
 	 * Return the IAP users who may call.
 	 * @return the rule
 	 */

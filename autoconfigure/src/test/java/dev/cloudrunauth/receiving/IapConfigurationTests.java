@@ -7,11 +7,14 @@ import dev.cloudrunauth.test.emulator.GoogleIdentityEmulatorExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.test.context.runner.ReactiveWebApplicationContextRunner;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 
 import static dev.cloudrunauth.StartupFailures.assertInvalidProperty;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * IAP mode's configuration: off by default, and every setting that cannot work, or that
@@ -98,6 +101,31 @@ class IapConfigurationTests {
 		iap().withPropertyValues("cloudrun.auth.receiving.iap.audiences=" + IAP_AUDIENCE,
 				"cloudrun.auth.receiving.iap.allow-any-user=true", "cloudrun.auth.receiving.iap.jwk-set-uri=file:/keys")
 			.run((context) -> assertInvalidProperty(context, "cloudrun.auth.receiving.iap.jwk-set-uri"));
+	}
+
+	@Test
+	void healthReportsIapsKeysAndIsDownWhileTheyCannotBeLoaded() {
+		String iapKeys = google.emulator().iap().jwkSetUri();
+		healthy().run((context) -> {
+			CloudRunReceivingHealthIndicator indicator = context.getBean(CloudRunReceivingHealthIndicator.class);
+			await().until(() -> indicator.health(true).getStatus() == Status.UP);
+			assertThat(indicator.health(true).getDetails()).containsEntry("iapKeys", 1)
+				.containsEntry("iapJwkSetUri", iapKeys);
+		});
+		healthy().withPropertyValues("cloudrun.auth.receiving.iap.jwk-set-uri=" + iapKeys + "-missing")
+			.run((context) -> {
+				CloudRunReceivingHealthIndicator indicator = context.getBean(CloudRunReceivingHealthIndicator.class);
+				await().until(() -> indicator.health(true).getStatus() == Status.DOWN);
+				assertThat(indicator.health(true).getDetails()).containsEntry("iapKeys", 0)
+					.containsEntry("keys", 1)
+					.containsKey("iapLastError");
+			});
+	}
+
+	private static WebApplicationContextRunner healthy() {
+		return iap().withConfiguration(AutoConfigurations.of(CloudRunReceivingHealthAutoConfiguration.class))
+			.withPropertyValues("cloudrun.auth.receiving.iap.audiences=" + IAP_AUDIENCE,
+					"cloudrun.auth.receiving.iap.allow-any-user=true");
 	}
 
 	private static WebApplicationContextRunner servlet() {
