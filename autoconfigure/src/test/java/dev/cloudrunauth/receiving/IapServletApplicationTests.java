@@ -96,6 +96,9 @@ class IapServletApplicationTests {
 				.andExpect(status().isOk());
 			mvc.perform(get("/whoami").header("X-Serverless-Authorization", "Bearer " + serviceAgent))
 				.andExpect(status().isOk());
+			String signed = assertion(ALICE).sign();
+			refused(mvc, signed.substring(0, signed.lastIndexOf('.') + 1) + "SIGNATURE_REMOVED_BY_GOOGLE",
+					RejectionReason.SIGNATURE_REMOVED);
 		}, "cloudrun.auth.receiving.allowed-callers=", "cloudrun.auth.receiving.trust-cloud-run-iam=true",
 				"cloudrun.auth.receiving.trust-cloud-run-iam-outside-cloud-run=true",
 				"cloudrun.auth.receiving.check-invoker-iam=false");
