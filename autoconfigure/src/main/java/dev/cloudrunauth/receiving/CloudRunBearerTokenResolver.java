@@ -20,9 +20,12 @@ final class CloudRunBearerTokenResolver implements BearerTokenResolver {
 
 	private RequestMatcher publicRequests = (request) -> false;
 
+	private boolean iapAssertions;
+
 	@Override
 	public @Nullable String resolve(HttpServletRequest request) {
-		if (this.publicRequests.matches(request)) {
+		if (this.publicRequests.matches(request)
+				|| (this.iapAssertions && request.getHeader(IapAssertions.HEADER) != null)) {
 			return null;
 		}
 		return BearerTokenHeaders.resolve(
@@ -37,6 +40,16 @@ final class CloudRunBearerTokenResolver implements BearerTokenResolver {
 	public void setPublicRequests(RequestMatcher publicRequests) {
 		Assert.notNull(publicRequests, "publicRequests cannot be null");
 		this.publicRequests = publicRequests;
+	}
+
+	/**
+	 * Leave requests with IAP's signed header to IAP mode, which authenticates them by
+	 * the assertion alone: their bearer tokens (IAP's service agent's, with its signature
+	 * removed) are not resolved.
+	 * @param iapAssertions whether IAP mode is on
+	 */
+	public void setIapAssertions(boolean iapAssertions) {
+		this.iapAssertions = iapAssertions;
 	}
 
 }

@@ -5,6 +5,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.function.Supplier;
 
+import com.nimbusds.jose.JWSAlgorithm;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import io.micrometer.observation.ObservationRegistry;
@@ -25,6 +26,7 @@ import org.springframework.boot.http.client.HttpRedirects;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 import org.springframework.core.env.Environment;
 import org.springframework.http.client.ClientHttpRequestFactory;
 import org.springframework.util.function.SingletonSupplier;
@@ -51,6 +53,7 @@ import org.springframework.security.oauth2.server.resource.authentication.JwtAut
 @ConditionalOnWebApplication
 @ConditionalOnCloudRunReceivingEnabled
 @EnableConfigurationProperties(CloudRunReceivingProperties.class)
+@Import(IapConfiguration.class)
 public final class CloudRunReceivingAutoConfiguration {
 
 	@Bean
@@ -82,8 +85,8 @@ public final class CloudRunReceivingAutoConfiguration {
 			ObjectProvider<GoogleRequests> requests, ObjectProvider<ObservationRegistry> observations) {
 		Duration timeout = properties.getJwkSetTimeout();
 		return new SigningKeyCache(settings.jwkSetUri(), requestFactory(requests, timeout),
-				observations.getIfAvailable(() -> ObservationRegistry.NOOP), properties.getJwkSetRefetchInterval(),
-				timeout, Clock.systemUTC());
+				observations.getIfAvailable(() -> ObservationRegistry.NOOP), JWSAlgorithm.RS256,
+				properties.getJwkSetRefetchInterval(), timeout, Clock.systemUTC());
 	}
 
 	@Bean

@@ -22,8 +22,10 @@ public final class CloudRunReceivingHealthAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean(name = "cloudRunReceivingHealthIndicator")
 	CloudRunReceivingHealthIndicator cloudRunReceivingHealthIndicator(SigningKeyCache keys,
-			ObjectProvider<InvokerIamCheck> invokerIam) {
-		return new CloudRunReceivingHealthIndicator(keys, invokerIam.getIfAvailable());
+			ObjectProvider<InvokerIamCheck> invokerIam, ObjectProvider<IapAssertions> iap) {
+		IapAssertions assertions = iap.getIfAvailable();
+		return new CloudRunReceivingHealthIndicator(keys, invokerIam.getIfAvailable(),
+				(assertions != null) ? assertions.keys() : null);
 	}
 
 }

@@ -10,12 +10,13 @@ import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.Status;
 
 /**
- * Health of the receiving side: whether Google's signing keys are loaded and when they
- * were last fetched, and, in trust mode on Cloud Run, what is known of the service's
- * invoker IAM check. Up once keys are loaded (even while a refetch fails: the known keys
- * keep working), unknown while the first fetch is under way, down if it failed, and down
- * while the invoker IAM check is found off (tokens whose signature was removed are then
- * refused). Only reads what is cached: a health check never fetches anything.
+ * Health of the receiving side: whether Google's signing keys (and, in IAP mode, IAP's)
+ * are loaded and when they were last fetched, and, in trust mode on Cloud Run, what is
+ * known of the service's invoker IAM check. Up once keys are loaded (even while a refetch
+ * fails: the known keys keep working), unknown while the first fetch is under way, down
+ * if it failed, and down while the invoker IAM check is found off (tokens whose signature
+ * was removed are then refused). Only reads what is cached: a health check never fetches
+ * anything.
  */
 class CloudRunReceivingHealthIndicator extends AbstractHealthIndicator {
 
@@ -23,15 +24,29 @@ class CloudRunReceivingHealthIndicator extends AbstractHealthIndicator {
 
 	private final @Nullable InvokerIamCheck invokerIam;
 
+	private final @Nullable SigningKeyCache iapKeys;
+
 	/**
 	 * Create an indicator.
 	 * @param keys the signing keys
 	 * @param invokerIam the check of the invoker IAM setting, if trust mode runs one
 	 */
 	public CloudRunReceivingHealthIndicator(SigningKeyCache keys, @Nullable InvokerIamCheck invokerIam) {
+		this(keys, invokerIam, null);
+	}
+
+	/**
+	 * Create an indicator that also reports IAP's keys, which must be loaded as Google's.
+	 * @param keys the signing keys
+	 * @param invokerIam the check of the invoker IAM setting, if trust mode runs one
+	 * @param iapKeys IAP's signing keys, in IAP mode
+	 */
+	CloudRunReceivingHealthIndicator(SigningKeyCache keys, @Nullable InvokerIamCheck invokerIam,
+			@Nullable SigningKeyCache iapKeys) {
 		super("Cloud Run receiving health check failed");
 		this.keys = keys;
 		this.invokerIam = invokerIam;
+		this.iapKeys = iapKeys;
 	}
 
 	@Override
@@ -57,6 +72,17 @@ class CloudRunReceivingHealthIndicator extends AbstractHealthIndicator {
 		}
 		if (error != null) {
 			builder.withDetail("lastError", error);
+		}
+		if (this.iapKeys != null) {
+			String iapError = this.iapKeys.lastError();
+			builder.withDetail("iapJwkSetUri", this.iapKeys.jwkSetUri().toString())
+				.withDetail("iapKeys", this.iapKeys.keyCount());
+			if (iapError != null) {
+				builder.withDetail("iapLastError", iapError);
+			}
+			if (!this.iapKeys.keysLoaded() && status == Status.UP) {
+				builder.status((iapError != null) ? Status.DOWN : Status.UNKNOWN);
+			}
 		}
 	}
 

@@ -60,9 +60,10 @@ public final class CloudRunReceivingReactiveAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean(ServerAuthenticationConverter.class)
 	CloudRunServerBearerTokenAuthenticationConverter cloudRunServerBearerTokenAuthenticationConverter(
-			ReceivingSettings settings) {
+			ReceivingSettings settings, ObjectProvider<IapAssertions> iap) {
 		CloudRunServerBearerTokenAuthenticationConverter converter = new CloudRunServerBearerTokenAuthenticationConverter();
 		converter.setPublicExchanges(publicExchanges(settings.publicPaths()));
+		converter.setIapAssertions(iap.getIfAvailable() != null);
 		return converter;
 	}
 

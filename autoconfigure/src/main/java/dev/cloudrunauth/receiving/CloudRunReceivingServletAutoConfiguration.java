@@ -58,9 +58,10 @@ public final class CloudRunReceivingServletAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean(BearerTokenResolver.class)
 	CloudRunBearerTokenResolver cloudRunBearerTokenResolver(ReceivingSettings settings,
-			ObjectProvider<PathPatternRequestMatcher.Builder> paths) {
+			ObjectProvider<PathPatternRequestMatcher.Builder> paths, ObjectProvider<IapAssertions> iap) {
 		CloudRunBearerTokenResolver resolver = new CloudRunBearerTokenResolver();
 		resolver.setPublicRequests(publicRequests(settings.publicPaths(), paths));
+		resolver.setIapAssertions(iap.getIfAvailable() != null);
 		return resolver;
 	}
 

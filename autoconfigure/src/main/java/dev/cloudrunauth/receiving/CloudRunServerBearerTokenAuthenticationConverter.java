@@ -19,13 +19,15 @@ final class CloudRunServerBearerTokenAuthenticationConverter implements ServerAu
 
 	private ServerWebExchangeMatcher publicExchanges = (exchange) -> ServerWebExchangeMatcher.MatchResult.notMatch();
 
+	private boolean iapAssertions;
+
 	@Override
 	public Mono<Authentication> convert(ServerWebExchange exchange) {
 		return this.publicExchanges.matches(exchange).flatMap((match) -> {
-			if (match.isMatch()) {
+			HttpHeaders headers = exchange.getRequest().getHeaders();
+			if (match.isMatch() || (this.iapAssertions && headers.containsHeader(IapAssertions.HEADER))) {
 				return Mono.empty();
 			}
-			HttpHeaders headers = exchange.getRequest().getHeaders();
 			String token = BearerTokenHeaders.resolve(values(headers, BearerTokenHeaders.X_SERVERLESS_AUTHORIZATION),
 					values(headers, BearerTokenHeaders.AUTHORIZATION));
 			return (token != null) ? Mono.just(new BearerTokenAuthenticationToken(token)) : Mono.empty();
@@ -39,6 +41,15 @@ final class CloudRunServerBearerTokenAuthenticationConverter implements ServerAu
 	public void setPublicExchanges(ServerWebExchangeMatcher publicExchanges) {
 		Assert.notNull(publicExchanges, "publicExchanges cannot be null");
 		this.publicExchanges = publicExchanges;
+	}
+
+	/**
+	 * Leave exchanges with IAP's signed header to IAP mode.
+	 * @param iapAssertions whether IAP mode is on
+	 * @see CloudRunBearerTokenResolver#setIapAssertions(boolean)
+	 */
+	public void setIapAssertions(boolean iapAssertions) {
+		this.iapAssertions = iapAssertions;
 	}
 
 	private static List<String> values(HttpHeaders headers, String name) {

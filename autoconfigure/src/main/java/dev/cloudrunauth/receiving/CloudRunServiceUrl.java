@@ -9,8 +9,10 @@ import java.time.Duration;
 
 /**
  * Derives a Cloud Run service's URL,
- * {@code https://SERVICE-PROJECT_NUMBER.REGION.run.app}, from {@code K_SERVICE} and the
- * metadata server, which on Cloud Run is local and answers within milliseconds.
+ * {@code https://SERVICE-PROJECT_NUMBER.REGION.run.app}, and the audience of IAP's
+ * assertions for it, {@code /projects/PROJECT_NUMBER/locations/REGION/services/SERVICE},
+ * from {@code K_SERVICE} and the metadata server, which on Cloud Run is local and answers
+ * within milliseconds.
  */
 final class CloudRunServiceUrl {
 
@@ -25,6 +27,17 @@ final class CloudRunServiceUrl {
 	}
 
 	String derive(String service) throws IOException {
+		String[] projectNumberAndRegion = projectNumberAndRegion();
+		return "https://" + service + "-" + projectNumberAndRegion[0] + "." + projectNumberAndRegion[1] + ".run.app";
+	}
+
+	String deriveIapAudience(String service) throws IOException {
+		String[] projectNumberAndRegion = projectNumberAndRegion();
+		return "/projects/" + projectNumberAndRegion[0] + "/locations/" + projectNumberAndRegion[1] + "/services/"
+				+ service;
+	}
+
+	private String[] projectNumberAndRegion() throws IOException {
 		String projectNumber = get("/computeMetadata/v1/project/numeric-project-id");
 		String region = get("/computeMetadata/v1/instance/region");
 		int slash = region.lastIndexOf('/');
@@ -32,7 +45,7 @@ final class CloudRunServiceUrl {
 		if (!projectNumber.matches("\\d+") || !region.matches("[a-z0-9-]+")) {
 			throw new IOException("unexpected project number '" + projectNumber + "' or region '" + region + "'");
 		}
-		return "https://" + service + "-" + projectNumber + "." + region + ".run.app";
+		return new String[] { projectNumber, region };
 	}
 
 	private String get(String path) throws IOException {

@@ -1,6 +1,6 @@
 package dev.cloudrunauth.receiving;
 
-import java.security.interfaces.RSAPublicKey;
+import java.security.PublicKey;
 import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -69,6 +69,15 @@ public final class GoogleIdTokenDecoder implements JwtDecoder, AutoCloseable {
 		return new Builder(keys);
 	}
 
+	/**
+	 * Return a decoder of the given decoding, such as that of IAP's assertions.
+	 * @param decoding the decoding
+	 * @return the decoder
+	 */
+	static GoogleIdTokenDecoder of(IdTokenDecoding decoding) {
+		return new GoogleIdTokenDecoder(decoding);
+	}
+
 	@Override
 	public Jwt decode(String token) throws JwtException {
 		Assert.notNull(token, "token cannot be null");
@@ -121,8 +130,8 @@ public final class GoogleIdTokenDecoder implements JwtDecoder, AutoCloseable {
 		}
 	}
 
-	private @Nullable RSAPublicKey key(String keyId) {
-		RSAPublicKey key = this.decoding.keys.cachedKey(keyId);
+	private @Nullable PublicKey key(String keyId) {
+		PublicKey key = this.decoding.keys.cachedKey(keyId);
 		if (key != null) {
 			return key;
 		}

@@ -8,6 +8,7 @@ import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 
+import com.nimbusds.jose.JWSAlgorithm;
 import io.micrometer.observation.ObservationRegistry;
 import org.jspecify.annotations.Nullable;
 
@@ -257,9 +258,8 @@ abstract class IdTokenDecoderBuilder<B extends IdTokenDecoderBuilder<B>> {
 	}
 
 	/**
-	 * Remember verified tokens in this cache rather than one of the builder's.
-	 * @param verifiedTokens the cache, or {@code null} to verify every time
-	 * @return this builder
+	 * Remember verified tokens in this cache (or, {@code null}, none) rather than one of
+	 * the builder's.
 	 */
 	B verifiedTokenCache(@Nullable VerifiedTokenCache verifiedTokens) {
 		this.verifiedTokens = verifiedTokens;
@@ -285,7 +285,7 @@ abstract class IdTokenDecoderBuilder<B extends IdTokenDecoderBuilder<B>> {
 			Duration timeout = this.jwkSetTimeout;
 			keys = new SigningKeyCache(this.jwkSetUri,
 					(factory != null) ? () -> factory : JwkSetFetcher.defaultRequestFactory(timeout), this.observations,
-					this.jwkSetRefetchInterval, timeout, Clock.systemUTC());
+					JWSAlgorithm.RS256, this.jwkSetRefetchInterval, timeout, Clock.systemUTC());
 			keys.start();
 		}
 		return new IdTokenDecoding(keys, ownKeys, new IdTokenVerifier(validator, this.trustCloudRunIam),

@@ -1,6 +1,6 @@
 package dev.cloudrunauth.receiving;
 
-import java.security.interfaces.RSAPublicKey;
+import java.security.PublicKey;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -69,7 +69,7 @@ final class IdTokenDecoding {
 		return (this.verifiedTokens != null) ? this.verifiedTokens.get(token, this.keys) : null;
 	}
 
-	Jwt verify(IdTokenVerifier.ParsedToken parsed, @Nullable RSAPublicKey key) {
+	Jwt verify(IdTokenVerifier.ParsedToken parsed, @Nullable PublicKey key) {
 		Jwt jwt = this.verifier.verify(parsed, key);
 		if (this.verifiedTokens != null && key != null) {
 			this.verifiedTokens.put(jwt, parsed.keyId(), key);
@@ -97,7 +97,7 @@ final class IdTokenDecoding {
 		}
 	}
 
-	@Nullable RSAPublicKey fetched(Optional<RSAPublicKey> key) {
+	@Nullable PublicKey fetched(Optional<PublicKey> key) {
 		if (key.isEmpty() && !this.keys.keysLoaded()) {
 			throw new InvalidIdTokenException(RejectionReason.KEYS_UNAVAILABLE);
 		}

@@ -14,6 +14,10 @@ import org.springframework.security.oauth2.jwt.Jwt;
  */
 final class IdTokenValidators {
 
+	static final String IAP_ISSUER = "https://cloud.google.com/iap";
+
+	static final Duration IAP_MAX_LIFETIME = Duration.ofMinutes(10);
+
 	private IdTokenValidators() {
 	}
 
@@ -38,6 +42,20 @@ final class IdTokenValidators {
 		validators.add(new VerifiedEmailValidator());
 		validators.addAll(additional);
 		return new DelegatingOAuth2TokenValidator<>(validators);
+	}
+
+	/**
+	 * Create the validator of IAP's signed headers: timestamps with clock skew and a
+	 * lifetime of at most ten minutes, IAP's issuer, one of the audiences, and an email.
+	 * @param audiences the accepted audiences
+	 * @param clockSkew the clock skew allowed for {@code exp}, {@code iat} and
+	 * {@code nbf}
+	 * @return the validator
+	 */
+	static OAuth2TokenValidator<Jwt> createIap(Collection<String> audiences, Duration clockSkew) {
+		return new DelegatingOAuth2TokenValidator<>(List.of(new IdTokenTimestampValidator(clockSkew, IAP_MAX_LIFETIME),
+				new IssuerValidator(List.of(IAP_ISSUER)), new AudienceValidator(audiences),
+				new VerifiedEmailValidator(false)));
 	}
 
 }

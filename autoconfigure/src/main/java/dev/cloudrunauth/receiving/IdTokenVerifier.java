@@ -1,6 +1,8 @@
 package dev.cloudrunauth.receiving;
 
 import java.nio.charset.StandardCharsets;
+import java.security.PublicKey;
+import java.security.interfaces.ECPublicKey;
 import java.security.interfaces.RSAPublicKey;
 import java.text.ParseException;
 import java.time.Instant;
@@ -12,6 +14,8 @@ import com.nimbusds.jose.Algorithm;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.JWSVerifier;
+import com.nimbusds.jose.crypto.ECDSAVerifier;
 import com.nimbusds.jose.crypto.RSASSAVerifier;
 import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jose.util.JSONObjectUtils;
@@ -27,10 +31,10 @@ import org.springframework.security.oauth2.jwt.JwtClaimNames;
 import org.springframework.security.oauth2.jwt.MappedJwtClaimSetConverter;
 
 /**
- * Verifies Google ID tokens in two steps, so that a decoder can look the signing key up
- * in between, blocking or not: {@link #parse(String)} checks the structure, header and
- * claim types; {@link #verify(ParsedToken, RSAPublicKey)} checks the signature and
- * validates the claims.
+ * Verifies Google ID tokens (RS256) or IAP's assertions (ES256, see {@link #iap}) in two
+ * steps, so that a decoder can look the signing key up in between, blocking or not:
+ * {@link #parse(String)} checks the structure, header and claim types;
+ * {@link #verify(ParsedToken, PublicKey)} checks the signature and validates the claims.
  */
 final class IdTokenVerifier {
 
@@ -59,12 +63,27 @@ final class IdTokenVerifier {
 
 	private final boolean trustCloudRunIam;
 
+	private final boolean iap;
+
 	private final Converter<Map<String, Object>, Map<String, Object>> claimConverter = MappedJwtClaimSetConverter
 		.withDefaults(Map.of());
 
 	IdTokenVerifier(OAuth2TokenValidator<Jwt> validator, boolean trustCloudRunIam) {
+		this(validator, trustCloudRunIam, false);
+	}
+
+	private IdTokenVerifier(OAuth2TokenValidator<Jwt> validator, boolean trustCloudRunIam, boolean iap) {
 		this.validator = validator;
 		this.trustCloudRunIam = trustCloudRunIam;
+		this.iap = iap;
+	}
+
+	/**
+	 * A verifier of IAP's signed headers: ES256, no removed signatures, verified as
+	 * {@link IapAssertion}s, which no service-account caller rule matches.
+	 */
+	static IdTokenVerifier iap(OAuth2TokenValidator<Jwt> validator) {
+		return new IdTokenVerifier(validator, false, true);
 	}
 
 	ParsedToken parse(String token) {
@@ -79,7 +98,7 @@ final class IdTokenVerifier {
 		}
 		Base64URL encodedHeader = new Base64URL(token.substring(0, firstDot));
 		Map<String, Object> headerJson = json(encodedHeader);
-		checkAlgorithm(headerJson);
+		checkAlgorithm(headerJson, this.iap ? JWSAlgorithm.ES256 : JWSAlgorithm.RS256);
 		String signature = token.substring(secondDot + 1);
 		boolean signatureRemoved = SIGNATURE_REMOVED_BY_GOOGLE.equals(signature);
 		if (!signatureRemoved && !isCanonicalBase64Url(signature)) {
@@ -112,13 +131,13 @@ final class IdTokenVerifier {
 		return new ParsedToken(token, header, claims, secondDot, signatureRemoved);
 	}
 
-	Jwt verify(ParsedToken token, @Nullable RSAPublicKey key) {
+	Jwt verify(ParsedToken token, @Nullable PublicKey key) {
 		if (!token.signatureRemoved()) {
 			if (key == null) {
 				throw new InvalidIdTokenException(RejectionReason.UNKNOWN_KEY);
 			}
 			try {
-				if (!new RSASSAVerifier(key).verify(token.header(), token.signingInput(), token.signature())) {
+				if (!verifier(key).verify(token.header(), token.signingInput(), token.signature())) {
 					throw new InvalidIdTokenException(RejectionReason.SIGNATURE);
 				}
 			}
@@ -137,6 +156,13 @@ final class IdTokenVerifier {
 			throw rejection(result.getErrors());
 		}
 		return jwt;
+	}
+
+	private JWSVerifier verifier(PublicKey key) throws JOSEException {
+		if (this.iap ? !(key instanceof ECPublicKey) : !(key instanceof RSAPublicKey)) {
+			throw new InvalidIdTokenException(RejectionReason.SIGNATURE);
+		}
+		return this.iap ? new ECDSAVerifier((ECPublicKey) key) : new RSASSAVerifier((RSAPublicKey) key);
 	}
 
 	private static Map<String, Object> json(Base64URL segment) {
@@ -170,7 +196,7 @@ final class IdTokenVerifier {
 		return Base64URL.encode(new Base64URL(signature).decode()).toString().equals(signature);
 	}
 
-	private static void checkAlgorithm(Map<String, Object> header) {
+	private static void checkAlgorithm(Map<String, Object> header, JWSAlgorithm expected) {
 		Algorithm algorithm;
 		try {
 			algorithm = com.nimbusds.jose.Header.parseAlgorithm(header);
@@ -181,7 +207,7 @@ final class IdTokenVerifier {
 		if (Algorithm.NONE.equals(algorithm)) {
 			throw new InvalidIdTokenException(RejectionReason.UNSIGNED);
 		}
-		if (!JWSAlgorithm.RS256.equals(algorithm)) {
+		if (!expected.equals(algorithm)) {
 			throw new InvalidIdTokenException(RejectionReason.ALGORITHM);
 		}
 	}
@@ -226,8 +252,11 @@ final class IdTokenVerifier {
 	private Jwt toJwt(ParsedToken token) {
 		try {
 			Map<String, Object> claims = this.claimConverter.convert(token.claims().toJSONObject());
-			return new VerifiedIdToken(token.value(), (Instant) claims.get(JwtClaimNames.IAT),
-					(Instant) claims.get(JwtClaimNames.EXP), token.header().toJSONObject(), claims);
+			Instant issuedAt = (Instant) claims.get(JwtClaimNames.IAT);
+			Instant expiresAt = (Instant) claims.get(JwtClaimNames.EXP);
+			Map<String, Object> header = token.header().toJSONObject();
+			return this.iap ? new IapAssertion(token.value(), issuedAt, expiresAt, header, claims)
+					: new VerifiedIdToken(token.value(), issuedAt, expiresAt, header, claims);
 		}
 		catch (RuntimeException ex) {
 			throw new InvalidIdTokenException(RejectionReason.MALFORMED, RejectionReason.MALFORMED.description(), ex);

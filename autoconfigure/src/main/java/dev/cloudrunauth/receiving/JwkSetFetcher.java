@@ -5,7 +5,7 @@ import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
-import java.security.interfaces.RSAPublicKey;
+import java.security.PublicKey;
 import java.text.ParseException;
 import java.time.Duration;
 import java.util.HashMap;
@@ -15,6 +15,8 @@ import java.util.function.Supplier;
 
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.KeyUse;
@@ -35,7 +37,8 @@ import org.springframework.util.Assert;
 import org.springframework.util.function.SingletonSupplier;
 
 /**
- * Fetches a JWK Set and keeps its RS256 signing keys by key id, with the response's
+ * Fetches a JWK Set and keeps its signing keys for one algorithm by key id (RSA keys for
+ * RS256, Google's ID tokens; P-256 keys for ES256, IAP's assertions), with the response's
  * {@code Cache-Control}. Blocking: called on the key cache's own threads. The request
  * factory is created on the first fetch, so that creating the fetcher costs startup
  * nothing. Each fetch is a {@code cloudrun.auth.jwks.fetches} observation.
@@ -55,19 +58,36 @@ final class JwkSetFetcher {
 
 	private final ObservationRegistry observations;
 
+	private final JWSAlgorithm algorithm;
+
 	/**
-	 * Create a fetcher.
+	 * Create a fetcher of RS256 keys.
 	 * @param jwkSetUri where the keys are published
 	 * @param requestFactory the request factory, created on the first fetch
 	 * @param observations where fetches are observed
 	 */
 	JwkSetFetcher(URI jwkSetUri, Supplier<ClientHttpRequestFactory> requestFactory, ObservationRegistry observations) {
+		this(jwkSetUri, requestFactory, observations, JWSAlgorithm.RS256);
+	}
+
+	/**
+	 * Create a fetcher.
+	 * @param jwkSetUri where the keys are published
+	 * @param requestFactory the request factory, created on the first fetch
+	 * @param observations where fetches are observed
+	 * @param algorithm the algorithm whose keys are kept, RS256 or ES256
+	 */
+	JwkSetFetcher(URI jwkSetUri, Supplier<ClientHttpRequestFactory> requestFactory, ObservationRegistry observations,
+			JWSAlgorithm algorithm) {
 		Assert.notNull(jwkSetUri, "jwkSetUri cannot be null");
 		Assert.notNull(requestFactory, "requestFactory cannot be null");
 		Assert.notNull(observations, "observations cannot be null");
+		Assert.isTrue(JWSAlgorithm.RS256.equals(algorithm) || JWSAlgorithm.ES256.equals(algorithm),
+				"algorithm must be RS256 or ES256");
 		this.jwkSetUri = jwkSetUri;
 		this.requestFactory = SingletonSupplier.of(requestFactory);
 		this.observations = observations;
+		this.algorithm = algorithm;
 	}
 
 	/**
@@ -96,7 +116,7 @@ final class JwkSetFetcher {
 	 * @return the keys and the response's {@code Cache-Control}
 	 * @throws IOException if the keys cannot be fetched or parsed
 	 */
-	Fetched fetch(Map<String, RSAPublicKey> known) throws IOException {
+	Fetched fetch(Map<String, PublicKey> known) throws IOException {
 		ReceivingObservations.KeyFetchContext context = new ReceivingObservations.KeyFetchContext(this.jwkSetUri);
 		Observation observation = ReceivingObservations.keyFetch(context, this.observations).start();
 		try {
@@ -111,7 +131,7 @@ final class JwkSetFetcher {
 		}
 	}
 
-	private Fetched fetch(Map<String, RSAPublicKey> known, ReceivingObservations.KeyFetchContext context)
+	private Fetched fetch(Map<String, PublicKey> known, ReceivingObservations.KeyFetchContext context)
 			throws IOException {
 		ClientHttpRequest request = this.requestFactory.get().createRequest(this.jwkSetUri, HttpMethod.GET);
 		request.getHeaders().setAccept(List.of(MediaType.APPLICATION_JSON));
@@ -121,7 +141,7 @@ final class JwkSetFetcher {
 				throw new IOException("HTTP " + status + " from " + this.jwkSetUri);
 			}
 			String cacheControl = response.getHeaders().getCacheControl();
-			Fetched fetched = new Fetched(parse(body(response.getBody()), known), cacheControl);
+			Fetched fetched = new Fetched(parse(body(response.getBody()), known, this.algorithm), cacheControl);
 			context.keys = fetched.keys().size();
 			return fetched;
 		}
@@ -135,7 +155,8 @@ final class JwkSetFetcher {
 		return new String(bytes, StandardCharsets.UTF_8);
 	}
 
-	private static Map<String, RSAPublicKey> parse(String body, Map<String, RSAPublicKey> known) throws IOException {
+	private static Map<String, PublicKey> parse(String body, Map<String, PublicKey> known, JWSAlgorithm algorithm)
+			throws IOException {
 		JWKSet set;
 		try {
 			set = JWKSet.parse(body);
@@ -143,20 +164,29 @@ final class JwkSetFetcher {
 		catch (ParseException ex) {
 			throw new IOException("Not a JWK Set: " + ex.getMessage(), ex);
 		}
-		Map<String, RSAPublicKey> byId = new HashMap<>();
+		Map<String, PublicKey> byId = new HashMap<>();
 		for (JWK jwk : set.getKeys()) {
-			if (jwk instanceof RSAKey rsa && rsa.getKeyID() != null
-					&& (rsa.getKeyUse() == null || KeyUse.SIGNATURE.equals(rsa.getKeyUse()))
-					&& (rsa.getAlgorithm() == null || JWSAlgorithm.RS256.equals(rsa.getAlgorithm()))) {
+			if (jwk.getKeyID() != null && (jwk.getKeyUse() == null || KeyUse.SIGNATURE.equals(jwk.getKeyUse()))
+					&& (jwk.getAlgorithm() == null || algorithm.equals(jwk.getAlgorithm()))) {
 				try {
-					byId.put(rsa.getKeyID(), sameOrNew(known.get(rsa.getKeyID()), rsa.toRSAPublicKey()));
+					PublicKey key = publicKey(jwk, algorithm);
+					if (key != null) {
+						byId.put(jwk.getKeyID(), sameOrNew(known.get(jwk.getKeyID()), key));
+					}
 				}
 				catch (JOSEException ex) {
-					logger.debug("Skipping unusable key " + rsa.getKeyID() + ": " + ex.getMessage());
+					logger.debug("Skipping unusable key " + jwk.getKeyID() + ": " + ex.getMessage());
 				}
 			}
 		}
 		return Map.copyOf(byId);
+	}
+
+	private static @Nullable PublicKey publicKey(JWK jwk, JWSAlgorithm algorithm) throws JOSEException {
+		if (JWSAlgorithm.RS256.equals(algorithm)) {
+			return (jwk instanceof RSAKey rsa) ? rsa.toRSAPublicKey() : null;
+		}
+		return (jwk instanceof ECKey ec && Curve.P_256.equals(ec.getCurve())) ? ec.toECPublicKey() : null;
 	}
 
 	/**
@@ -164,7 +194,7 @@ final class JwkSetFetcher {
 	 * identity lasts across fetches and what was verified with it can be bound to it: a
 	 * key published again under the same id with other material is another key.
 	 */
-	private static RSAPublicKey sameOrNew(@Nullable RSAPublicKey known, RSAPublicKey key) {
+	private static PublicKey sameOrNew(@Nullable PublicKey known, PublicKey key) {
 		return (known != null && known.equals(key)) ? known : key;
 	}
 
@@ -174,7 +204,7 @@ final class JwkSetFetcher {
 	 * @param keys the signing keys by key id
 	 * @param cacheControl the response's {@code Cache-Control}, if any
 	 */
-	record Fetched(Map<String, RSAPublicKey> keys, @Nullable String cacheControl) {
+	record Fetched(Map<String, PublicKey> keys, @Nullable String cacheControl) {
 	}
 
 }

@@ -1,6 +1,6 @@
 package dev.cloudrunauth.receiving;
 
-import java.security.interfaces.RSAPublicKey;
+import java.security.PublicKey;
 import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -59,6 +59,15 @@ public final class ReactiveGoogleIdTokenDecoder implements ReactiveJwtDecoder, A
 		return new Builder(keys);
 	}
 
+	/**
+	 * Return a decoder of the given decoding, such as that of IAP's assertions.
+	 * @param decoding the decoding
+	 * @return the decoder
+	 */
+	static ReactiveGoogleIdTokenDecoder of(IdTokenDecoding decoding) {
+		return new ReactiveGoogleIdTokenDecoder(decoding);
+	}
+
 	@Override
 	public Mono<Jwt> decode(String token) {
 		return Mono.defer(() -> {
@@ -97,7 +106,7 @@ public final class ReactiveGoogleIdTokenDecoder implements ReactiveJwtDecoder, A
 					return this.decoding.verify(parsed, null);
 				}));
 			}
-			RSAPublicKey known = this.decoding.keys.cachedKey(parsed.keyId());
+			PublicKey known = this.decoding.keys.cachedKey(parsed.keyId());
 			if (known != null) {
 				return Mono.just(this.decoding.verify(parsed, known));
 			}

@@ -36,15 +36,19 @@ class ReceivingSecurityFilterChainConfiguration {
 	SecurityFilterChain cloudRunReceivingSecurityFilterChain(HttpSecurity http, ReceivingSettings settings,
 			JwtDecoder decoder, JwtAuthenticationConverter converter, BearerTokenResolver resolver,
 			AllowedCallersAuthorizationManager<RequestAuthorizationContext> callers,
-			ObjectProvider<PathPatternRequestMatcher.Builder> paths) {
+			ObjectProvider<PathPatternRequestMatcher.Builder> paths, ObjectProvider<IapAssertions> iapProvider) {
 		RequestMatcher publicRequests = CloudRunReceivingServletAutoConfiguration.publicRequests(settings.publicPaths(),
 				paths);
+		IapAssertions iap = iapProvider.getIfAvailable();
+		if (iap != null) {
+			IapServletSecurity.apply(http, iap, converter, publicRequests);
+		}
 		http.authorizeHttpRequests((requests) -> {
 			// the error page of a request refused before authentication (bad path,
 			// method) shows its real status
 			requests.dispatcherTypeMatchers(DispatcherType.ERROR).permitAll();
 			requests.requestMatchers(publicRequests).permitAll();
-			requests.anyRequest().access(callers);
+			requests.anyRequest().access((iap != null) ? IapServletSecurity.access(iap, callers) : callers);
 		});
 		http.oauth2ResourceServer((resourceServer) -> resourceServer.bearerTokenResolver(resolver)
 			.accessDeniedHandler(ReceivingSecurityFilterChainConfiguration::callerNotAllowed)

@@ -2,6 +2,7 @@ package dev.cloudrunauth.receiving;
 
 import reactor.core.publisher.Mono;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.security.autoconfigure.web.reactive.ConditionalOnDefaultReactiveWebSecurity;
 import org.springframework.context.annotation.Bean;
@@ -35,12 +36,17 @@ class ReceivingSecurityWebFilterChainConfiguration {
 	SecurityWebFilterChain cloudRunReceivingSecurityWebFilterChain(ServerHttpSecurity http, ReceivingSettings settings,
 			ReactiveJwtDecoder decoder, JwtAuthenticationConverter converter,
 			ServerAuthenticationConverter bearerTokens,
-			ReactiveAllowedCallersAuthorizationManager<AuthorizationContext> callers) {
+			ReactiveAllowedCallersAuthorizationManager<AuthorizationContext> callers,
+			ObjectProvider<IapAssertions> iapProvider) {
 		ServerWebExchangeMatcher publicExchanges = CloudRunReceivingReactiveAutoConfiguration
 			.publicExchanges(settings.publicPaths());
+		IapAssertions iap = iapProvider.getIfAvailable();
+		if (iap != null) {
+			IapReactiveSecurity.apply(http, iap, converter, publicExchanges);
+		}
 		http.authorizeExchange((exchanges) -> {
 			exchanges.matchers(publicExchanges).permitAll();
-			exchanges.anyExchange().access(callers);
+			exchanges.anyExchange().access((iap != null) ? IapReactiveSecurity.access(iap, callers) : callers);
 		});
 		http.oauth2ResourceServer((resourceServer) -> resourceServer.bearerTokenConverter(bearerTokens)
 			.accessDeniedHandler(ReceivingSecurityWebFilterChainConfiguration::callerNotAllowed)

@@ -18,9 +18,9 @@ enum RejectionReason {
 	UNSIGNED("The token is not signed"),
 
 	/**
-	 * Signed with another algorithm than RS256.
+	 * Signed with another algorithm than RS256 (ES256 for IAP's assertions).
 	 */
-	ALGORITHM("The token is not signed with RS256"),
+	ALGORITHM("The token is not signed with the accepted algorithm"),
 
 	/**
 	 * A JOSE header parameter that is not accepted ({@code crit}, {@code jku},

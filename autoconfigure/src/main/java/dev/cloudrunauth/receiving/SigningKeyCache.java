@@ -1,7 +1,7 @@
 package dev.cloudrunauth.receiving;
 
 import java.net.URI;
-import java.security.interfaces.RSAPublicKey;
+import java.security.PublicKey;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
+import com.nimbusds.jose.JWSAlgorithm;
 import io.micrometer.observation.ObservationRegistry;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -26,12 +27,12 @@ import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 import org.springframework.util.Assert;
 
 /**
- * Google's signing keys, fetched from a JWK Set URI in the background and refetched
- * before they go stale (see {@link KeyRefreshSchedule}). Nothing blocks on a fetch except
- * a request whose key is not known: it waits for the fetch under way, or starts one if
- * {@link UnknownKeyRefetches} allows, so that forged key ids cause at most one fetch per
- * interval while a key published just after a scheduled fetch or a retry is found at
- * once. When the endpoint fails, the keys already known stay in use.
+ * Google's signing keys (or IAP's), fetched from a JWK Set URI in the background and
+ * refetched before they go stale (see {@link KeyRefreshSchedule}). Nothing blocks on a
+ * fetch except a request whose key is not known: it waits for the fetch under way, or
+ * starts one if {@link UnknownKeyRefetches} allows, so that forged key ids cause at most
+ * one fetch per interval while a key published just after a scheduled fetch or a retry is
+ * found at once. When the endpoint fails, the keys already known stay in use.
  * <p>
  * Not Nimbus's {@code JWKSourceBuilder} (10.9): its caches live for a fixed time-to-live
  * set at build time, where Google's keys say how long they last in
@@ -67,17 +68,13 @@ final class SigningKeyCache implements AutoCloseable {
 	private volatile Keys keys = Keys.NONE;
 
 	/**
-	 * Create a cache that fetches with the JDK's HTTP client; call {@link #start()} to
-	 * fetch the keys.
-	 * @param jwkSetUri where the keys are published
-	 * @param refetchInterval minimum time between two fetches caused by unknown key ids,
-	 * at least one second
-	 * @param timeout how long a fetch may take
-	 * @param clock the clock
+	 * Create a cache of RS256 keys that fetches with the JDK's HTTP client.
+	 * @see #SigningKeyCache(URI, Supplier, ObservationRegistry, JWSAlgorithm, Duration,
+	 * Duration, Clock)
 	 */
 	SigningKeyCache(URI jwkSetUri, Duration refetchInterval, Duration timeout, Clock clock) {
-		this(jwkSetUri, JwkSetFetcher.defaultRequestFactory(timeout), ObservationRegistry.NOOP, refetchInterval,
-				timeout, clock);
+		this(jwkSetUri, JwkSetFetcher.defaultRequestFactory(timeout), ObservationRegistry.NOOP, JWSAlgorithm.RS256,
+				refetchInterval, timeout, clock);
 	}
 
 	/**
@@ -86,13 +83,14 @@ final class SigningKeyCache implements AutoCloseable {
 	 * @param requestFactory the request factory of the fetches, called on the first
 	 * fetch; it should time out within {@code timeout}
 	 * @param observations where fetches are observed
+	 * @param algorithm RS256 (Google's ID tokens) or ES256 (IAP's assertions)
 	 * @param refetchInterval minimum time between two fetches caused by unknown key ids,
 	 * at least one second
 	 * @param timeout how long a fetch may take
 	 * @param clock the clock
 	 */
 	SigningKeyCache(URI jwkSetUri, Supplier<ClientHttpRequestFactory> requestFactory, ObservationRegistry observations,
-			Duration refetchInterval, Duration timeout, Clock clock) {
+			JWSAlgorithm algorithm, Duration refetchInterval, Duration timeout, Clock clock) {
 		Assert.isTrue(timeout != null && timeout.toMillis() > 0, "timeout must be positive");
 		Assert.notNull(clock, "clock cannot be null");
 		this.unknownKeys = new UnknownKeyRefetches(refetchInterval);
@@ -101,7 +99,7 @@ final class SigningKeyCache implements AutoCloseable {
 		CustomizableThreadFactory threads = new CustomizableThreadFactory("cloudrun-auth-jwks-");
 		threads.setDaemon(true);
 		this.fetchThreads = Executors.newCachedThreadPool(threads);
-		this.fetcher = new JwkSetFetcher(jwkSetUri, requestFactory, observations);
+		this.fetcher = new JwkSetFetcher(jwkSetUri, requestFactory, observations, algorithm);
 		this.schedule = new KeyRefreshSchedule(() -> fetch(false, this.clock.millis()));
 	}
 
@@ -118,7 +116,7 @@ final class SigningKeyCache implements AutoCloseable {
 	 * @param keyId the key id
 	 * @return the key, or {@code null} if it is not known
 	 */
-	@Nullable RSAPublicKey cachedKey(String keyId) {
+	@Nullable PublicKey cachedKey(String keyId) {
 		return this.keys.byId.get(keyId);
 	}
 
@@ -128,8 +126,8 @@ final class SigningKeyCache implements AutoCloseable {
 	 * @param keyId the key id
 	 * @return a future of the key, empty if it is still unknown
 	 */
-	CompletableFuture<Optional<RSAPublicKey>> key(String keyId) {
-		RSAPublicKey key = cachedKey(keyId);
+	CompletableFuture<Optional<PublicKey>> key(String keyId) {
+		PublicKey key = cachedKey(keyId);
 		if (key != null) {
 			return CompletableFuture.completedFuture(Optional.of(key));
 		}
@@ -147,10 +145,10 @@ final class SigningKeyCache implements AutoCloseable {
 		});
 	}
 
-	private CompletableFuture<Optional<RSAPublicKey>> afterFetchForUnknownKey(String keyId, long missedAt) {
+	private CompletableFuture<Optional<PublicKey>> afterFetchForUnknownKey(String keyId, long missedAt) {
 		// a fetch that completed since the key was missed published its keys before it
 		// cleared inFlight
-		RSAPublicKey key = cachedKey(keyId);
+		PublicKey key = cachedKey(keyId);
 		if (key != null) {
 			return CompletableFuture.completedFuture(Optional.of(key));
 		}
@@ -234,7 +232,7 @@ final class SigningKeyCache implements AutoCloseable {
 	}
 
 	private void send(Fetch fetch) {
-		Map<String, RSAPublicKey> known = this.keys.byId;
+		Map<String, PublicKey> known = this.keys.byId;
 		try {
 			// a request factory that does not time out must not hold up the only fetch
 			// for ever
@@ -247,7 +245,7 @@ final class SigningKeyCache implements AutoCloseable {
 		}
 	}
 
-	private JwkSetFetcher.Fetched fetchNow(Map<String, RSAPublicKey> known) {
+	private JwkSetFetcher.Fetched fetchNow(Map<String, PublicKey> known) {
 		try {
 			return this.fetcher.fetch(known);
 		}
@@ -290,10 +288,10 @@ final class SigningKeyCache implements AutoCloseable {
 		}
 	}
 
-	private record Fetch(CompletableFuture<Map<String, RSAPublicKey>> keys, boolean forUnknownKey) {
+	private record Fetch(CompletableFuture<Map<String, PublicKey>> keys, boolean forUnknownKey) {
 	}
 
-	private record Keys(Map<String, RSAPublicKey> byId) {
+	private record Keys(Map<String, PublicKey> byId) {
 
 		static final Keys NONE = new Keys(Map.of());
 

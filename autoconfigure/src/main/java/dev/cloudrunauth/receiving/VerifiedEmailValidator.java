@@ -14,6 +14,21 @@ import org.springframework.util.StringUtils;
  */
 final class VerifiedEmailValidator implements OAuth2TokenValidator<Jwt> {
 
+	private final boolean verifiedClaimRequired;
+
+	VerifiedEmailValidator() {
+		this(true);
+	}
+
+	/**
+	 * Create a validator.
+	 * @param verifiedClaimRequired whether {@code email_verified} must be {@code true};
+	 * IAP's assertions carry no such claim, as IAP signed the user in itself
+	 */
+	VerifiedEmailValidator(boolean verifiedClaimRequired) {
+		this.verifiedClaimRequired = verifiedClaimRequired;
+	}
+
 	@Override
 	public OAuth2TokenValidatorResult validate(Jwt jwt) {
 		Assert.notNull(jwt, "jwt cannot be null");
@@ -24,7 +39,7 @@ final class VerifiedEmailValidator implements OAuth2TokenValidator<Jwt> {
 		if (!Emails.isAddress(value)) {
 			return IdTokenError.failure(RejectionReason.EMAIL_INVALID);
 		}
-		if (!Boolean.TRUE.equals(jwt.getClaims().get("email_verified"))) {
+		if (this.verifiedClaimRequired && !Boolean.TRUE.equals(jwt.getClaims().get("email_verified"))) {
 			return IdTokenError.failure(RejectionReason.EMAIL_NOT_VERIFIED);
 		}
 		return OAuth2TokenValidatorResult.success();

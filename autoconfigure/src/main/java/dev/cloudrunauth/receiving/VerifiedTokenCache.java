@@ -1,6 +1,6 @@
 package dev.cloudrunauth.receiving;
 
-import java.security.interfaces.RSAPublicKey;
+import java.security.PublicKey;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -103,7 +103,7 @@ final class VerifiedTokenCache {
 	 * @param keyId the id of the key that verified its signature
 	 * @param key that key
 	 */
-	void put(Jwt jwt, String keyId, RSAPublicKey key) {
+	void put(Jwt jwt, String keyId, PublicKey key) {
 		Instant expiresAt = jwt.getExpiresAt();
 		if (expiresAt == null || !this.admitted.allows(jwt)) {
 			return;
@@ -145,7 +145,7 @@ final class VerifiedTokenCache {
 		return this.misses.sum();
 	}
 
-	private record Entry(Jwt jwt, String keyId, RSAPublicKey key, long validUntil) {
+	private record Entry(Jwt jwt, String keyId, PublicKey key, long validUntil) {
 	}
 
 }

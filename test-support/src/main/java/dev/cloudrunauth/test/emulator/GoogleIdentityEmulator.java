@@ -25,6 +25,8 @@ public final class GoogleIdentityEmulator implements AutoCloseable {
 
 	private final SigningKeys keys = new SigningKeys();
 
+	private final IapSigningKeys iapKeys = new IapSigningKeys();
+
 	private final ServiceAccounts accounts;
 
 	private final TokenMint tokens;
@@ -37,7 +39,7 @@ public final class GoogleIdentityEmulator implements AutoCloseable {
 		this.settings = settings;
 		this.accounts = new ServiceAccounts(metadataServiceAccountEmail);
 		this.tokens = new TokenMint(this.keys, settings);
-		this.jwks = new JwksHandler(this.keys, settings);
+		this.jwks = new JwksHandler(this.keys, this.iapKeys, settings);
 		this.endpoints = new Endpoints(settings, this.accounts, this.tokens, this.jwks, this::tokenUri);
 		this.endpoints.start(basePort);
 	}
@@ -164,6 +166,13 @@ public final class GoogleIdentityEmulator implements AutoCloseable {
 	 */
 	public SigningKeys keys() {
 		return this.keys;
+	}
+
+	/**
+	 * Return Identity-Aware Proxy: its keys and the signed headers it sends.
+	 */
+	public EmulatedIap iap() {
+		return new EmulatedIap(this.iapKeys, this.keys, this.settings, this.jwks, port(EmulatorEndpoint.JWKS));
 	}
 
 	/**

@@ -92,6 +92,7 @@ public final class GoogleIdentityEmulatorMain {
 		out.println("  OAuth token:      " + emulator.tokenUri());
 		out.println("  IAM Credentials:  " + emulator.iamCredentialsUri());
 		out.println("  JWKS:             " + emulator.jwkSetUri());
+		out.println("  IAP keys:         the JWKS endpoint, path /iap/verify/public_key-jwk");
 		out.println("  Cloud Run Admin:  " + emulator.cloudRunApiUri() + " (invokerIamDisabled " + invokerIamDisabled
 				+ ")");
 		out.println("  service account:  " + account.email() + " (" + account.uniqueId() + ")");
