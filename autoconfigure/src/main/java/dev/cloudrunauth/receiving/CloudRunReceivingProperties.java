@@ -2,7 +2,9 @@ package dev.cloudrunauth.receiving;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
@@ -116,6 +118,12 @@ public class CloudRunReceivingProperties {
 	 * AllowCallersMethodAuthorization.advisor in its own.
 	 */
 	private boolean methodSecurity = true;
+
+	/**
+	 * Rules for paths called with tokens for other audiences or by other callers, such as
+	 * Pub/Sub push endpoints; the first rule whose pattern matches decides.
+	 */
+	private Map<String, ReceivingPathProperties> paths = new LinkedHashMap<>();
 
 	private final VerifiedTokens verifiedTokens = new VerifiedTokens();
 
@@ -253,6 +261,14 @@ public class CloudRunReceivingProperties {
 
 	public void setMethodSecurity(boolean methodSecurity) {
 		this.methodSecurity = methodSecurity;
+	}
+
+	public Map<String, ReceivingPathProperties> getPaths() {
+		return this.paths;
+	}
+
+	public void setPaths(Map<String, ReceivingPathProperties> paths) {
+		this.paths = paths;
 	}
 
 	public VerifiedTokens getVerifiedTokens() {

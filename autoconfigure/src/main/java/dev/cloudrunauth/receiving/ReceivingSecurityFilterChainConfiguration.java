@@ -11,6 +11,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpHeaders;
 import org.springframework.security.access.AccessDeniedException;
+import org.springframework.security.authentication.AuthenticationEventPublisher;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
 import org.springframework.security.config.http.SessionCreationPolicy;
@@ -35,22 +36,35 @@ class ReceivingSecurityFilterChainConfiguration {
 	@Bean
 	SecurityFilterChain cloudRunReceivingSecurityFilterChain(HttpSecurity http, ReceivingSettings settings,
 			JwtDecoder decoder, JwtAuthenticationConverter converter, BearerTokenResolver resolver,
-			AllowedCallersAuthorizationManager<RequestAuthorizationContext> callers,
-			ObjectProvider<PathPatternRequestMatcher.Builder> paths) {
+			AllowedCallersAuthorizationManager<RequestAuthorizationContext> callers, ServletPathRules rules,
+			ObjectProvider<PathPatternRequestMatcher.Builder> paths,
+			ObjectProvider<AuthenticationEventPublisher> events) {
 		RequestMatcher publicRequests = CloudRunReceivingServletAutoConfiguration.publicRequests(settings.publicPaths(),
 				paths);
+		if (!rules.isEmpty()) {
+			PathRules.requireOwnDecoder(decoder);
+		}
 		http.authorizeHttpRequests((requests) -> {
 			// the error page of a request refused before authentication (bad path,
 			// method) shows its real status
 			requests.dispatcherTypeMatchers(DispatcherType.ERROR).permitAll();
 			requests.requestMatchers(publicRequests).permitAll();
+			rules.authorize(requests);
 			requests.anyRequest().access(callers);
 		});
-		http.oauth2ResourceServer((resourceServer) -> resourceServer.bearerTokenResolver(resolver)
-			.accessDeniedHandler(ReceivingSecurityFilterChainConfiguration::callerNotAllowed)
-			.jwt((jwt) -> jwt.decoder(decoder).jwtAuthenticationConverter(converter))
-			.protectedResourceMetadata((metadata) -> metadata
-				.protectedResourceMetadataCustomizer((builder) -> describe(builder, settings))));
+		http.oauth2ResourceServer((resourceServer) -> {
+			resourceServer.bearerTokenResolver(resolver)
+				.accessDeniedHandler(ReceivingSecurityFilterChainConfiguration::callerNotAllowed)
+				.protectedResourceMetadata((metadata) -> metadata
+					.protectedResourceMetadataCustomizer((builder) -> describe(builder, settings)));
+			if (rules.isEmpty()) {
+				resourceServer.jwt((jwt) -> jwt.decoder(decoder).jwtAuthenticationConverter(converter));
+			}
+			else {
+				resourceServer.authenticationManagerResolver(
+						rules.authenticationManagers(decoder, converter, events.getIfAvailable()));
+			}
+		});
 		http.sessionManagement((sessions) -> sessions.sessionCreationPolicy(SessionCreationPolicy.STATELESS));
 		http.requestCache((cache) -> cache.requestCache(new NullRequestCache()));
 		http.csrf(AbstractHttpConfigurer::disable);
