@@ -67,9 +67,9 @@ record PathRules(List<Rule> rules) {
 
 	private static Rule rule(String name, ReceivingPathProperties path, ReceivingSettings settings) {
 		String pattern = pattern(name, path.getPattern());
-		List<String> audiences = nonBlank(name, "audiences", path.getAudiences());
-		List<String> callers = nonBlank(name, "allowed-callers", path.getAllowedCallers());
-		if (audiences.isEmpty() && callers.isEmpty()) {
+		List<String> audiences = entries(name, "audiences", path.getAudiences());
+		List<String> callers = entries(name, "allowed-callers", path.getAllowedCallers());
+		if (path.getAudiences() == null && path.getAllowedCallers() == null) {
 			throw new InvalidConfigurationPropertyValueException(PREFIX + name, pattern,
 					"The rule changes nothing: give it audiences, allowed-callers or both");
 		}
@@ -147,9 +147,18 @@ record PathRules(List<Rule> rules) {
 		}
 	}
 
-	private static List<String> nonBlank(String name, String property, @Nullable List<String> values) {
+	/**
+	 * Return the entries of a list a rule may leave out (to take the service's value),
+	 * but not leave empty: an empty list that took the service's value would open the
+	 * path to the service's callers when a placeholder resolved to nothing.
+	 */
+	private static List<String> entries(String name, String property, @Nullable List<String> values) {
 		List<String> result = new ArrayList<>();
 		if (values != null) {
+			if (values.isEmpty()) {
+				throw new InvalidConfigurationPropertyValueException(PREFIX + name + "." + property, "",
+						"Empty: name at least one, or leave the property out to take the service's " + property);
+			}
 			for (String value : values) {
 				if (!StringUtils.hasText(value)) {
 					throw new InvalidConfigurationPropertyValueException(PREFIX + name + "." + property, values,

@@ -1,6 +1,5 @@
 package dev.cloudrunauth.receiving;
 
-import java.util.ArrayList;
 import java.util.List;
 
 import org.jspecify.annotations.Nullable;
@@ -20,15 +19,16 @@ public class ReceivingPathProperties {
 
 	/**
 	 * Accepted audiences on these paths. An entry starting with '/' is resolved against
-	 * each http(s) URL among the service's audiences. Default: the service's audiences.
+	 * each http(s) URL among the service's audiences. Left out, the service's audiences;
+	 * set, never empty.
 	 */
-	private List<String> audiences = new ArrayList<>();
+	private @Nullable List<String> audiences;
 
 	/**
-	 * Callers allowed on these paths, as in allowed-callers. Default: the service's
-	 * callers.
+	 * Callers allowed on these paths, as in allowed-callers. Left out, the service's
+	 * callers; set, never empty.
 	 */
-	private List<String> allowedCallers = new ArrayList<>();
+	private @Nullable List<String> allowedCallers;
 
 	public @Nullable String getPattern() {
 		return this.pattern;
@@ -38,19 +38,19 @@ public class ReceivingPathProperties {
 		this.pattern = pattern;
 	}
 
-	public List<String> getAudiences() {
+	public @Nullable List<String> getAudiences() {
 		return this.audiences;
 	}
 
-	public void setAudiences(List<String> audiences) {
+	public void setAudiences(@Nullable List<String> audiences) {
 		this.audiences = audiences;
 	}
 
-	public List<String> getAllowedCallers() {
+	public @Nullable List<String> getAllowedCallers() {
 		return this.allowedCallers;
 	}
 
-	public void setAllowedCallers(List<String> allowedCallers) {
+	public void setAllowedCallers(@Nullable List<String> allowedCallers) {
 		this.allowedCallers = allowedCallers;
 	}
 

@@ -87,6 +87,23 @@ class PathRulesStartupTests {
 	}
 
 	@Test
+	void anEmptyListOfCallersFailsStartupRatherThanTakeTheServicesCallers() {
+		servlet()
+			.withPropertyValues(RULE + ".pattern=/events/pubsub", RULE + ".audiences=/events/pubsub",
+					RULE + ".allowed-callers=")
+			.run((context) -> assertInvalidProperty(context, RULE + ".allowed-callers")
+				.hasMessageContaining("leave the property out"));
+	}
+
+	@Test
+	void anEmptyListOfAudiencesFailsStartup() {
+		servlet()
+			.withPropertyValues(RULE + ".pattern=/events/pubsub", RULE + ".audiences=",
+					RULE + ".allowed-callers=push@proj.iam.gserviceaccount.com")
+			.run((context) -> assertInvalidProperty(context, RULE + ".audiences"));
+	}
+
+	@Test
 	void theServicesCallersAreStillRequiredWithRules() {
 		ReceivingContexts.servlet(google.emulator(), SERVICE)
 			.withPropertyValues(RULE + ".pattern=/events/pubsub", RULE + ".audiences=/events/pubsub",
