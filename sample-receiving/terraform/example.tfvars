@@ -7,3 +7,6 @@ mode       = "trust" # or "verify"
 # Output service_account_email of sample-calling/terraform, applied first.
 calling_service_account_email = "calling@my-project.iam.gserviceaccount.com"
 report_readers                = ["calling@my-project.iam.gserviceaccount.com"]
+
+# The push subscription's --push-auth-service-account (see docs/google-callers.md).
+pubsub_push_service_account_email = "push@my-project.iam.gserviceaccount.com"

@@ -37,6 +37,7 @@ locals {
     # invoke every service in the project; this narrows it to the callers.
     CLOUDRUN_AUTH_RECEIVING_ALLOWED_CALLERS = join(",", local.callers)
     SAMPLE_REPORT_READERS                   = join(",", var.report_readers)
+    SAMPLE_PUBSUB_PUSH_SERVICE_ACCOUNT      = var.pubsub_push_service_account_email
   } : name => value if value != "" }
 }
 
@@ -103,7 +104,7 @@ resource "google_cloud_run_v2_service" "receiving" {
 # 403 before the request reaches the app. In verify mode Cloud Run does not check it; it is kept so that switching
 # back to trust mode needs no other change.
 resource "google_cloud_run_v2_service_iam_member" "invoker" {
-  for_each = toset(local.callers)
+  for_each = toset(concat(local.callers, [var.pubsub_push_service_account_email]))
 
   project  = google_cloud_run_v2_service.receiving.project
   location = google_cloud_run_v2_service.receiving.location

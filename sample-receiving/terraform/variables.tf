@@ -90,6 +90,16 @@ variable "report_readers" {
   }
 }
 
+variable "pubsub_push_service_account_email" {
+  description = "The Pub/Sub push subscription's --push-auth-service-account (SAMPLE_PUBSUB_PUSH_SERVICE_ACCOUNT): the only caller of POST /events/pubsub. It gets roles/run.invoker, and is no caller of the rest of the service."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[^@\\s]+@[^@\\s]+\\.gserviceaccount\\.com$", var.pubsub_push_service_account_email))
+    error_message = "pubsub_push_service_account_email must be a service account email."
+  }
+}
+
 variable "max_instance_count" {
   description = "Upper bound on instances."
   type        = number

@@ -3,6 +3,8 @@ package dev.cloudrunauth.receiving;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 import com.nimbusds.jose.JWSAlgorithm;
@@ -95,10 +97,19 @@ public final class CloudRunReceivingAutoConfiguration {
 	}
 
 	@Bean
+	PathRules cloudRunPathRules(CloudRunReceivingProperties properties, ReceivingSettings settings) {
+		PathRules rules = PathRules.of(properties.getPaths(), settings);
+		rules.logSummary();
+		return rules;
+	}
+
+	@Bean
 	IdTokenValidation cloudRunIdTokenValidation(ReceivingSettings settings,
 			ObjectProvider<OAuth2TokenValidator<Jwt>> additionalValidators) {
-		return new IdTokenValidation(IdTokenValidators.createDefault(settings.issuers(), settings.audiences(),
-				settings.clockSkew(), settings.maxTokenLifetime(), additionalValidators.orderedStream().toList()));
+		List<OAuth2TokenValidator<Jwt>> additional = additionalValidators.orderedStream().toList();
+		Function<List<String>, OAuth2TokenValidator<Jwt>> forAudiences = (audiences) -> IdTokenValidators.createDefault(
+				settings.issuers(), audiences, settings.clockSkew(), settings.maxTokenLifetime(), additional);
+		return new IdTokenValidation(forAudiences.apply(settings.audiences()), forAudiences);
 	}
 
 	@Bean
@@ -192,9 +203,11 @@ public final class CloudRunReceivingAutoConfiguration {
 	 * The claim validation, kept out of the {@code OAuth2TokenValidator} beans that are
 	 * added to it.
 	 *
-	 * @param validator the validator
+	 * @param validator the validator, for the service's audiences
+	 * @param forAudiences the same validation for other audiences, those of a path rule
 	 */
-	record IdTokenValidation(OAuth2TokenValidator<Jwt> validator) {
+	record IdTokenValidation(OAuth2TokenValidator<Jwt> validator,
+			Function<List<String>, OAuth2TokenValidator<Jwt>> forAudiences) {
 	}
 
 	/**

@@ -2,7 +2,9 @@ package dev.cloudrunauth.receiving;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
 
@@ -118,6 +120,12 @@ public class CloudRunReceivingProperties {
 	 * startup fails if a bean uses an annotation that no method security enforces.
 	 */
 	private @Nullable Boolean methodSecurity;
+
+	/**
+	 * Rules for paths called with tokens for other audiences or by other callers, such as
+	 * Pub/Sub push endpoints; the first rule whose pattern matches decides.
+	 */
+	private Map<String, ReceivingPathProperties> paths = new LinkedHashMap<>();
 
 	private final VerifiedTokens verifiedTokens = new VerifiedTokens();
 
@@ -255,6 +263,14 @@ public class CloudRunReceivingProperties {
 
 	public void setMethodSecurity(@Nullable Boolean methodSecurity) {
 		this.methodSecurity = methodSecurity;
+	}
+
+	public Map<String, ReceivingPathProperties> getPaths() {
+		return this.paths;
+	}
+
+	public void setPaths(Map<String, ReceivingPathProperties> paths) {
+		this.paths = paths;
 	}
 
 	public VerifiedTokens getVerifiedTokens() {

@@ -1,5 +1,6 @@
 package dev.cloudrunauth.receiving;
 
+import java.util.ArrayList;
 import java.util.List;
 
 import dev.cloudrunauth.receiving.CloudRunReceivingAutoConfiguration.CallerRule;
@@ -55,6 +56,31 @@ public final class CloudRunReceivingReactiveAutoConfiguration {
 			.verifiedTokenCache(verifiedTokens.getIfAvailable())
 			.observationRegistry(observations.getIfAvailable(() -> ObservationRegistry.NOOP))
 			.build();
+	}
+
+	@Bean
+	ReactivePathRules cloudRunReactivePathRules(PathRules rules, SigningKeyCache keys, IdTokenValidation validation,
+			ReceivingSettings settings, CloudRunReceivingProperties properties, CallerRule callers,
+			ObjectProvider<VerifiedTokenCache> verifiedTokens, ObjectProvider<InvokerIamCheck> invokerIam,
+			ObjectProvider<ObservationRegistry> observations) {
+		ObservationRegistry registry = observations.getIfAvailable(() -> ObservationRegistry.NOOP);
+		VerifiedTokenCache cache = verifiedTokens.getIfAvailable();
+		List<ReactivePathRules.Matched> matched = new ArrayList<>();
+		for (PathRules.Rule rule : rules.rules()) {
+			AllowedCallers ruleCallers = rule.callers(callers.callers());
+			ReactiveGoogleIdTokenDecoder decoder = ReactiveGoogleIdTokenDecoder.withSigningKeys(keys)
+				.claimValidation(validation.forAudiences().apply(rule.audiences()))
+				.trustCloudRunIam(settings.trustCloudRunIam())
+				.invokerIamCheck(invokerIam.getIfAvailable())
+				.jwkSetTimeout(properties.getJwkSetTimeout())
+				.verifiedTokenCache((cache != null) ? cache.scope(rule.name(), ruleCallers) : null)
+				.observationRegistry(registry)
+				.build();
+			matched
+				.add(new ReactivePathRules.Matched(rule, new PathPatternParserServerWebExchangeMatcher(rule.pattern()),
+						decoder, new ReactiveAllowedCallersAuthorizationManager<>(ruleCallers, registry)));
+		}
+		return new ReactivePathRules(matched);
 	}
 
 	@Bean

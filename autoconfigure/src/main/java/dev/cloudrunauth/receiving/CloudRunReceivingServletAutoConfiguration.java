@@ -1,5 +1,6 @@
 package dev.cloudrunauth.receiving;
 
+import java.util.ArrayList;
 import java.util.List;
 
 import dev.cloudrunauth.receiving.CloudRunReceivingAutoConfiguration.CallerRule;
@@ -53,6 +54,31 @@ public final class CloudRunReceivingServletAutoConfiguration {
 			.verifiedTokenCache(verifiedTokens.getIfAvailable())
 			.observationRegistry(observations.getIfAvailable(() -> ObservationRegistry.NOOP))
 			.build();
+	}
+
+	@Bean
+	ServletPathRules cloudRunServletPathRules(PathRules rules, SigningKeyCache keys, IdTokenValidation validation,
+			ReceivingSettings settings, CloudRunReceivingProperties properties, CallerRule callers,
+			ObjectProvider<VerifiedTokenCache> verifiedTokens, ObjectProvider<InvokerIamCheck> invokerIam,
+			ObjectProvider<ObservationRegistry> observations, ObjectProvider<PathPatternRequestMatcher.Builder> paths) {
+		PathPatternRequestMatcher.Builder matchers = paths.getIfAvailable(PathPatternRequestMatcher::withDefaults);
+		ObservationRegistry registry = observations.getIfAvailable(() -> ObservationRegistry.NOOP);
+		VerifiedTokenCache cache = verifiedTokens.getIfAvailable();
+		List<ServletPathRules.Matched> matched = new ArrayList<>();
+		for (PathRules.Rule rule : rules.rules()) {
+			AllowedCallers ruleCallers = rule.callers(callers.callers());
+			GoogleIdTokenDecoder decoder = GoogleIdTokenDecoder.withSigningKeys(keys)
+				.claimValidation(validation.forAudiences().apply(rule.audiences()))
+				.trustCloudRunIam(settings.trustCloudRunIam())
+				.invokerIamCheck(invokerIam.getIfAvailable())
+				.jwkSetTimeout(properties.getJwkSetTimeout())
+				.verifiedTokenCache((cache != null) ? cache.scope(rule.name(), ruleCallers) : null)
+				.observationRegistry(registry)
+				.build();
+			matched.add(new ServletPathRules.Matched(rule, matchers.matcher(rule.pattern()), decoder,
+					new AllowedCallersAuthorizationManager<>(ruleCallers, registry)));
+		}
+		return new ServletPathRules(matched);
 	}
 
 	@Bean

@@ -11,6 +11,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpHeaders;
 import org.springframework.security.access.AccessDeniedException;
+import org.springframework.security.authentication.AuthenticationEventPublisher;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
 import org.springframework.security.config.http.SessionCreationPolicy;
@@ -35,10 +36,14 @@ class ReceivingSecurityFilterChainConfiguration {
 	@Bean
 	SecurityFilterChain cloudRunReceivingSecurityFilterChain(HttpSecurity http, ReceivingSettings settings,
 			JwtDecoder decoder, JwtAuthenticationConverter converter, BearerTokenResolver resolver,
-			AllowedCallersAuthorizationManager<RequestAuthorizationContext> callers,
-			ObjectProvider<PathPatternRequestMatcher.Builder> paths, ObjectProvider<IapAssertions> iapProvider) {
+			AllowedCallersAuthorizationManager<RequestAuthorizationContext> callers, ServletPathRules rules,
+			ObjectProvider<PathPatternRequestMatcher.Builder> paths,
+			ObjectProvider<AuthenticationEventPublisher> events, ObjectProvider<IapAssertions> iapProvider) {
 		RequestMatcher publicRequests = CloudRunReceivingServletAutoConfiguration.publicRequests(settings.publicPaths(),
 				paths);
+		if (!rules.isEmpty()) {
+			PathRules.requireOwnDecoder(decoder);
+		}
 		IapAssertions iap = iapProvider.getIfAvailable();
 		if (iap != null) {
 			IapServletSecurity.apply(http, iap, converter, publicRequests);
@@ -48,13 +53,23 @@ class ReceivingSecurityFilterChainConfiguration {
 			// method) shows its real status
 			requests.dispatcherTypeMatchers(DispatcherType.ERROR).permitAll();
 			requests.requestMatchers(publicRequests).permitAll();
+			// a path rule admits its own callers only, never IAP's end users
+			rules.authorize(requests);
 			requests.anyRequest().access((iap != null) ? IapServletSecurity.access(iap, callers) : callers);
 		});
-		http.oauth2ResourceServer((resourceServer) -> resourceServer.bearerTokenResolver(resolver)
-			.accessDeniedHandler(ReceivingSecurityFilterChainConfiguration::callerNotAllowed)
-			.jwt((jwt) -> jwt.decoder(decoder).jwtAuthenticationConverter(converter))
-			.protectedResourceMetadata((metadata) -> metadata
-				.protectedResourceMetadataCustomizer((builder) -> describe(builder, settings))));
+		http.oauth2ResourceServer((resourceServer) -> {
+			resourceServer.bearerTokenResolver(resolver)
+				.accessDeniedHandler(ReceivingSecurityFilterChainConfiguration::callerNotAllowed)
+				.protectedResourceMetadata((metadata) -> metadata
+					.protectedResourceMetadataCustomizer((builder) -> describe(builder, settings)));
+			if (rules.isEmpty()) {
+				resourceServer.jwt((jwt) -> jwt.decoder(decoder).jwtAuthenticationConverter(converter));
+			}
+			else {
+				resourceServer.authenticationManagerResolver(
+						rules.authenticationManagers(decoder, converter, events.getIfAvailable()));
+			}
+		});
 		http.sessionManagement((sessions) -> sessions.sessionCreationPolicy(SessionCreationPolicy.STATELESS));
 		http.requestCache((cache) -> cache.requestCache(new NullRequestCache()));
 		http.csrf(AbstractHttpConfigurer::disable);

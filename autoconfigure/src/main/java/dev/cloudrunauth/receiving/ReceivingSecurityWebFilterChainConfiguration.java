@@ -36,22 +36,34 @@ class ReceivingSecurityWebFilterChainConfiguration {
 	SecurityWebFilterChain cloudRunReceivingSecurityWebFilterChain(ServerHttpSecurity http, ReceivingSettings settings,
 			ReactiveJwtDecoder decoder, JwtAuthenticationConverter converter,
 			ServerAuthenticationConverter bearerTokens,
-			ReactiveAllowedCallersAuthorizationManager<AuthorizationContext> callers,
+			ReactiveAllowedCallersAuthorizationManager<AuthorizationContext> callers, ReactivePathRules rules,
 			ObjectProvider<IapAssertions> iapProvider) {
 		ServerWebExchangeMatcher publicExchanges = CloudRunReceivingReactiveAutoConfiguration
 			.publicExchanges(settings.publicPaths());
+		if (!rules.isEmpty()) {
+			PathRules.requireOwnDecoder(decoder);
+		}
 		IapAssertions iap = iapProvider.getIfAvailable();
 		if (iap != null) {
 			IapReactiveSecurity.apply(http, iap, converter, publicExchanges);
 		}
 		http.authorizeExchange((exchanges) -> {
 			exchanges.matchers(publicExchanges).permitAll();
+			// a path rule admits its own callers only, never IAP's end users
+			rules.authorize(exchanges);
 			exchanges.anyExchange().access((iap != null) ? IapReactiveSecurity.access(iap, callers) : callers);
 		});
-		http.oauth2ResourceServer((resourceServer) -> resourceServer.bearerTokenConverter(bearerTokens)
-			.accessDeniedHandler(ReceivingSecurityWebFilterChainConfiguration::callerNotAllowed)
-			.jwt((jwt) -> jwt.jwtDecoder(decoder)
-				.jwtAuthenticationConverter(new ReactiveJwtAuthenticationConverterAdapter(converter))));
+		http.oauth2ResourceServer((resourceServer) -> {
+			resourceServer.bearerTokenConverter(bearerTokens)
+				.accessDeniedHandler(ReceivingSecurityWebFilterChainConfiguration::callerNotAllowed);
+			if (rules.isEmpty()) {
+				resourceServer.jwt((jwt) -> jwt.jwtDecoder(decoder)
+					.jwtAuthenticationConverter(new ReactiveJwtAuthenticationConverterAdapter(converter)));
+			}
+			else {
+				resourceServer.authenticationManagerResolver(rules.authenticationManagers(decoder, converter));
+			}
+		});
 		http.securityContextRepository(NoOpServerSecurityContextRepository.getInstance());
 		http.requestCache((cache) -> cache.requestCache(NoOpServerRequestCache.getInstance()));
 		http.csrf(ServerHttpSecurity.CsrfSpec::disable);

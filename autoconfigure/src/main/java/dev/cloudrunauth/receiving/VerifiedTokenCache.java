@@ -26,6 +26,11 @@ import org.springframework.util.Assert;
  * out the entries of those who may. Tokens whose signature Cloud Run removed are not
  * stored: they are checked against its invoker IAM setting every time.
  * <p>
+ * Each decoder with its own audiences (those of a rule of
+ * {@code cloudrun.auth.receiving.paths}) uses its own {@link #scope scope}: an entry
+ * counts only in the scope that verified it, so that a token verified for one path's
+ * audiences is never taken as verified on a path with other audiences.
+ * <p>
  * A Caffeine cache bounds it (W-TinyLFU: a token in frequent use outlives tokens seen
  * once) and expires each entry at its own time. What Caffeine cannot know is done here:
  * which callers are admitted, and whether the entry's key is still the one published
@@ -41,11 +46,13 @@ final class VerifiedTokenCache {
 
 	private final Clock clock;
 
-	private final Cache<String, Entry> entries;
+	private final Cache<Key, Entry> entries;
 
-	private final LongAdder hits = new LongAdder();
+	private final String scope;
 
-	private final LongAdder misses = new LongAdder();
+	private final LongAdder hits;
+
+	private final LongAdder misses;
 
 	/**
 	 * Create a cache.
@@ -64,15 +71,43 @@ final class VerifiedTokenCache {
 		this.clockSkewMillis = clockSkew.toMillis();
 		this.admitted = admitted;
 		this.clock = clock;
+		this.scope = "";
+		this.hits = new LongAdder();
+		this.misses = new LongAdder();
 		this.entries = Caffeine.newBuilder()
 			.maximumSize(maxSize)
-			.expireAfter(Expiry.creating(
-					(String token, Entry entry) -> Duration.ofMillis(Math.max(0, entry.validUntil - clock.millis()))))
+			.expireAfter(Expiry
+				.creating((Key key, Entry entry) -> Duration.ofMillis(Math.max(0, entry.validUntil - clock.millis()))))
 			.ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis()))
 			// evictions on the request thread that inserts: a few steps, and no work
 			// handed to the common pool
 			.executor(Runnable::run)
 			.build();
+	}
+
+	private VerifiedTokenCache(VerifiedTokenCache shared, String scope, AllowedCallers admitted) {
+		this.maxSize = shared.maxSize;
+		this.clockSkewMillis = shared.clockSkewMillis;
+		this.admitted = admitted;
+		this.clock = shared.clock;
+		this.scope = scope;
+		this.hits = shared.hits;
+		this.misses = shared.misses;
+		this.entries = shared.entries;
+	}
+
+	/**
+	 * Return a view of this cache, sharing its bound and counters, whose entries are
+	 * separate from those of every other scope.
+	 * @param scope the scope, such as the name of a path rule; not the empty string of
+	 * this cache's own
+	 * @param admitted the callers whose tokens are remembered in that scope
+	 * @return the view
+	 */
+	VerifiedTokenCache scope(String scope, AllowedCallers admitted) {
+		Assert.hasLength(scope, "scope cannot be empty");
+		Assert.notNull(admitted, "admitted cannot be null");
+		return new VerifiedTokenCache(this, scope, admitted);
 	}
 
 	/**
@@ -83,13 +118,14 @@ final class VerifiedTokenCache {
 	 * @return the verified token or {@code null}
 	 */
 	@Nullable Jwt get(String token, SigningKeyCache keys) {
-		Entry entry = this.entries.getIfPresent(token);
+		Key key = new Key(this.scope, token);
+		Entry entry = this.entries.getIfPresent(key);
 		if (entry == null) {
 			this.misses.increment();
 			return null;
 		}
 		if (keys.cachedKey(entry.keyId()) != entry.key()) {
-			this.entries.asMap().remove(token, entry);
+			this.entries.asMap().remove(key, entry);
 			this.misses.increment();
 			return null;
 		}
@@ -108,7 +144,7 @@ final class VerifiedTokenCache {
 		if (expiresAt == null || !this.admitted.allows(jwt)) {
 			return;
 		}
-		this.entries.put(jwt.getTokenValue(),
+		this.entries.put(new Key(this.scope, jwt.getTokenValue()),
 				new Entry(jwt, keyId, key, expiresAt.toEpochMilli() + this.clockSkewMillis));
 	}
 
@@ -143,6 +179,15 @@ final class VerifiedTokenCache {
 	 */
 	long misses() {
 		return this.misses.sum();
+	}
+
+	private record Key(String scope, String token) {
+
+		@Override
+		public String toString() {
+			return "Key[scope=" + this.scope + "]";
+		}
+
 	}
 
 	private record Entry(Jwt jwt, String keyId, PublicKey key, long validUntil) {

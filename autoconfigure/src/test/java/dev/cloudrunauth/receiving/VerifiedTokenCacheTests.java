@@ -74,6 +74,29 @@ class VerifiedTokenCacheTests {
 	}
 
 	@Test
+	void aTokenVerifiedInOneScopeIsUnknownInAnotherWhichSharesTheBoundAndCounters() {
+		VerifiedTokenCache cache = new VerifiedTokenCache(10, SKEW, AllowedCallers.anyCaller(), this.clock);
+		VerifiedTokenCache pubsub = cache.scope("pubsub", AllowedCallers.anyCaller());
+		Jwt jwt = decoder(pubsub).decode(token(this.clock.instant().plusSeconds(3600)));
+		assertThat(pubsub.get(jwt.getTokenValue(), this.keys)).isSameAs(jwt);
+		assertThat(cache.get(jwt.getTokenValue(), this.keys)).isNull();
+		assertThat(cache.scope("tasks", AllowedCallers.anyCaller()).get(jwt.getTokenValue(), this.keys)).isNull();
+		assertThat(cache.size()).isEqualTo(1);
+		assertThat(cache.hits()).isEqualTo(1);
+		assertThat(cache.misses()).isEqualTo(3);
+	}
+
+	@Test
+	void aScopeRemembersOnlyTheTokensOfItsOwnCallers() {
+		VerifiedTokenCache cache = new VerifiedTokenCache(10, SKEW, AllowedCallers.anyCaller(), this.clock);
+		VerifiedTokenCache pubsub = cache.scope("pubsub",
+				AllowedCallers.of(List.of("push@emulator-project.iam.gserviceaccount.com")));
+		Jwt jwt = decoder(pubsub).decode(token(this.clock.instant().plusSeconds(3600)));
+		assertThat(pubsub.get(jwt.getTokenValue(), this.keys)).isNull();
+		assertThat(cache.size()).isZero();
+	}
+
+	@Test
 	void aTokenThatFailsVerificationIsNeverCached() {
 		VerifiedTokenCache cache = new VerifiedTokenCache(10, SKEW, AllowedCallers.anyCaller(), this.clock);
 		GoogleIdTokenDecoder decoder = decoder(cache);

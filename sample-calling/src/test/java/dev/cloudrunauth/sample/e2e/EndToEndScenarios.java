@@ -19,6 +19,7 @@ import dev.cloudrunauth.test.LoopbackServer;
 import dev.cloudrunauth.test.RecordedRequest;
 import dev.cloudrunauth.test.emulator.GoogleIdentityEmulator;
 import dev.cloudrunauth.test.emulator.GoogleIdentityEmulatorExtension;
+import dev.cloudrunauth.test.senders.PubSubPush;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -151,6 +152,21 @@ abstract class EndToEndScenarios {
 		assertThat(this.proxy.requests()).isNotEmpty()
 			.extracting(EndToEndScenarios::credentialHeaders)
 			.allSatisfy((headers) -> assertThat(headers).isEqualTo(Set.of("X-Serverless-Authorization")));
+	}
+
+	@Test
+	void aPubSubPushFromTheSubscriptionsAccountOnlyIsAcknowledged() {
+		String url = this.receiving + "/events/pubsub";
+		assertThat(PubSubPush.from(google.emulator(), SampleServices.PUBSUB_PUSH)
+			.message("{\"orderId\":42}")
+			.to(url)
+			.statusCode()).isEqualTo(200);
+		assertThat(PubSubPush.from(google.emulator(), SampleServices.REPORT_READER).to(url).statusCode())
+			.isEqualTo(403);
+		assertThat(PubSubPush.from(google.emulator(), SampleServices.PUBSUB_PUSH)
+			.audience(this.receiving)
+			.to(url)
+			.statusCode()).isEqualTo(401);
 	}
 
 	@Test

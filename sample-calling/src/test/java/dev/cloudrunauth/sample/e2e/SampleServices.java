@@ -27,6 +27,8 @@ final class SampleServices implements AutoCloseable {
 
 	static final String REPORT_READER = "reader@demo-project.iam.gserviceaccount.com";
 
+	static final String PUBSUB_PUSH = "pubsub-push@demo-project.iam.gserviceaccount.com";
+
 	/**
 	 * Every service account of the demo project may call the receiving service, and no
 	 * other.
@@ -136,12 +138,11 @@ final class SampleServices implements AutoCloseable {
 	String startReceiving() {
 		int port = freePort();
 		this.receivingUrl = "http://127.0.0.1:" + port;
-		start("sample-receiving", Map.of(),
-				List.of("--server.port=" + port, "--server.address=127.0.0.1",
-						"--cloudrun.auth.receiving.audiences=" + this.receivingUrl,
-						"--cloudrun.auth.receiving.allowed-callers=" + ALLOWED_CALLERS,
-						"--cloudrun.auth.receiving.jwk-set-uri=" + this.emulator.jwkSetUri(),
-						"--sample.report-readers=" + REPORT_READER),
+		start("sample-receiving", Map.of(), List.of("--server.port=" + port, "--server.address=127.0.0.1",
+				"--cloudrun.auth.receiving.audiences=" + this.receivingUrl,
+				"--cloudrun.auth.receiving.allowed-callers=" + ALLOWED_CALLERS,
+				"--cloudrun.auth.receiving.jwk-set-uri=" + this.emulator.jwkSetUri(),
+				"--sample.report-readers=" + REPORT_READER, "--sample.pubsub-push-service-account=" + PUBSUB_PUSH),
 				List.of());
 		return this.receivingUrl;
 	}

@@ -36,12 +36,26 @@ public class ReceivingApplication {
 		 */
 		private List<String> reportReaders = new ArrayList<>();
 
+		/**
+		 * The Pub/Sub push subscription's service account, the only caller of POST
+		 * /events/pubsub (the path rule pubsub in application.yml).
+		 */
+		private String pubsubPushServiceAccount = "";
+
 		public List<String> getReportReaders() {
 			return this.reportReaders;
 		}
 
 		public void setReportReaders(List<String> reportReaders) {
 			this.reportReaders = reportReaders;
+		}
+
+		public String getPubsubPushServiceAccount() {
+			return this.pubsubPushServiceAccount;
+		}
+
+		public void setPubsubPushServiceAccount(String pubsubPushServiceAccount) {
+			this.pubsubPushServiceAccount = pubsubPushServiceAccount;
 		}
 
 	}
