@@ -93,7 +93,7 @@ public final class CloudRunReceivingAutoConfiguration {
 
 	@Bean
 	InitialKeyFetch cloudRunInitialKeyFetch(SigningKeyCache keys) {
-		return new InitialKeyFetch(keys);
+		return new InitialKeyFetch(keys::start);
 	}
 
 	@Bean

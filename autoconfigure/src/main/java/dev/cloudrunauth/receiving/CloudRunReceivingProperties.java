@@ -125,7 +125,7 @@ public class CloudRunReceivingProperties {
 	 * Rules for paths called with tokens for other audiences or by other callers, such as
 	 * Pub/Sub push endpoints; the first rule whose pattern matches decides.
 	 */
-	private Map<String, ReceivingPathProperties> paths = new LinkedHashMap<>();
+	private Map<String, Path> paths = new LinkedHashMap<>();
 
 	private final VerifiedTokens verifiedTokens = new VerifiedTokens();
 
@@ -265,16 +265,68 @@ public class CloudRunReceivingProperties {
 		this.methodSecurity = methodSecurity;
 	}
 
-	public Map<String, ReceivingPathProperties> getPaths() {
+	public Map<String, Path> getPaths() {
 		return this.paths;
 	}
 
-	public void setPaths(Map<String, ReceivingPathProperties> paths) {
+	public void setPaths(Map<String, Path> paths) {
 		this.paths = paths;
 	}
 
 	public VerifiedTokens getVerifiedTokens() {
 		return this.verifiedTokens;
+	}
+
+	/**
+	 * Properties of one rule of {@code cloudrun.auth.receiving.paths}: requests whose
+	 * path matches its pattern are checked against its audiences and callers instead of
+	 * the service's.
+	 */
+	public static class Path {
+
+		/**
+		 * Spring path pattern of the requests the rule applies to, within the application
+		 * (without the context path), such as /events/pubsub.
+		 */
+		private @Nullable String pattern;
+
+		/**
+		 * Accepted audiences on these paths. An entry starting with '/' is resolved
+		 * against each http(s) URL among the service's audiences. Left out, the service's
+		 * audiences; set, never empty.
+		 */
+		private @Nullable List<String> audiences;
+
+		/**
+		 * Callers allowed on these paths, as in allowed-callers. Left out, the service's
+		 * callers; set, never empty.
+		 */
+		private @Nullable List<String> allowedCallers;
+
+		public @Nullable String getPattern() {
+			return this.pattern;
+		}
+
+		public void setPattern(@Nullable String pattern) {
+			this.pattern = pattern;
+		}
+
+		public @Nullable List<String> getAudiences() {
+			return this.audiences;
+		}
+
+		public void setAudiences(@Nullable List<String> audiences) {
+			this.audiences = audiences;
+		}
+
+		public @Nullable List<String> getAllowedCallers() {
+			return this.allowedCallers;
+		}
+
+		public void setAllowedCallers(@Nullable List<String> allowedCallers) {
+			this.allowedCallers = allowedCallers;
+		}
+
 	}
 
 	/**

@@ -24,7 +24,7 @@ class IapConfiguration {
 		return IapSettings.of(properties, environment);
 	}
 
-	@Bean(initMethod = "start")
+	@Bean
 	IapAssertions cloudRunIapAssertions(IapSettings iap, ReceivingSettings settings,
 			CloudRunReceivingProperties properties, ObjectProvider<GoogleRequests> requests,
 			ObjectProvider<ObservationRegistry> observations) {
@@ -34,6 +34,11 @@ class IapConfiguration {
 						: JwkSetFetcher.defaultRequestFactory(properties.getJwkSetTimeout()),
 				observations.getIfAvailable(() -> ObservationRegistry.NOOP), properties.getJwkSetRefetchInterval(),
 				properties.getJwkSetTimeout(), settings.clockSkew());
+	}
+
+	@Bean
+	InitialKeyFetch cloudRunIapInitialKeyFetch(IapAssertions assertions) {
+		return new InitialKeyFetch(assertions::start);
 	}
 
 }

@@ -22,7 +22,7 @@ import org.springframework.util.Assert;
  * ({@code roles/iap.httpsResourceAccessor}) decides.</li>
  * </ul>
  */
-public final class IapUsers {
+final class IapUsers {
 
 	private final List<CallerPattern> patterns;
 
@@ -40,7 +40,7 @@ public final class IapUsers {
 	 * @return the allowed users
 	 * @throws IllegalArgumentException if an entry is neither
 	 */
-	public static IapUsers of(Collection<String> entries) {
+	static IapUsers of(Collection<String> entries) {
 		Assert.notNull(entries, "entries cannot be null");
 		return new IapUsers(entries.stream().map((entry) -> CallerPattern.parse(entry.trim())).toList(), false);
 	}
@@ -49,7 +49,7 @@ public final class IapUsers {
 	 * Allow every user IAP signed in: IAP's access policy decides who may call.
 	 * @return the allowed users
 	 */
-	public static IapUsers anyUser() {
+	static IapUsers anyUser() {
 		return new IapUsers(List.of(), true);
 	}
 

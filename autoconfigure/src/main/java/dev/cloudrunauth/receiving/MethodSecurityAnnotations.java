@@ -4,7 +4,9 @@ import java.lang.annotation.Annotation;
 import java.lang.reflect.Method;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 import jakarta.annotation.security.DenyAll;
 import jakarta.annotation.security.RolesAllowed;
@@ -47,13 +49,20 @@ final class MethodSecurityAnnotations {
 	 * @return the annotations used, empty if none
 	 */
 	static List<Kind> usedBy(Class<?> type) {
-		List<Kind> used = new ArrayList<>();
+		Set<Kind> used = new HashSet<>();
+		collect(MergedAnnotations.from(type, SearchStrategy.TYPE_HIERARCHY), used);
+		ReflectionUtils.doWithMethods(type,
+				(method) -> collect(MergedAnnotations.from(method, SearchStrategy.TYPE_HIERARCHY), used),
+				ReflectionUtils.USER_DECLARED_METHODS);
+		return KINDS.stream().filter(used::contains).toList();
+	}
+
+	private static void collect(MergedAnnotations annotations, Set<Kind> used) {
 		for (Kind kind : KINDS) {
-			if (kind.isUsedBy(type)) {
+			if (annotations.isPresent(kind.type)) {
 				used.add(kind);
 			}
 		}
-		return used;
 	}
 
 	/**
@@ -126,16 +135,6 @@ final class MethodSecurityAnnotations {
 		 */
 		String enablingAttribute() {
 			return (this.type == Secured.class) ? "securedEnabled" : isPrePost() ? "prePostEnabled" : "jsr250Enabled";
-		}
-
-		boolean isUsedBy(Class<?> type) {
-			if (MergedAnnotations.from(type, SearchStrategy.TYPE_HIERARCHY).isPresent(this.type)) {
-				return true;
-			}
-			boolean[] found = { false };
-			ReflectionUtils.doWithMethods(type, (method) -> found[0] = true, (method) -> !found[0]
-					&& MergedAnnotations.from(method, SearchStrategy.TYPE_HIERARCHY).isPresent(this.type));
-			return found[0];
 		}
 
 		boolean isEnforcedBy(Collection<Advisor> advisors) {

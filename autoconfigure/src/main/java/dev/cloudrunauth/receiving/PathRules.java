@@ -32,7 +32,7 @@ record PathRules(List<Rule> rules) {
 
 	private static final Log logger = LogFactory.getLog(CloudRunReceivingAutoConfiguration.class);
 
-	static PathRules of(Map<String, ReceivingPathProperties> paths, ReceivingSettings settings) {
+	static PathRules of(Map<String, CloudRunReceivingProperties.Path> paths, ReceivingSettings settings) {
 		List<Rule> rules = new ArrayList<>();
 		paths.forEach((name, path) -> rules.add(rule(name, path, settings)));
 		return new PathRules(List.copyOf(rules));
@@ -65,7 +65,7 @@ record PathRules(List<Rule> rules) {
 		}
 	}
 
-	private static Rule rule(String name, ReceivingPathProperties path, ReceivingSettings settings) {
+	private static Rule rule(String name, CloudRunReceivingProperties.Path path, ReceivingSettings settings) {
 		String pattern = pattern(name, path.getPattern());
 		List<String> audiences = entries(name, "audiences", path.getAudiences());
 		List<String> callers = entries(name, "allowed-callers", path.getAllowedCallers());
