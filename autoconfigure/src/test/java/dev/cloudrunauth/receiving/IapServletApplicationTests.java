@@ -192,6 +192,19 @@ class IapServletApplicationTests {
 	}
 
 	@Test
+	void aPathRuleAdmitsItsOwnCallersOnlyNeverAnIapUser() {
+		String pusher = "push@p.iam.gserviceaccount.com";
+		run((mvc) -> {
+			iap(mvc, "/whoami", assertion(ALICE).sign()).andExpect(status().isForbidden());
+			service(mvc, "/whoami", pusher).andExpect(status().isOk());
+			service(mvc, "/whoami", CALLER).andExpect(status().isForbidden());
+			iap(mvc, "/admin", assertion(ALICE).sign()).andExpect(status().isOk());
+			service(mvc, "/admin", pusher).andExpect(status().isForbidden());
+		}, "cloudrun.auth.receiving.paths.whoami.pattern=/whoami",
+				"cloudrun.auth.receiving.paths.whoami.allowed-callers=" + pusher);
+	}
+
+	@Test
 	void aPublicPathIgnoresABrokenAssertion() {
 		run((mvc) -> iap(mvc, "/public/ping", "garbage").andExpect(status().isOk()));
 	}
