@@ -18,12 +18,10 @@ final class CloudRunServiceUrl {
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(3);
 
-	private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
-
-	private final String metadataBaseUrl;
+	private final MetadataServer metadata;
 
 	CloudRunServiceUrl(String metadataBaseUrl) {
-		this.metadataBaseUrl = metadataBaseUrl;
+		this.metadata = new MetadataServer(URI.create(metadataBaseUrl), TIMEOUT);
 	}
 
 	String derive(String service) throws IOException {
@@ -38,32 +36,11 @@ final class CloudRunServiceUrl {
 	}
 
 	private String[] projectNumberAndRegion() throws IOException {
-		String projectNumber = get("/computeMetadata/v1/project/numeric-project-id");
-		String region = get("/computeMetadata/v1/instance/region");
-		int slash = region.lastIndexOf('/');
-		region = (slash >= 0) ? region.substring(slash + 1) : region;
-		if (!projectNumber.matches("\\d+") || !region.matches("[a-z0-9-]+")) {
-			throw new IOException("unexpected project number '" + projectNumber + "' or region '" + region + "'");
+		String projectNumber = this.metadata.get("project/numeric-project-id");
+		if (!projectNumber.matches("\\d+")) {
+			throw new IOException("unexpected project number '" + projectNumber + "' from the metadata server");
 		}
-		return new String[] { projectNumber, region };
-	}
-
-	private String get(String path) throws IOException {
-		HttpRequest request = HttpRequest.newBuilder(URI.create(this.metadataBaseUrl + path))
-			.timeout(TIMEOUT)
-			.header("Metadata-Flavor", "Google")
-			.build();
-		try {
-			HttpResponse<String> response = this.http.send(request, HttpResponse.BodyHandlers.ofString());
-			if (response.statusCode() != 200) {
-				throw new IOException("HTTP " + response.statusCode() + " from " + request.uri());
-			}
-			return response.body().trim();
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new IOException("Interrupted", ex);
-		}
+		return new String[] { projectNumber, this.metadata.region() };
 	}
 
 }

@@ -2,9 +2,6 @@ package dev.cloudrunauth.receiving;
 
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.text.ParseException;
 import java.time.Duration;
@@ -44,19 +41,15 @@ final class InvokerIamCheck implements AutoCloseable {
 
 	private static final Log logger = LogFactory.getLog(InvokerIamCheck.class);
 
-	private static final String METADATA = "/computeMetadata/v1/";
-
 	private final String service;
 
-	private final URI metadataUri;
+	private final MetadataServer metadata;
 
 	private final URI cloudRunApiUri;
 
 	private final Supplier<ClientHttpRequestFactory> cloudRunApi;
 
 	private final Duration interval;
-
-	private final Duration timeout;
 
 	private final ScheduledExecutorService scheduler;
 
@@ -65,8 +58,6 @@ final class InvokerIamCheck implements AutoCloseable {
 	private volatile State state = State.CHECKING;
 
 	private volatile @Nullable String problem;
-
-	private @Nullable HttpClient http;
 
 	private @Nullable String servicePath;
 
@@ -92,11 +83,10 @@ final class InvokerIamCheck implements AutoCloseable {
 		Assert.isTrue(interval != null && interval.toMillis() > 0, "interval must be positive");
 		Assert.isTrue(timeout != null && timeout.toMillis() > 0, "timeout must be positive");
 		this.service = service;
-		this.metadataUri = metadataUri;
+		this.metadata = new MetadataServer(metadataUri, timeout);
 		this.cloudRunApiUri = cloudRunApiUri;
 		this.cloudRunApi = SingletonSupplier.of(cloudRunApi);
 		this.interval = interval;
-		this.timeout = timeout;
 		CustomizableThreadFactory threads = new CustomizableThreadFactory("cloudrun-auth-invoker-iam-");
 		threads.setDaemon(true);
 		ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1, threads);
@@ -160,9 +150,6 @@ final class InvokerIamCheck implements AutoCloseable {
 		catch (IOException | RuntimeException ex) {
 			unknown(ex.getClass().getSimpleName() + ": " + ex.getMessage());
 		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-		}
 		finally {
 			this.firstResult.complete(this.state);
 		}
@@ -214,50 +201,28 @@ final class InvokerIamCheck implements AutoCloseable {
 		}
 	}
 
-	private String servicePath() throws IOException, InterruptedException {
+	private String servicePath() throws IOException {
 		if (this.servicePath == null) {
-			String project = metadata("project/project-id");
-			String region = metadata("instance/region");
-			region = region.substring(region.lastIndexOf('/') + 1);
-			if (!project.matches("[a-z0-9][a-z0-9.:-]*") || !region.matches("[a-z0-9-]+")) {
-				throw new IOException(
-						"unexpected project '" + project + "' or region '" + region + "' from the metadata server");
+			String project = this.metadata.get("project/project-id");
+			if (!project.matches("[a-z0-9][a-z0-9.:-]*")) {
+				throw new IOException("unexpected project '" + project + "' from the metadata server");
 			}
-			this.servicePath = "projects/" + project + "/locations/" + region + "/services/" + this.service;
+			this.servicePath = "projects/" + project + "/locations/" + this.metadata.region() + "/services/"
+					+ this.service;
 		}
 		return this.servicePath;
 	}
 
-	private String accessToken() throws IOException, InterruptedException {
-		String path = "instance/service-accounts/default/token";
-		if (!(json(metadata(path), this.metadataUri).get("access_token") instanceof String token) || token.isEmpty()) {
+	private String accessToken() throws IOException {
+		String body = this.metadata.get("instance/service-accounts/default/token");
+		if (!(json(body, this.metadata.baseUri()).get("access_token") instanceof String token) || token.isEmpty()) {
 			throw new IOException("no access token from the metadata server");
 		}
 		return token;
 	}
 
-	private String metadata(String path) throws IOException, InterruptedException {
-		if (this.http == null) {
-			this.http = HttpClient.newBuilder()
-				.connectTimeout(this.timeout)
-				.followRedirects(HttpClient.Redirect.NEVER)
-				.build();
-		}
-		HttpRequest request = HttpRequest.newBuilder(this.metadataUri.resolve(METADATA + path))
-			.timeout(this.timeout)
-			.header("Metadata-Flavor", "Google")
-			.GET()
-			.build();
-		HttpResponse<String> response = this.http.send(request, HttpResponse.BodyHandlers.ofString());
-		if (response.statusCode() != 200) {
-			throw new IOException("HTTP " + response.statusCode() + " for " + path + " from the metadata server");
-		}
-		return response.body().trim();
-	}
-
 	/**
-	 * The body parsed as a JSON object; messages never quote it, as the metadata server's
-	 * answer holds a token.
+	 * The body parsed as a JSON object; messages never quote it.
 	 */
 	private static Map<String, Object> json(String body, URI from) throws IOException {
 		try {
