@@ -26,6 +26,7 @@ class ReceivingLoggingDefaultsTests {
 		assertThat(this.environment.getProperty(ReceivingLoggingDefaults.FILTER_CHAIN_LOGGER)).isEqualTo("INFO");
 		assertThat(this.environment.getProperty(ReceivingLoggingDefaults.REQUEST_AUTHORIZATION_LOGGER))
 			.isEqualTo("INFO");
+		assertThat(this.environment.getProperty(ReceivingLoggingDefaults.WEBFLUX_REQUEST_LOGGER)).isEqualTo("INFO");
 	}
 
 	@Test
