@@ -31,8 +31,8 @@ class InvokerIamCheckTests {
 
 	@BeforeEach
 	void invokerIamCheckOnAndReadable() {
-		google.emulator().setInvokerIamDisabled(false);
-		google.emulator().setCloudRunAdminPermissionDenied(false);
+		google.emulator().cloudRun().setInvokerIamDisabled(false);
+		google.emulator().cloudRun().setAdminPermissionDenied(false);
 	}
 
 	@Test
@@ -40,9 +40,9 @@ class InvokerIamCheckTests {
 		GoogleIdentityEmulator emulator = google.emulator();
 		try (InvokerIamCheck check = started()) {
 			await().until(() -> check.state() == InvokerIamCheck.State.ON);
-			emulator.setInvokerIamDisabled(true);
+			emulator.cloudRun().setInvokerIamDisabled(true);
 			await().until(() -> check.state() == InvokerIamCheck.State.OFF);
-			emulator.setInvokerIamDisabled(false);
+			emulator.cloudRun().setInvokerIamDisabled(false);
 			await().until(() -> check.state() == InvokerIamCheck.State.ON);
 		}
 	}
@@ -50,7 +50,7 @@ class InvokerIamCheckTests {
 	@Test
 	void aSettingOnceReadStandsWhileTheApiCannotBeReached() throws InterruptedException {
 		GoogleIdentityEmulator emulator = google.emulator();
-		emulator.setInvokerIamDisabled(true);
+		emulator.cloudRun().setInvokerIamDisabled(true);
 		try (InvokerIamCheck check = started()) {
 			await().until(() -> check.state() == InvokerIamCheck.State.OFF);
 			emulator.inject(EmulatorEndpoint.CLOUD_RUN_ADMIN, Fault.refuseConnections());
@@ -62,7 +62,7 @@ class InvokerIamCheckTests {
 
 	@Test
 	void anUnreadableServiceIsWarnedAboutOnce(CapturedOutput output) {
-		google.emulator().setCloudRunAdminPermissionDenied(true);
+		google.emulator().cloudRun().setAdminPermissionDenied(true);
 		try (InvokerIamCheck check = started()) {
 			await().until(() -> google.emulator().requests(EmulatorEndpoint.CLOUD_RUN_ADMIN) >= 4);
 			assertThat(check.state()).isEqualTo(InvokerIamCheck.State.UNKNOWN);
@@ -81,11 +81,11 @@ class InvokerIamCheckTests {
 			return jdk.createRequest(uri, method);
 		};
 		try (InvokerIamCheck check = new InvokerIamCheck("receiving", URI.create(emulator.metadataUri()),
-				URI.create(emulator.cloudRunApiUri()), () -> recording, INTERVAL, Duration.ofSeconds(2))) {
+				URI.create(emulator.cloudRun().apiUri()), () -> recording, INTERVAL, Duration.ofSeconds(2))) {
 			check.start();
 			await().until(() -> check.state() == InvokerIamCheck.State.ON);
 			assertThat(requested).isNotEmpty()
-				.allSatisfy((uri) -> assertThat(uri.toString()).startsWith(emulator.cloudRunApiUri()));
+				.allSatisfy((uri) -> assertThat(uri.toString()).startsWith(emulator.cloudRun().apiUri()));
 		}
 	}
 
@@ -99,7 +99,7 @@ class InvokerIamCheckTests {
 	private static InvokerIamCheck started() {
 		GoogleIdentityEmulator emulator = google.emulator();
 		InvokerIamCheck check = new InvokerIamCheck("receiving", URI.create(emulator.metadataUri()),
-				URI.create(emulator.cloudRunApiUri()), JwkSetFetcher.defaultRequestFactory(Duration.ofSeconds(2)),
+				URI.create(emulator.cloudRun().apiUri()), JwkSetFetcher.defaultRequestFactory(Duration.ofSeconds(2)),
 				INTERVAL, Duration.ofSeconds(2));
 		check.start();
 		return check;

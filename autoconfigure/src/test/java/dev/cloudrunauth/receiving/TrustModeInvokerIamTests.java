@@ -49,8 +49,8 @@ class TrustModeInvokerIamTests {
 
 	@BeforeEach
 	void invokerIamCheckOnAndReadable() {
-		google.emulator().setInvokerIamDisabled(false);
-		google.emulator().setCloudRunAdminPermissionDenied(false);
+		google.emulator().cloudRun().setInvokerIamDisabled(false);
+		google.emulator().cloudRun().setAdminPermissionDenied(false);
 	}
 
 	@Test
@@ -65,7 +65,7 @@ class TrustModeInvokerIamTests {
 
 	@Test
 	void withTheInvokerIamCheckOffAStrippedTokenIsRefusedWithItsOwnReasonAndHealthIsDown(CapturedOutput output) {
-		google.emulator().setInvokerIamDisabled(true);
+		google.emulator().cloudRun().setInvokerIamDisabled(true);
 		run((context, mvc) -> {
 			awaitState(context, InvokerIamCheck.State.OFF);
 			perform(mvc, stripped(CALLER)).andExpect(status().isUnauthorized())
@@ -84,7 +84,7 @@ class TrustModeInvokerIamTests {
 
 	@Test
 	void withTheInvokerIamCheckOffAndNoCallersListedNoSignedTokenIsAcceptedEither() {
-		google.emulator().setInvokerIamDisabled(true);
+		google.emulator().cloudRun().setInvokerIamDisabled(true);
 		run((context, mvc) -> {
 			awaitState(context, InvokerIamCheck.State.OFF);
 			perform(mvc, signed("anyone@evil-project.iam.gserviceaccount.com")).andExpect(status().isForbidden());
@@ -94,7 +94,7 @@ class TrustModeInvokerIamTests {
 
 	@Test
 	void withTheInvokerIamCheckOffListedCallersWithSignedTokensStillCall() {
-		google.emulator().setInvokerIamDisabled(true);
+		google.emulator().cloudRun().setInvokerIamDisabled(true);
 		run((context, mvc) -> {
 			awaitState(context, InvokerIamCheck.State.OFF);
 			perform(mvc, signed(CALLER)).andExpect(status().isOk());
@@ -105,7 +105,7 @@ class TrustModeInvokerIamTests {
 
 	@Test
 	void theFirstStrippedTokensWaitForTheFirstCheckRatherThanSlipThroughBeforeIt() {
-		google.emulator().setInvokerIamDisabled(true);
+		google.emulator().cloudRun().setInvokerIamDisabled(true);
 		// long enough for a loaded machine to start the context before the first check
 		// ends, within jwk-set-timeout
 		google.emulator().inject(EmulatorEndpoint.CLOUD_RUN_ADMIN, Fault.delay(Duration.ofSeconds(3)));
@@ -117,7 +117,7 @@ class TrustModeInvokerIamTests {
 
 	@Test
 	void permissionDeniedWarnsOnceNamingThePermissionAndTrustGoesOn(CapturedOutput output) {
-		google.emulator().setCloudRunAdminPermissionDenied(true);
+		google.emulator().cloudRun().setAdminPermissionDenied(true);
 		run((context, mvc) -> {
 			awaitState(context, InvokerIamCheck.State.UNKNOWN);
 			perform(mvc, stripped(CALLER)).andExpect(status().isOk());
@@ -148,7 +148,7 @@ class TrustModeInvokerIamTests {
 
 	@Test
 	void theCheckCanBeTurnedOff() {
-		google.emulator().setInvokerIamDisabled(true);
+		google.emulator().cloudRun().setInvokerIamDisabled(true);
 		run((context, mvc) -> {
 			assertThat(context).doesNotHaveBean(InvokerIamCheck.class);
 			perform(mvc, stripped(CALLER)).andExpect(status().isOk());
@@ -158,7 +158,7 @@ class TrustModeInvokerIamTests {
 
 	@Test
 	void aReactiveApplicationRefusesStrippedTokensWhileTheCheckIsOffToo() {
-		google.emulator().setInvokerIamDisabled(true);
+		google.emulator().cloudRun().setInvokerIamDisabled(true);
 		google.emulator().inject(EmulatorEndpoint.CLOUD_RUN_ADMIN, Fault.delay(Duration.ofMillis(500)));
 		ReceivingContexts.reactive(google.emulator(), ReceivingServletIntegrationTests.AUDIENCE)
 			.withUserConfiguration(ReceivingReactiveIntegrationTests.TestController.class)
@@ -194,7 +194,7 @@ class TrustModeInvokerIamTests {
 	private static String[] properties() {
 		GoogleIdentityEmulator emulator = google.emulator();
 		return new String[] { "cloudrun.auth.receiving.trust-cloud-run-iam=true",
-				"cloudrun.auth.receiving.cloud-run-api-uri=" + emulator.cloudRunApiUri() };
+				"cloudrun.auth.receiving.cloud-run-api-uri=" + emulator.cloudRun().apiUri() };
 	}
 
 	private static ApplicationContextInitializer<ConfigurableApplicationContext> cloudRun() {

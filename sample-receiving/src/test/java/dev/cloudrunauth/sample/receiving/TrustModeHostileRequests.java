@@ -68,7 +68,7 @@ abstract class TrustModeHostileRequests {
 	@DynamicPropertySource
 	static void emulator(DynamicPropertyRegistry registry) {
 		registry.add("cloudrun.auth.receiving.jwk-set-uri", () -> google.emulator().jwkSetUri());
-		registry.add("cloudrun.auth.receiving.cloud-run-api-uri", () -> google.emulator().cloudRunApiUri());
+		registry.add("cloudrun.auth.receiving.cloud-run-api-uri", () -> google.emulator().cloudRun().apiUri());
 		registry.add("cloudrun.auth.receiving.audiences", () -> AUDIENCE);
 	}
 

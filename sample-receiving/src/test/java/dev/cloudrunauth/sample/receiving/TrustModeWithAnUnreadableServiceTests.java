@@ -26,12 +26,12 @@ class TrustModeWithAnUnreadableServiceTests extends TrustModeHostileRequests {
 
 	@BeforeAll
 	static void permissionDenied() {
-		google.emulator().setCloudRunAdminPermissionDenied(true);
+		google.emulator().cloudRun().setAdminPermissionDenied(true);
 	}
 
 	@AfterAll
 	static void permissionGranted() {
-		google.emulator().setCloudRunAdminPermissionDenied(false);
+		google.emulator().cloudRun().setAdminPermissionDenied(false);
 	}
 
 	@BeforeEach

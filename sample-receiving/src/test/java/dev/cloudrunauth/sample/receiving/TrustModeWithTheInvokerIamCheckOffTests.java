@@ -27,12 +27,12 @@ class TrustModeWithTheInvokerIamCheckOffTests extends TrustModeHostileRequests {
 
 	@BeforeAll
 	static void invokerIamCheckOff() {
-		google.emulator().setInvokerIamDisabled(true);
+		google.emulator().cloudRun().setInvokerIamDisabled(true);
 	}
 
 	@AfterAll
 	static void invokerIamCheckOn() {
-		google.emulator().setInvokerIamDisabled(false);
+		google.emulator().cloudRun().setInvokerIamDisabled(false);
 	}
 
 	@BeforeEach

@@ -17,7 +17,7 @@ import java.time.Duration;
  * from {@link #writeServiceAccountKey(ServiceAccount, Path)} (its {@code token_uri} is
  * the emulator), or with {@code EmulatorHttpTransportFactory} (any credential, including
  * impersonation through IAM Credentials). Point a verifier at {@link #jwkSetUri()}, and a
- * client of the Cloud Run Admin API at {@link #cloudRunApiUri()}.
+ * client of the Cloud Run Admin API at {@link #cloudRun()}.
  */
 public final class GoogleIdentityEmulator implements AutoCloseable {
 
@@ -105,14 +105,6 @@ public final class GoogleIdentityEmulator implements AutoCloseable {
 	}
 
 	/**
-	 * Return the base URL of the Cloud Run Admin API, {@code http://127.0.0.1:PORT}, as
-	 * Google's run.googleapis.com.
-	 */
-	public String cloudRunApiUri() {
-		return "http://127.0.0.1:" + port(EmulatorEndpoint.CLOUD_RUN_ADMIN);
-	}
-
-	/**
 	 * Return the port an endpoint listens on, kept while it refuses connections.
 	 */
 	public int port(EmulatorEndpoint endpoint) {
@@ -169,6 +161,13 @@ public final class GoogleIdentityEmulator implements AutoCloseable {
 	}
 
 	/**
+	 * Return the Cloud Run Admin API: what it says of services, whether it lets them in.
+	 */
+	public EmulatedCloudRun cloudRun() {
+		return new EmulatedCloudRun(this.settings, port(EmulatorEndpoint.CLOUD_RUN_ADMIN));
+	}
+
+	/**
 	 * Return Identity-Aware Proxy: its keys and the signed headers it sends.
 	 */
 	public EmulatedIap iap() {
@@ -214,26 +213,6 @@ public final class GoogleIdentityEmulator implements AutoCloseable {
 	 */
 	public void setJwksMaxAge(Duration maxAge) {
 		this.settings.jwksMaxAge(maxAge);
-	}
-
-	/**
-	 * Change whether the services the Cloud Run Admin API describes carry
-	 * {@code "invokerIamDisabled": true} ({@code --no-invoker-iam-check}); by default the
-	 * field is absent. {@link #reset()} keeps the setting.
-	 * @param disabled whether the invoker IAM check is off
-	 */
-	public void setInvokerIamDisabled(boolean disabled) {
-		this.settings.invokerIamDisabled(disabled);
-	}
-
-	/**
-	 * Change whether the Cloud Run Admin API answers 403 {@code PERMISSION_DENIED}, as to
-	 * a caller without {@code run.services.get}. Default {@code false}; {@link #reset()}
-	 * keeps it.
-	 * @param denied whether {@code run.services.get} is denied
-	 */
-	public void setCloudRunAdminPermissionDenied(boolean denied) {
-		this.settings.cloudRunAdminPermissionDenied(denied);
 	}
 
 	/**

@@ -65,7 +65,7 @@ public final class GoogleIdentityEmulatorMain {
 			System.exit(1);
 			return;
 		}
-		emulator.setInvokerIamDisabled(invokerIamDisabled);
+		emulator.cloudRun().setInvokerIamDisabled(invokerIamDisabled);
 		CountDownLatch stopped = new CountDownLatch(1);
 		Runtime.getRuntime().addShutdownHook(new Thread(() -> {
 			emulator.close();
@@ -93,7 +93,7 @@ public final class GoogleIdentityEmulatorMain {
 		out.println("  IAM Credentials:  " + emulator.iamCredentialsUri());
 		out.println("  JWKS:             " + emulator.jwkSetUri());
 		out.println("  IAP keys:         the JWKS endpoint, path /iap/verify/public_key-jwk");
-		out.println("  Cloud Run Admin:  " + emulator.cloudRunApiUri() + " (invokerIamDisabled " + invokerIamDisabled
+		out.println("  Cloud Run Admin:  " + emulator.cloudRun().apiUri() + " (invokerIamDisabled " + invokerIamDisabled
 				+ ")");
 		out.println("  service account:  " + account.email() + " (" + account.uniqueId() + ")");
 		out.println("  project:          " + emulator.projectId() + " (" + emulator.projectNumber() + "), region "

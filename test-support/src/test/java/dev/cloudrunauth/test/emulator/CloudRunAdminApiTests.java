@@ -50,14 +50,14 @@ class CloudRunAdminApiTests {
 
 	@Test
 	void serviceCarriesInvokerIamDisabledWhenTheInvokerCheckIsOff() throws Exception {
-		google.emulator().setInvokerIamDisabled(true);
+		google.emulator().cloudRun().setInvokerIamDisabled(true);
 		try {
 			HttpResponse<String> response = get(SERVICE, accessToken());
 			assertThat(response.statusCode()).isEqualTo(200);
 			assertThat(JSONObjectUtils.parse(response.body())).containsEntry("invokerIamDisabled", true);
 		}
 		finally {
-			google.emulator().setInvokerIamDisabled(false);
+			google.emulator().cloudRun().setInvokerIamDisabled(false);
 		}
 	}
 
@@ -111,7 +111,7 @@ class CloudRunAdminApiTests {
 
 	@Test
 	void deniedPermissionIsAnsweredWith403NamingRunServicesGet() throws Exception {
-		google.emulator().setCloudRunAdminPermissionDenied(true);
+		google.emulator().cloudRun().setAdminPermissionDenied(true);
 		try {
 			HttpResponse<String> response = get(SERVICE, accessToken());
 			assertThat(response.statusCode()).isEqualTo(403);
@@ -120,26 +120,26 @@ class CloudRunAdminApiTests {
 					+ "(or resource may not exist).");
 		}
 		finally {
-			google.emulator().setCloudRunAdminPermissionDenied(false);
+			google.emulator().cloudRun().setAdminPermissionDenied(false);
 		}
 	}
 
 	@Test
 	void resetKeepsTheCloudRunAdminSettings() throws Exception {
 		GoogleIdentityEmulator emulator = google.emulator();
-		emulator.setInvokerIamDisabled(true);
-		emulator.setCloudRunAdminPermissionDenied(true);
+		emulator.cloudRun().setInvokerIamDisabled(true);
+		emulator.cloudRun().setAdminPermissionDenied(true);
 		try {
 			emulator.reset();
 			assertThat(get(SERVICE, accessToken()).statusCode()).isEqualTo(403);
-			emulator.setCloudRunAdminPermissionDenied(false);
+			emulator.cloudRun().setAdminPermissionDenied(false);
 			emulator.reset();
 			assertThat(JSONObjectUtils.parse(get(SERVICE, accessToken()).body())).containsEntry("invokerIamDisabled",
 					true);
 		}
 		finally {
-			emulator.setInvokerIamDisabled(false);
-			emulator.setCloudRunAdminPermissionDenied(false);
+			emulator.cloudRun().setInvokerIamDisabled(false);
+			emulator.cloudRun().setAdminPermissionDenied(false);
 		}
 	}
 
@@ -203,7 +203,7 @@ class CloudRunAdminApiTests {
 			try (emulator) {
 				assertThat(emulator.port(EmulatorEndpoint.JWKS)).isEqualTo(base + 3);
 				assertThat(emulator.port(EmulatorEndpoint.CLOUD_RUN_ADMIN)).isEqualTo(base + 4);
-				assertThat(emulator.cloudRunApiUri()).isEqualTo("http://127.0.0.1:" + (base + 4));
+				assertThat(emulator.cloudRun().apiUri()).isEqualTo("http://127.0.0.1:" + (base + 4));
 			}
 			return;
 		}
@@ -222,7 +222,7 @@ class CloudRunAdminApiTests {
 	}
 
 	private HttpResponse<String> get(String path, String bearer) throws Exception {
-		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(google.emulator().cloudRunApiUri() + path));
+		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(google.emulator().cloudRun().apiUri() + path));
 		if (bearer != null) {
 			request.header("Authorization", "Bearer " + bearer);
 		}
