@@ -85,6 +85,18 @@ public final class CloudRunCallingAutoConfiguration {
 	}
 
 	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(name = "feign.RequestInterceptor")
+	static class FeignConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		IdTokenFeignRequestInterceptor idTokenFeignRequestInterceptor(IdTokenSource source, CallingTargets targets) {
+			return new IdTokenFeignRequestInterceptor(source, targets);
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnClass(ClientHttpRequestFactoryBuilderCustomizer.class)
 	static class RequestFactoryConfiguration {
 
