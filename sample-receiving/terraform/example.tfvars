@@ -8,5 +8,5 @@ mode       = "trust" # or "verify"
 calling_service_account_email = "calling@my-project.iam.gserviceaccount.com"
 report_readers                = ["calling@my-project.iam.gserviceaccount.com"]
 
-# The push subscription's --push-auth-service-account (see docs/google-callers.md).
+# The push subscription's --push-auth-service-account (see docs/callers/pubsub-push.md).
 pubsub_push_service_account_email = "push@my-project.iam.gserviceaccount.com"
