@@ -3,6 +3,8 @@ package dev.cloudrunauth;
 import java.beans.PropertyDescriptor;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.reflect.Method;
+import java.lang.reflect.RecordComponent;
 import java.net.URISyntaxException;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
@@ -29,7 +31,9 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.BeanUtils;
 import org.springframework.beans.BeanWrapper;
 import org.springframework.beans.BeanWrapperImpl;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.convert.ApplicationConversionService;
+import org.springframework.core.MethodParameter;
 import org.springframework.core.convert.TypeDescriptor;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -233,12 +237,25 @@ class PropertiesDocumentationTests {
 				continue;
 			}
 			try {
-				BeanWrapper defaults = new BeanWrapperImpl(BeanUtils.instantiateClass(Class.forName(group.type())));
-				String path = camelCase(property.name().substring(group.name().length() + 1));
-				TypeDescriptor type = defaults.getPropertyTypeDescriptor(path);
+				Class<?> groupType = Class.forName(group.type());
+				Object value = groupType.isRecord() ? new Binder().bindOrCreate(group.name(), groupType)
+						: BeanUtils.instantiateClass(groupType);
+				TypeDescriptor type = null;
+				for (String segment : camelCase(property.name().substring(group.name().length() + 1)).split("\\.")) {
+					if (value.getClass().isRecord()) {
+						Method accessor = value.getClass().getMethod(segment);
+						type = new TypeDescriptor(MethodParameter.forExecutable(accessor, -1));
+						value = accessor.invoke(value);
+					}
+					else {
+						BeanWrapper bean = new BeanWrapperImpl(value);
+						type = bean.getPropertyTypeDescriptor(segment);
+						value = bean.getPropertyValue(segment);
+					}
+				}
 				Object expected = ApplicationConversionService.getSharedInstance()
 					.convert(property.defaultValue(), TypeDescriptor.forObject(property.defaultValue()), type);
-				Object actual = defaults.getPropertyValue(path);
+				Object actual = value;
 				if (!expected.equals(actual)) {
 					problems.add(property.name() + ": metadata " + defaultValues(property.defaultValue()) + ", code "
 							+ actual);
@@ -341,7 +358,7 @@ class PropertiesDocumentationTests {
 
 	/**
 	 * The names under which a property is documented: its own, or for a map of objects,
-	 * each field of its values under a placeholder key
+	 * each field (or record component) of its values under a placeholder key
 	 * ({@code cloudrun.auth.calling.targets.<*>.url}).
 	 */
 	private static List<String> documentedNames(Property property) {
@@ -353,6 +370,12 @@ class PropertiesDocumentationTests {
 			return List.of(property.name() + ".<*>");
 		}
 		List<String> names = new ArrayList<>();
+		if (valueType.isRecord()) {
+			for (RecordComponent component : valueType.getRecordComponents()) {
+				names.add(property.name() + ".<*>." + kebabCase(component.getName()));
+			}
+			return names;
+		}
 		for (PropertyDescriptor descriptor : BeanUtils.getPropertyDescriptors(valueType)) {
 			if (descriptor.getWriteMethod() != null) {
 				names.add(property.name() + ".<*>." + kebabCase(descriptor.getName()));

@@ -71,9 +71,8 @@ public final class CloudRunReceivingAutoConfiguration {
 	InvokerIamCheck invokerIamCheck(ReceivingSettings settings, CloudRunReceivingProperties properties,
 			ObjectProvider<GoogleRequests> requests) {
 		return new InvokerIamCheck(settings.service(), URI.create(settings.metadataUri()),
-				URI.create(properties.getCloudRunApiUri().trim()),
-				requestFactory(requests, properties.getJwkSetTimeout()), properties.getCheckInvokerIamInterval(),
-				properties.getJwkSetTimeout());
+				URI.create(properties.cloudRunApiUri().trim()), requestFactory(requests, properties.jwkSetTimeout()),
+				properties.checkInvokerIamInterval(), properties.jwkSetTimeout());
 	}
 
 	@Bean
@@ -85,10 +84,10 @@ public final class CloudRunReceivingAutoConfiguration {
 	@ConditionalOnMissingBean
 	SigningKeyCache signingKeyCache(ReceivingSettings settings, CloudRunReceivingProperties properties,
 			ObjectProvider<GoogleRequests> requests, ObjectProvider<ObservationRegistry> observations) {
-		Duration timeout = properties.getJwkSetTimeout();
+		Duration timeout = properties.jwkSetTimeout();
 		return new SigningKeyCache(settings.jwkSetUri(), requestFactory(requests, timeout),
 				observations.getIfAvailable(() -> ObservationRegistry.NOOP), JWSAlgorithm.RS256,
-				properties.getJwkSetRefetchInterval(), timeout, Clock.systemUTC());
+				properties.jwkSetRefetchInterval(), timeout, Clock.systemUTC());
 	}
 
 	@Bean
@@ -98,7 +97,7 @@ public final class CloudRunReceivingAutoConfiguration {
 
 	@Bean
 	PathRules cloudRunPathRules(CloudRunReceivingProperties properties, ReceivingSettings settings) {
-		PathRules rules = PathRules.of(properties.getPaths(), settings);
+		PathRules rules = PathRules.of(properties.paths(), settings);
 		rules.logSummary();
 		return rules;
 	}
@@ -117,7 +116,7 @@ public final class CloudRunReceivingAutoConfiguration {
 	@ConditionalOnBooleanProperty(name = "cloudrun.auth.receiving.verified-tokens.enabled", matchIfMissing = true)
 	VerifiedTokenCache verifiedTokenCache(CloudRunReceivingProperties properties, ReceivingSettings settings,
 			CallerRule callers) {
-		int maxSize = properties.getVerifiedTokens().getMaxSize();
+		int maxSize = properties.verifiedTokens().maxSize();
 		if (maxSize < 1) {
 			throw new InvalidConfigurationPropertyValueException("cloudrun.auth.receiving.verified-tokens.max-size",
 					maxSize, "Must be at least 1; set cloudrun.auth.receiving.verified-tokens.enabled=false instead");
@@ -147,7 +146,7 @@ public final class CloudRunReceivingAutoConfiguration {
 		GoogleRequests cloudRunGoogleRequests(CloudRunReceivingProperties properties,
 				ObjectProvider<ClientHttpRequestFactoryBuilder<?>> builder,
 				ObjectProvider<HttpClientSettings> settings) {
-			Duration timeout = properties.getJwkSetTimeout();
+			Duration timeout = properties.jwkSetTimeout();
 			HttpClientSettings application = settings.getIfAvailable(HttpClientSettings::defaults);
 			HttpClientSettings fetches = application
 				.withTimeouts(min(application.connectTimeout(), timeout), min(application.readTimeout(), timeout))

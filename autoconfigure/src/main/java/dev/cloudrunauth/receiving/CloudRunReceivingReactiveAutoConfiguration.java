@@ -52,7 +52,7 @@ public final class CloudRunReceivingReactiveAutoConfiguration {
 			.claimValidation(validation.validator())
 			.trustCloudRunIam(settings.trustCloudRunIam())
 			.invokerIamCheck(invokerIam.getIfAvailable())
-			.jwkSetTimeout(properties.getJwkSetTimeout())
+			.jwkSetTimeout(properties.jwkSetTimeout())
 			.verifiedTokenCache(verifiedTokens.getIfAvailable())
 			.observationRegistry(observations.getIfAvailable(() -> ObservationRegistry.NOOP))
 			.build();
@@ -72,7 +72,7 @@ public final class CloudRunReceivingReactiveAutoConfiguration {
 				.claimValidation(validation.forAudiences().apply(rule.audiences()))
 				.trustCloudRunIam(settings.trustCloudRunIam())
 				.invokerIamCheck(invokerIam.getIfAvailable())
-				.jwkSetTimeout(properties.getJwkSetTimeout())
+				.jwkSetTimeout(properties.jwkSetTimeout())
 				.verifiedTokenCache((cache != null) ? cache.scope(rule.name(), ruleCallers) : null)
 				.observationRegistry(registry)
 				.build();

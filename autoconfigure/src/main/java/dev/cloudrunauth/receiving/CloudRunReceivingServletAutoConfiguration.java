@@ -50,7 +50,7 @@ public final class CloudRunReceivingServletAutoConfiguration {
 			.claimValidation(validation.validator())
 			.trustCloudRunIam(settings.trustCloudRunIam())
 			.invokerIamCheck(invokerIam.getIfAvailable())
-			.jwkSetTimeout(properties.getJwkSetTimeout())
+			.jwkSetTimeout(properties.jwkSetTimeout())
 			.verifiedTokenCache(verifiedTokens.getIfAvailable())
 			.observationRegistry(observations.getIfAvailable(() -> ObservationRegistry.NOOP))
 			.build();
@@ -71,7 +71,7 @@ public final class CloudRunReceivingServletAutoConfiguration {
 				.claimValidation(validation.forAudiences().apply(rule.audiences()))
 				.trustCloudRunIam(settings.trustCloudRunIam())
 				.invokerIamCheck(invokerIam.getIfAvailable())
-				.jwkSetTimeout(properties.getJwkSetTimeout())
+				.jwkSetTimeout(properties.jwkSetTimeout())
 				.verifiedTokenCache((cache != null) ? cache.scope(rule.name(), ruleCallers) : null)
 				.observationRegistry(registry)
 				.build();

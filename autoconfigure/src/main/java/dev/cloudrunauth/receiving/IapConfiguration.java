@@ -5,7 +5,6 @@ import io.micrometer.observation.ObservationRegistry;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
-import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
@@ -16,12 +15,12 @@ import org.springframework.core.env.Environment;
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnBooleanProperty("cloudrun.auth.receiving.iap.enabled")
-@EnableConfigurationProperties(CloudRunReceivingIapProperties.class)
+
 class IapConfiguration {
 
 	@Bean
-	IapSettings cloudRunIapSettings(CloudRunReceivingIapProperties properties, Environment environment) {
-		return IapSettings.of(properties, environment);
+	IapSettings cloudRunIapSettings(CloudRunReceivingProperties properties, Environment environment) {
+		return IapSettings.of(properties.iap(), environment);
 	}
 
 	@Bean
@@ -31,9 +30,9 @@ class IapConfiguration {
 		GoogleRequests configured = requests.getIfAvailable();
 		return new IapAssertions(iap,
 				(configured != null) ? configured.factory()
-						: JwkSetFetcher.defaultRequestFactory(properties.getJwkSetTimeout()),
-				observations.getIfAvailable(() -> ObservationRegistry.NOOP), properties.getJwkSetRefetchInterval(),
-				properties.getJwkSetTimeout(), settings.clockSkew());
+						: JwkSetFetcher.defaultRequestFactory(properties.jwkSetTimeout()),
+				observations.getIfAvailable(() -> ObservationRegistry.NOOP), properties.jwkSetRefetchInterval(),
+				properties.jwkSetTimeout(), settings.clockSkew());
 	}
 
 	@Bean

@@ -33,9 +33,9 @@ record IapSettings(List<String> audiences, URI jwkSetUri, IapUsers users) {
 
 	private static final Log logger = LogFactory.getLog(CloudRunReceivingAutoConfiguration.class);
 
-	static IapSettings of(CloudRunReceivingIapProperties properties, Environment environment) {
+	static IapSettings of(CloudRunReceivingProperties.Iap properties, Environment environment) {
 		List<String> audiences = new ArrayList<>();
-		for (String audience : (properties.getAudiences() != null) ? properties.getAudiences() : List.<String>of()) {
+		for (String audience : (properties.audiences() != null) ? properties.audiences() : List.<String>of()) {
 			if (audience == null || !AUDIENCE.matcher(audience.trim()).matches()) {
 				throw new InvalidConfigurationPropertyValueException(PREFIX + "audiences", audience,
 						"IAP's audiences are /projects/NUMBER/locations/REGION/services/SERVICE (IAP on Cloud Run), "
@@ -48,16 +48,16 @@ record IapSettings(List<String> audiences, URI jwkSetUri, IapUsers users) {
 			audiences.add(derivedAudience(ProcessEnvironment.get(environment, ProcessEnvironment.K_SERVICE),
 					ProcessEnvironment.metadataUri(environment)));
 		}
-		IapSettings settings = new IapSettings(List.copyOf(audiences), jwkSetUri(properties.getJwkSetUri()),
+		IapSettings settings = new IapSettings(List.copyOf(audiences), jwkSetUri(properties.jwkSetUri()),
 				users(properties));
 		logger.info("Cloud Run receiving, IAP mode: assertions for " + settings.audiences + "; users: " + settings.users
 				+ "; keys from " + settings.jwkSetUri);
 		return settings;
 	}
 
-	private static IapUsers users(CloudRunReceivingIapProperties properties) {
+	private static IapUsers users(CloudRunReceivingProperties.Iap properties) {
 		List<String> entries = new ArrayList<>();
-		for (String entry : (properties.getAllowedUsers() != null) ? properties.getAllowedUsers() : List.<String>of()) {
+		for (String entry : (properties.allowedUsers() != null) ? properties.allowedUsers() : List.<String>of()) {
 			try {
 				entries.add(CallerPattern.parse((entry != null) ? entry.trim() : "").toString());
 			}
@@ -67,12 +67,12 @@ record IapSettings(List<String> audiences, URI jwkSetUri, IapUsers users) {
 								+ "Google Workspace organization, such as *@example.com");
 			}
 		}
-		if (properties.isAllowAnyUser() && !entries.isEmpty()) {
+		if (properties.allowAnyUser() && !entries.isEmpty()) {
 			throw new InvalidConfigurationPropertyValueException(PREFIX + "allow-any-user", true,
 					"It admits every user IAP signed in, so allowed-users " + entries + " would mean nothing: "
 							+ "remove one of them");
 		}
-		if (properties.isAllowAnyUser()) {
+		if (properties.allowAnyUser()) {
 			return IapUsers.anyUser();
 		}
 		if (entries.isEmpty()) {

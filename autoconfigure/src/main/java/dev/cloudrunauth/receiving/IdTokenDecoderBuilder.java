@@ -12,6 +12,7 @@ import com.nimbusds.jose.JWSAlgorithm;
 import io.micrometer.observation.ObservationRegistry;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.http.client.ClientHttpRequestFactory;
 import org.springframework.security.oauth2.core.OAuth2TokenValidator;
 import org.springframework.security.oauth2.jwt.Jwt;
@@ -28,27 +29,28 @@ import org.springframework.util.StringUtils;
  */
 abstract class IdTokenDecoderBuilder<B extends IdTokenDecoderBuilder<B>> {
 
-	private static final CloudRunReceivingProperties DEFAULTS = new CloudRunReceivingProperties();
+	private static final CloudRunReceivingProperties DEFAULTS = new Binder().bindOrCreate("cloudrun.auth.receiving",
+			CloudRunReceivingProperties.class);
 
 	private final @Nullable SigningKeyCache keys;
 
 	private final List<String> audiences;
 
-	private URI jwkSetUri = URI.create(DEFAULTS.getJwkSetUri());
+	private URI jwkSetUri = URI.create(DEFAULTS.jwkSetUri());
 
-	private List<String> issuers = List.copyOf(DEFAULTS.getIssuers());
+	private List<String> issuers = List.copyOf(DEFAULTS.issuers());
 
-	private Duration clockSkew = DEFAULTS.getClockSkew();
+	private Duration clockSkew = DEFAULTS.clockSkew();
 
-	private Duration maxTokenLifetime = DEFAULTS.getMaxTokenLifetime();
+	private Duration maxTokenLifetime = DEFAULTS.maxTokenLifetime();
 
-	private Duration jwkSetTimeout = DEFAULTS.getJwkSetTimeout();
+	private Duration jwkSetTimeout = DEFAULTS.jwkSetTimeout();
 
-	private Duration jwkSetRefetchInterval = DEFAULTS.getJwkSetRefetchInterval();
+	private Duration jwkSetRefetchInterval = DEFAULTS.jwkSetRefetchInterval();
 
-	private boolean trustCloudRunIam = DEFAULTS.isTrustCloudRunIam();
+	private boolean trustCloudRunIam = DEFAULTS.trustCloudRunIam();
 
-	private int verifiedTokensMaxSize = DEFAULTS.getVerifiedTokens().getMaxSize();
+	private int verifiedTokensMaxSize = DEFAULTS.verifiedTokens().maxSize();
 
 	private AllowedCallers allowedCallers = AllowedCallers.anyCaller();
 
@@ -183,10 +185,9 @@ abstract class IdTokenDecoderBuilder<B extends IdTokenDecoderBuilder<B>> {
 	}
 
 	/**
-	 * Remember the verified tokens of these callers only, so that callers who may not
-	 * call cannot push out the entries of those who may. The decoder refuses no caller:
-	 * authorization does, with an {@link AllowedCallersAuthorizationManager} of the same
-	 * callers. Default: any caller.
+	 * Remember the verified tokens of these callers only, so that others cannot push out
+	 * their entries. The decoder refuses no caller: authorization does, with an
+	 * {@link AllowedCallersAuthorizationManager} of the same callers. Default: any.
 	 * @param allowedCallers the callers the application allows
 	 * @return this builder
 	 */
@@ -209,8 +210,8 @@ abstract class IdTokenDecoderBuilder<B extends IdTokenDecoderBuilder<B>> {
 	}
 
 	/**
-	 * Fetch the keys with this request factory; it should time out within the JWK Set
-	 * timeout. Default: the JDK's HTTP client, with the JWK Set timeout, not following
+	 * Fetch the keys with this request factory, which should time out within the JWK Set
+	 * timeout. Default: the JDK's HTTP client, with that timeout, not following
 	 * redirects.
 	 * @param requestFactory the request factory
 	 * @return this builder
@@ -246,9 +247,8 @@ abstract class IdTokenDecoderBuilder<B extends IdTokenDecoderBuilder<B>> {
 	}
 
 	/**
-	 * In trust mode, refuse tokens whose signature was removed while the given check
-	 * finds Cloud Run's invoker IAM check off for this service, and let the first such
-	 * tokens wait (at most the key timeout) for its first outcome.
+	 * In trust mode, refuse unsigned tokens while this check finds Cloud Run's invoker
+	 * IAM check off; the first ones wait (at most the key timeout) for its outcome.
 	 * @param invokerIam the check, or {@code null} to trust without checking
 	 * @return this builder
 	 */

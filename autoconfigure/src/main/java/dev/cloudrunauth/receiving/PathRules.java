@@ -66,10 +66,10 @@ record PathRules(List<Rule> rules) {
 	}
 
 	private static Rule rule(String name, CloudRunReceivingProperties.Path path, ReceivingSettings settings) {
-		String pattern = pattern(name, path.getPattern());
-		List<String> audiences = entries(name, "audiences", path.getAudiences());
-		List<String> callers = entries(name, "allowed-callers", path.getAllowedCallers());
-		if (path.getAudiences() == null && path.getAllowedCallers() == null) {
+		String pattern = pattern(name, path.pattern());
+		List<String> audiences = entries(name, "audiences", path.audiences());
+		List<String> callers = entries(name, "allowed-callers", path.allowedCallers());
+		if (path.audiences() == null && path.allowedCallers() == null) {
 			throw new InvalidConfigurationPropertyValueException(PREFIX + name, pattern,
 					"The rule changes nothing: give it audiences, allowed-callers or both");
 		}

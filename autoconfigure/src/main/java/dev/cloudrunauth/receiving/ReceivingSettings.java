@@ -43,17 +43,17 @@ record ReceivingSettings(List<String> audiences, List<String> issuers, List<Stri
 	static ReceivingSettings of(CloudRunReceivingProperties properties, Environment environment) {
 		String service = ProcessEnvironment.get(environment, ProcessEnvironment.K_SERVICE);
 		String metadataUri = ProcessEnvironment.metadataUri(environment);
-		List<String> audiences = nonBlank("audiences", properties.getAudiences());
+		List<String> audiences = nonBlank("audiences", properties.audiences());
 		if (audiences.isEmpty()) {
 			audiences = List.of(derivedAudience(service, metadataUri));
 		}
-		List<String> issuers = nonBlank("issuers", properties.getIssuers());
+		List<String> issuers = nonBlank("issuers", properties.issuers());
 		if (issuers.isEmpty()) {
-			throw new InvalidConfigurationPropertyValueException(PREFIX + "issuers", properties.getIssuers(),
+			throw new InvalidConfigurationPropertyValueException(PREFIX + "issuers", properties.issuers(),
 					"At least one issuer is required; Google's are https://accounts.google.com and accounts.google.com");
 		}
-		boolean trust = properties.isTrustCloudRunIam();
-		if (trust && service == null && !properties.isTrustCloudRunIamOutsideCloudRun()) {
+		boolean trust = properties.trustCloudRunIam();
+		if (trust && service == null && !properties.trustCloudRunIamOutsideCloudRun()) {
 			throw new InvalidConfigurationPropertyValueException(PREFIX + "trust-cloud-run-iam", true,
 					"This is not Cloud Run (the process environment has no K_SERVICE): only Cloud Run's IAM invoker "
 							+ "check removes signatures, and anywhere else anyone could send a token with its "
@@ -61,32 +61,31 @@ record ReceivingSettings(List<String> audiences, List<String> issuers, List<Stri
 							+ "trust-cloud-run-iam-outside-cloud-run only in tests)");
 		}
 		List<String> callers = callers(properties, trust);
-		Duration clockSkew = properties.getClockSkew();
+		Duration clockSkew = properties.clockSkew();
 		if (clockSkew == null || clockSkew.isNegative()) {
 			throw new InvalidConfigurationPropertyValueException(PREFIX + "clock-skew", clockSkew,
 					"Must not be negative");
 		}
-		for (String path : properties.getPublicPaths()) {
+		for (String path : properties.publicPaths()) {
 			if (!StringUtils.hasText(path) || !path.startsWith("/")) {
 				throw new InvalidConfigurationPropertyValueException(PREFIX + "public-paths", path,
 						"Public paths are path patterns starting with '/', such as /actuator/health/**");
 			}
 		}
-		positive("jwk-set-timeout", properties.getJwkSetTimeout());
-		atLeast("jwk-set-refetch-interval", properties.getJwkSetRefetchInterval(), Duration.ofSeconds(1),
+		positive("jwk-set-timeout", properties.jwkSetTimeout());
+		atLeast("jwk-set-refetch-interval", properties.jwkSetRefetchInterval(), Duration.ofSeconds(1),
 				"so that tokens with made-up key ids cannot make this service fetch Google's keys without pause");
-		positive("max-token-lifetime", properties.getMaxTokenLifetime());
-		atLeast("check-invoker-iam-interval", properties.getCheckInvokerIamInterval(), Duration.ofSeconds(10),
+		positive("max-token-lifetime", properties.maxTokenLifetime());
+		atLeast("check-invoker-iam-interval", properties.checkInvokerIamInterval(), Duration.ofSeconds(10),
 				"so that the Cloud Run Admin API is not asked more often than its setting can matter");
-		httpUri("cloud-run-api-uri", properties.getCloudRunApiUri(), "https://run.googleapis.com");
-		return new ReceivingSettings(audiences, issuers, callers, properties.isAllowAnyCaller(),
-				httpUri("jwk-set-uri", properties.getJwkSetUri(), "https://www.googleapis.com/oauth2/v3/certs"),
-				clockSkew, properties.getMaxTokenLifetime(), List.copyOf(properties.getPublicPaths()), trust, service,
-				metadataUri);
+		httpUri("cloud-run-api-uri", properties.cloudRunApiUri(), "https://run.googleapis.com");
+		return new ReceivingSettings(audiences, issuers, callers, properties.allowAnyCaller(),
+				httpUri("jwk-set-uri", properties.jwkSetUri(), "https://www.googleapis.com/oauth2/v3/certs"), clockSkew,
+				properties.maxTokenLifetime(), List.copyOf(properties.publicPaths()), trust, service, metadataUri);
 	}
 
 	private static List<String> callers(CloudRunReceivingProperties properties, boolean trust) {
-		List<String> callers = nonBlank("allowed-callers", properties.getAllowedCallers());
+		List<String> callers = nonBlank("allowed-callers", properties.allowedCallers());
 		for (String caller : callers) {
 			try {
 				AllowedCallers.of(List.of(caller));
@@ -96,12 +95,12 @@ record ReceivingSettings(List<String> audiences, List<String> issuers, List<Stri
 						ex.getMessage());
 			}
 		}
-		if (properties.isAllowAnyCaller() && !callers.isEmpty()) {
+		if (properties.allowAnyCaller() && !callers.isEmpty()) {
 			throw new InvalidConfigurationPropertyValueException(PREFIX + "allow-any-caller", true,
 					"It admits every Google identity, so allowed-callers " + callers + " would mean nothing: "
 							+ "remove one of them");
 		}
-		if (callers.isEmpty() && !trust && !properties.isAllowAnyCaller()) {
+		if (callers.isEmpty() && !trust && !properties.allowAnyCaller()) {
 			throw new InvalidConfigurationPropertyValueException(PREFIX + "allowed-callers", List.of(),
 					"No callers are allowed. This service verifies signatures itself, so nothing else decides who "
 							+ "may call, and any service account of any Google Cloud project can mint an ID token for "
