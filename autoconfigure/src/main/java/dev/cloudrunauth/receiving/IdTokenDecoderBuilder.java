@@ -12,7 +12,6 @@ import com.nimbusds.jose.JWSAlgorithm;
 import io.micrometer.observation.ObservationRegistry;
 import org.jspecify.annotations.Nullable;
 
-import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.http.client.ClientHttpRequestFactory;
 import org.springframework.security.oauth2.core.OAuth2TokenValidator;
 import org.springframework.security.oauth2.jwt.Jwt;
@@ -23,34 +22,32 @@ import org.springframework.util.StringUtils;
  * Settings shared by the builders of {@link GoogleIdTokenDecoder} and
  * {@link ReactiveGoogleIdTokenDecoder}. A builder from {@code withAudiences} fetches its
  * own keys; the auto-configuration's shares one key cache with the health indicator
- * instead. Defaults are those of {@link CloudRunReceivingProperties}.
+ * instead. Defaults are those of {@link CloudRunReceivingProperties} (written out, not
+ * bound: binding costs startup time; a test keeps them equal).
  *
  * @param <B> the builder type
  */
 abstract class IdTokenDecoderBuilder<B extends IdTokenDecoderBuilder<B>> {
 
-	private static final CloudRunReceivingProperties DEFAULTS = new Binder().bindOrCreate("cloudrun.auth.receiving",
-			CloudRunReceivingProperties.class);
-
 	private final @Nullable SigningKeyCache keys;
 
 	private final List<String> audiences;
 
-	private URI jwkSetUri = URI.create(DEFAULTS.jwkSetUri());
+	private URI jwkSetUri = URI.create("https://www.googleapis.com/oauth2/v3/certs");
 
-	private List<String> issuers = List.copyOf(DEFAULTS.issuers());
+	private List<String> issuers = List.of("https://accounts.google.com", "accounts.google.com");
 
-	private Duration clockSkew = DEFAULTS.clockSkew();
+	private Duration clockSkew = Duration.ofSeconds(30);
 
-	private Duration maxTokenLifetime = DEFAULTS.maxTokenLifetime();
+	private Duration maxTokenLifetime = Duration.ofHours(1);
 
-	private Duration jwkSetTimeout = DEFAULTS.jwkSetTimeout();
+	private Duration jwkSetTimeout = Duration.ofSeconds(5);
 
-	private Duration jwkSetRefetchInterval = DEFAULTS.jwkSetRefetchInterval();
+	private Duration jwkSetRefetchInterval = Duration.ofSeconds(30);
 
-	private boolean trustCloudRunIam = DEFAULTS.trustCloudRunIam();
+	private boolean trustCloudRunIam;
 
-	private int verifiedTokensMaxSize = DEFAULTS.verifiedTokens().maxSize();
+	private int verifiedTokensMaxSize = 1000;
 
 	private AllowedCallers allowedCallers = AllowedCallers.anyCaller();
 

@@ -14,6 +14,7 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.util.Assert;
+import org.springframework.util.function.SingletonSupplier;
 
 /**
  * Remembers tokens that passed verification, so that a caller reusing its token (for up
@@ -46,7 +47,10 @@ final class VerifiedTokenCache {
 
 	private final Clock clock;
 
-	private final Cache<Key, Entry> entries;
+	// built on first use: building a Caffeine cache loads its generated classes, some 25
+	// ms
+	// of CPU that startup need not wait for
+	private final SingletonSupplier<Cache<Key, Entry>> entries;
 
 	private final String scope;
 
@@ -74,7 +78,7 @@ final class VerifiedTokenCache {
 		this.scope = "";
 		this.hits = new LongAdder();
 		this.misses = new LongAdder();
-		this.entries = Caffeine.newBuilder()
+		this.entries = SingletonSupplier.of(() -> Caffeine.newBuilder()
 			.maximumSize(maxSize)
 			.expireAfter(Expiry
 				.creating((Key key, Entry entry) -> Duration.ofMillis(Math.max(0, entry.validUntil - clock.millis()))))
@@ -82,7 +86,7 @@ final class VerifiedTokenCache {
 			// evictions on the request thread that inserts: a few steps, and no work
 			// handed to the common pool
 			.executor(Runnable::run)
-			.build();
+			.<Key, Entry>build());
 	}
 
 	private VerifiedTokenCache(VerifiedTokenCache shared, String scope, AllowedCallers admitted) {
@@ -119,13 +123,13 @@ final class VerifiedTokenCache {
 	 */
 	@Nullable Jwt get(String token, SigningKeyCache keys) {
 		Key key = new Key(this.scope, token);
-		Entry entry = this.entries.getIfPresent(key);
+		Entry entry = this.entries.obtain().getIfPresent(key);
 		if (entry == null) {
 			this.misses.increment();
 			return null;
 		}
 		if (keys.cachedKey(entry.keyId()) != entry.key()) {
-			this.entries.asMap().remove(key, entry);
+			this.entries.obtain().asMap().remove(key, entry);
 			this.misses.increment();
 			return null;
 		}
@@ -144,8 +148,9 @@ final class VerifiedTokenCache {
 		if (expiresAt == null || !this.admitted.allows(jwt)) {
 			return;
 		}
-		this.entries.put(new Key(this.scope, jwt.getTokenValue()),
-				new Entry(jwt, keyId, key, expiresAt.toEpochMilli() + this.clockSkewMillis));
+		this.entries.obtain()
+			.put(new Key(this.scope, jwt.getTokenValue()),
+					new Entry(jwt, keyId, key, expiresAt.toEpochMilli() + this.clockSkewMillis));
 	}
 
 	/**
@@ -153,8 +158,9 @@ final class VerifiedTokenCache {
 	 * @return the size
 	 */
 	int size() {
-		this.entries.cleanUp();
-		return (int) this.entries.estimatedSize();
+		Cache<Key, Entry> entries = this.entries.obtain();
+		entries.cleanUp();
+		return (int) entries.estimatedSize();
 	}
 
 	/**
