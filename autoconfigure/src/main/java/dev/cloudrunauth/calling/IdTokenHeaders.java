@@ -39,8 +39,9 @@ final class IdTokenHeaders {
 			if (target.identity() != null && (this.caches == null || !this.caches.mintsAs(target.identity()))) {
 				throw new IllegalStateException("Target '" + target.getName() + "' is to be called as "
 						+ target.identity() + " (cloudrun.auth.calling.targets." + target.getName()
-						+ ".impersonate-service-account), which only the auto-configured GoogleIdTokenSource can "
-						+ "mint as, not " + source.getClass().getName());
+						+ ".impersonate-service-account), but the IdTokenSource, a " + source.getClass().getName()
+						+ ", was not built for it: only the auto-configured GoogleIdTokenSource mints as targets' "
+						+ "own service accounts");
 			}
 		}
 	}
