@@ -35,13 +35,13 @@ final class CallingPropertiesMapper {
 	static CallingTargets targets(CloudRunCallingProperties properties) {
 		List<CallingTarget> targets = new ArrayList<>();
 		for (Map.Entry<String, CloudRunCallingProperties.Target> entry : properties.getTargets().entrySet()) {
-			targets.add(target(entry.getKey(), entry.getValue(), properties.getHeader()));
+			targets.add(target(entry.getKey(), entry.getValue(), properties));
 		}
 		return new CallingTargets(targets);
 	}
 
 	private static CallingTarget target(String name, CloudRunCallingProperties.Target target,
-			IdTokenHeader defaultHeader) {
+			CloudRunCallingProperties properties) {
 		String property = PREFIX + "targets." + name + ".url";
 		String url = target.getUrl();
 		if (!StringUtils.hasText(url)) {
@@ -68,15 +68,39 @@ final class CallingPropertiesMapper {
 		if ("http".equalsIgnoreCase(uri.getScheme()) && !isLoopback(uri.getHost())) {
 			logger.warn("Target '" + name + "' (" + url + ") is plain HTTP: its ID tokens travel unencrypted");
 		}
-		IdTokenHeader header = (target.getHeader() != null) ? target.getHeader() : defaultHeader;
+		IdTokenHeader header = (target.getHeader() != null) ? target.getHeader() : properties.getHeader();
 		return new CallingTarget(name, uri, (audience != null) ? audience.trim() : CallingTarget.defaultAudience(uri),
-				header);
+				header, identity(name, target, properties));
+	}
+
+	/**
+	 * Return the service account a target's tokens are minted as, or {@code null} when it
+	 * is the token source's own (the global impersonated account, or the credentials).
+	 */
+	private static @Nullable String identity(String name, CloudRunCallingProperties.Target target,
+			CloudRunCallingProperties properties) {
+		String impersonate = target.getImpersonateServiceAccount();
+		if (impersonate == null) {
+			return null;
+		}
+		String identity = serviceAccount("targets." + name + ".impersonate-service-account", impersonate);
+		String global = properties.getImpersonateServiceAccount();
+		return (global != null && identity.equalsIgnoreCase(global.trim())) ? null : identity;
+	}
+
+	private static String serviceAccount(String name, String value) {
+		String email = value.trim();
+		if (!email.matches("[^@\\s]+@[^@\\s]+")) {
+			throw new InvalidConfigurationPropertyValueException(PREFIX + name, value,
+					"Must be a service account email, such as caller@my-project.iam.gserviceaccount.com");
+		}
+		return email;
 	}
 
 	static GoogleIdTokenSource idTokenSource(CloudRunCallingProperties properties, CallingTargets targets,
 			@Nullable GoogleCredentials credentials, @Nullable HttpTransportFactory transportFactory,
 			ObservationRegistry observationRegistry) {
-		GoogleIdTokenSource.Builder builder = GoogleIdTokenSource.builder().observations(observationRegistry, targets);
+		GoogleIdTokenSource.Builder builder = GoogleIdTokenSource.builder().targets(observationRegistry, targets);
 		Resource location = properties.getCredentialsLocation();
 		String credentialsDescription = "Application Default Credentials";
 		if (location != null) {
@@ -98,13 +122,9 @@ final class CallingPropertiesMapper {
 		}
 		String impersonate = properties.getImpersonateServiceAccount();
 		if (impersonate != null) {
-			if (!impersonate.trim().matches("[^@\\s]+@[^@\\s]+")) {
-				throw new InvalidConfigurationPropertyValueException(PREFIX + "impersonate-service-account",
-						impersonate,
-						"Must be a service account email, such as caller@my-project.iam.gserviceaccount.com");
-			}
-			builder.impersonateServiceAccount(impersonate.trim());
-			credentialsDescription = "impersonation of " + impersonate.trim() + " over " + credentialsDescription;
+			String email = serviceAccount("impersonate-service-account", impersonate);
+			builder.impersonateServiceAccount(email);
+			credentialsDescription = "impersonation of " + email + " over " + credentialsDescription;
 		}
 		if (transportFactory != null) {
 			builder.httpTransportFactory(transportFactory);
@@ -134,7 +154,8 @@ final class CallingPropertiesMapper {
 		List<String> descriptions = new ArrayList<>();
 		for (CallingTarget target : targets.asList()) {
 			descriptions.add(target.getName() + " " + target.getUrl() + " (audience " + target.getAudience() + ", "
-					+ target.getHeader().headerName() + ")");
+					+ target.getHeader().headerName() + ((target.identity() != null) ? ", as " + target.identity() : "")
+					+ ")");
 		}
 		return "targets " + String.join(", ", descriptions);
 	}

@@ -27,6 +27,8 @@ public final class CallingTarget {
 
 	private final IdTokenHeader header;
 
+	private final @Nullable String identity;
+
 	private final String scheme;
 
 	private final String host;
@@ -45,6 +47,19 @@ public final class CallingTarget {
 	 * @param header the header that carries them
 	 */
 	public CallingTarget(String name, URI url, String audience, IdTokenHeader header) {
+		this(name, url, audience, header, null);
+	}
+
+	/**
+	 * Create a target whose tokens are minted as its own service account.
+	 * @param name a name for messages
+	 * @param url an absolute {@code http} or {@code https} URL without query or fragment
+	 * @param audience the audience of its tokens
+	 * @param header the header that carries them
+	 * @param identity the service account impersonated to mint its tokens, or
+	 * {@code null} for the token source's own identity
+	 */
+	CallingTarget(String name, URI url, String audience, IdTokenHeader header, @Nullable String identity) {
 		Assert.hasText(name, "name cannot be empty");
 		Assert.notNull(url, "url cannot be null");
 		Assert.hasText(audience, "audience cannot be empty");
@@ -55,6 +70,7 @@ public final class CallingTarget {
 		this.url = url;
 		this.audience = audience;
 		this.header = header;
+		this.identity = identity;
 		this.scheme = url.getScheme().toLowerCase(Locale.ROOT);
 		this.host = url.getHost().toLowerCase(Locale.ROOT);
 		this.port = effectivePort(this.scheme, url.getPort());
@@ -142,6 +158,14 @@ public final class CallingTarget {
 		return this.header;
 	}
 
+	/**
+	 * Return the service account impersonated to mint this target's tokens.
+	 * @return its email, or {@code null} for the token source's own identity
+	 */
+	@Nullable String identity() {
+		return this.identity;
+	}
+
 	boolean sameOrigin(String scheme, String host, int port) {
 		return this.port == port && this.scheme.equalsIgnoreCase(scheme) && this.host.equalsIgnoreCase(host);
 	}
@@ -173,18 +197,19 @@ public final class CallingTarget {
 	@Override
 	public boolean equals(Object other) {
 		return this == other || (other instanceof CallingTarget target && this.name.equals(target.name)
-				&& this.url.equals(target.url) && this.audience.equals(target.audience)
-				&& this.header == target.header);
+				&& this.url.equals(target.url) && this.audience.equals(target.audience) && this.header == target.header
+				&& Objects.equals(this.identity, target.identity));
 	}
 
 	@Override
 	public int hashCode() {
-		return Objects.hash(this.name, this.url, this.audience, this.header);
+		return Objects.hash(this.name, this.url, this.audience, this.header, this.identity);
 	}
 
 	@Override
 	public String toString() {
-		return this.name + " (" + this.url + ", audience " + this.audience + ", " + this.header.headerName() + ")";
+		return this.name + " (" + this.url + ", audience " + this.audience + ", " + this.header.headerName()
+				+ ((this.identity != null) ? ", as " + this.identity : "") + ")";
 	}
 
 }

@@ -59,7 +59,7 @@ public final class CallingTargetsClientHttpRequestFactory implements ClientHttpR
 	 */
 	public CallingTargetsClientHttpRequestFactory(ClientHttpRequestFactory factory,
 			Supplier<ClientHttpRequestFactory> nonRedirectingFactory, CallingTargets targets, IdTokenSource source) {
-		this(factory, nonRedirectingFactory, targets, new IdTokenHeaders(checked(source)));
+		this(factory, nonRedirectingFactory, targets, new IdTokenHeaders(checked(source), checked(targets)));
 	}
 
 	private CallingTargetsClientHttpRequestFactory(ClientHttpRequestFactory factory,
@@ -77,6 +77,11 @@ public final class CallingTargetsClientHttpRequestFactory implements ClientHttpR
 	private static IdTokenSource checked(IdTokenSource source) {
 		Assert.notNull(source, "source cannot be null");
 		return source;
+	}
+
+	private static CallingTargets checked(CallingTargets targets) {
+		Assert.notNull(targets, "targets cannot be null");
+		return targets;
 	}
 
 	@Override

@@ -12,9 +12,10 @@ import org.springframework.boot.health.contributor.AbstractHealthIndicator;
 import org.springframework.boot.health.contributor.Health;
 
 /**
- * Health of the calling side: for each target, whether a valid token is held, when it
- * expires and the last mint error. Down when a target has no valid token and its last
- * mint failed. Only reads what is cached: a health check never mints a token.
+ * Health of the calling side: for each target, the identity its tokens are minted as,
+ * whether a valid token is held, when it expires and the last mint error. Down when a
+ * target has no valid token and its last mint failed. Only reads what is cached: a health
+ * check never mints a token.
  */
 class CloudRunCallingHealthIndicator extends AbstractHealthIndicator {
 
@@ -38,10 +39,11 @@ class CloudRunCallingHealthIndicator extends AbstractHealthIndicator {
 		boolean down = false;
 		Map<String, Object> targets = new LinkedHashMap<>();
 		for (CallingTarget target : this.targets.asList()) {
-			IdTokenStatus status = this.source.status(target.getAudience());
+			IdTokenStatus status = this.source.caches().forTarget(target).status(target.getAudience());
 			Map<String, Object> details = new LinkedHashMap<>();
 			details.put("url", target.getUrl().toString());
 			details.put("audience", target.getAudience());
+			details.put("identity", this.source.caches().identity(target));
 			details.put("token", status.valid() ? "valid" : (status.expiresAt() != null) ? "expired" : "none");
 			if (status.expiresAt() != null) {
 				details.put("expiresAt", status.expiresAt().toString());

@@ -56,8 +56,8 @@ public class CloudRunCallingProperties {
 	private Duration timeout = Duration.ofSeconds(10);
 
 	/**
-	 * Maximum number of audiences whose tokens are cached; beyond it, the one least
-	 * likely to be used again is evicted and its refresh cancelled.
+	 * Maximum number of audiences whose tokens are cached, per identity; beyond it, the
+	 * one least likely to be used again is evicted and its refresh cancelled.
 	 */
 	private int maxAudiences = 100;
 
@@ -194,6 +194,14 @@ public class CloudRunCallingProperties {
 		 */
 		private @Nullable IdTokenHeader header;
 
+		/**
+		 * Service account to mint this service's tokens as, instead of the global
+		 * impersonate-service-account (or the credentials' own identity), impersonated
+		 * with the same credentials, which need
+		 * roles/iam.serviceAccountOpenIdTokenCreator on it.
+		 */
+		private @Nullable String impersonateServiceAccount;
+
 		public @Nullable String getUrl() {
 			return this.url;
 		}
@@ -216,6 +224,14 @@ public class CloudRunCallingProperties {
 
 		public void setHeader(@Nullable IdTokenHeader header) {
 			this.header = header;
+		}
+
+		public @Nullable String getImpersonateServiceAccount() {
+			return this.impersonateServiceAccount;
+		}
+
+		public void setImpersonateServiceAccount(@Nullable String impersonateServiceAccount) {
+			this.impersonateServiceAccount = impersonateServiceAccount;
 		}
 
 	}

@@ -5,6 +5,7 @@ import java.io.InputStream;
 
 import com.google.auth.http.HttpTransportFactory;
 import com.google.auth.oauth2.GoogleCredentials;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.core.io.Resource;
 
@@ -28,6 +29,50 @@ interface CredentialsLoader {
 
 	static CredentialsLoader given(GoogleCredentials credentials) {
 		return new GivenCredentials(credentials);
+	}
+
+	/**
+	 * Return a loader that loads once and hands every later caller the same credentials,
+	 * so that the minters of several identities share one source; a failed load is tried
+	 * again on the next call.
+	 * @param loader the loader
+	 * @return the shared loader
+	 */
+	static CredentialsLoader shared(CredentialsLoader loader) {
+		return (loader instanceof Shared || loader instanceof GivenCredentials) ? loader : new Shared(loader);
+	}
+
+	/**
+	 * Credentials loaded once for several minters.
+	 */
+	final class Shared implements CredentialsLoader {
+
+		private final CredentialsLoader loader;
+
+		private @Nullable GoogleCredentials credentials;
+
+		private Shared(CredentialsLoader loader) {
+			this.loader = loader;
+		}
+
+		@Override
+		public synchronized GoogleCredentials load(HttpTransportFactory transportFactory) throws IOException {
+			if (this.credentials == null) {
+				this.credentials = this.loader.load(transportFactory);
+			}
+			return this.credentials;
+		}
+
+		@Override
+		public String description() {
+			return this.loader.description();
+		}
+
+		@Override
+		public String toString() {
+			return description();
+		}
+
 	}
 
 	/**

@@ -6,9 +6,9 @@ import io.micrometer.observation.ObservationConvention;
 
 /**
  * Names the observation of an ID token mint {@code cloudrun.auth.token.mints}, with the
- * low-cardinality keys {@code target} and {@code outcome} ({@code success},
- * {@code failure}, {@code unknown} while it runs) and the high-cardinality key
- * {@code audience}.
+ * low-cardinality keys {@code target}, {@code identity} (the impersonated service
+ * account, or {@code default}) and {@code outcome} ({@code success}, {@code failure},
+ * {@code unknown} while it runs) and the high-cardinality key {@code audience}.
  */
 final class DefaultIdTokenMintObservationConvention implements ObservationConvention<IdTokenMintContext> {
 
@@ -28,7 +28,8 @@ final class DefaultIdTokenMintObservationConvention implements ObservationConven
 	public KeyValues getLowCardinalityKeyValues(IdTokenMintContext context) {
 		// explicit rather than left to the error key of Micrometer's timer, so the meter
 		// keeps the tags it always had
-		return KeyValues.of("target", context.getTarget(), "outcome", outcome(context));
+		return KeyValues.of("target", context.getTarget(), "identity", context.getIdentity(), "outcome",
+				outcome(context));
 	}
 
 	@Override

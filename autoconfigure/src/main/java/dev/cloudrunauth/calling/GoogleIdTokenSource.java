@@ -2,6 +2,9 @@ package dev.cloudrunauth.calling;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 import com.google.api.client.http.javanet.NetHttpTransport;
@@ -18,14 +21,15 @@ import org.springframework.util.Assert;
  * Credentials (a key file named by {@code GOOGLE_APPLICATION_CREDENTIALS}, gcloud's file,
  * or the metadata server), an explicit key file, given credentials, or impersonation of a
  * service account over any of those. Tokens are cached per audience and minted ahead of
- * expiry in the background.
+ * expiry in the background. Targets configured with a service account of their own get
+ * tokens minted as it, over the same credentials, cached apart.
  */
 public final class GoogleIdTokenSource implements IdTokenSource, AutoCloseable {
 
-	private final IdTokenCache cache;
+	private final IdTokenCaches caches;
 
-	private GoogleIdTokenSource(IdTokenCache cache) {
-		this.cache = cache;
+	private GoogleIdTokenSource(IdTokenCaches caches) {
+		this.caches = caches;
 	}
 
 	/**
@@ -39,22 +43,22 @@ public final class GoogleIdTokenSource implements IdTokenSource, AutoCloseable {
 	@Override
 	public String token(String audience) {
 		Assert.hasText(audience, "audience cannot be empty");
-		return this.cache.token(audience);
+		return this.caches.own().token(audience);
 	}
 
 	@Override
 	public CompletableFuture<String> tokenAsync(String audience) {
 		Assert.hasText(audience, "audience cannot be empty");
-		return this.cache.tokenAsync(audience);
+		return this.caches.own().tokenAsync(audience);
 	}
 
 	/**
-	 * Return what is held for an audience, without minting anything.
-	 * @param audience the audience
-	 * @return the status
+	 * Return the caches, per identity, that the clients' calls to targets and the health
+	 * indicator use.
+	 * @return the caches
 	 */
-	IdTokenStatus status(String audience) {
-		return this.cache.status(audience);
+	IdTokenCaches caches() {
+		return this.caches;
 	}
 
 	/**
@@ -62,28 +66,28 @@ public final class GoogleIdTokenSource implements IdTokenSource, AutoCloseable {
 	 * @return the description
 	 */
 	String credentials() {
-		return this.cache.credentialsDescription();
+		return this.caches.own().credentialsDescription();
 	}
 
 	/**
-	 * Return how many calls were answered from the cache.
+	 * Return how many calls were answered from the cache, of every identity.
 	 * @return the count
 	 */
 	long cacheHits() {
-		return this.cache.statistics().hits.sum();
+		return this.caches.sum((cache) -> cache.statistics().hits.sum());
 	}
 
 	/**
 	 * Return how many calls found no usable token and waited for (or failed to get) a
-	 * mint.
+	 * mint, of every identity.
 	 * @return the count
 	 */
 	long cacheMisses() {
-		return this.cache.statistics().misses.sum();
+		return this.caches.sum((cache) -> cache.statistics().misses.sum());
 	}
 
 	IdTokenCache cache() {
-		return this.cache;
+		return this.caches.own();
 	}
 
 	/**
@@ -91,7 +95,7 @@ public final class GoogleIdTokenSource implements IdTokenSource, AutoCloseable {
 	 */
 	@Override
 	public void close() {
-		this.cache.close();
+		this.caches.close();
 	}
 
 	/**
@@ -118,6 +122,8 @@ public final class GoogleIdTokenSource implements IdTokenSource, AutoCloseable {
 		private Clock clock = Clock.systemUTC();
 
 		private IdTokenMintObservations observations = IdTokenMintObservations.NONE;
+
+		private CallingTargets targets = new CallingTargets(List.of());
 
 		private Builder() {
 		}
@@ -231,28 +237,46 @@ public final class GoogleIdTokenSource implements IdTokenSource, AutoCloseable {
 		}
 
 		/**
-		 * Observe every mint in the given registry, naming the target of its audience.
+		 * Mint for the given targets, each as its own identity where it has one, and
+		 * observe every mint in the given registry, naming the target of its audience.
 		 * @param registry the registry
 		 * @param targets the targets
 		 * @return this builder
 		 */
-		Builder observations(ObservationRegistry registry, CallingTargets targets) {
+		Builder targets(ObservationRegistry registry, CallingTargets targets) {
 			Assert.notNull(registry, "registry cannot be null");
 			Assert.notNull(targets, "targets cannot be null");
 			this.observations = new IdTokenMintObservations(registry, targets);
+			this.targets = targets;
 			return this;
 		}
 
 		/**
-		 * Build the source. No credentials are loaded and no request is made until the
-		 * first token is asked for.
+		 * Build the source: one token cache per identity, all minting over the same
+		 * credentials, loaded once. No credentials are loaded and no request is made
+		 * until the first token is asked for.
 		 * @return the source
 		 */
 		public GoogleIdTokenSource build() {
-			IdTokenMinter minter = new GoogleCredentialsIdTokenMinter(this.loader, this.impersonate,
-					this.transportFactory);
-			return new GoogleIdTokenSource(new IdTokenCache(minter, this.clock, this.refreshBeforeExpiry, this.timeout,
-					this.maxAudiences, this.initialBackoff, this.maxBackoff, this.observations));
+			CredentialsLoader loader = CredentialsLoader.shared(this.loader);
+			String identity = (this.impersonate != null) ? this.impersonate : IdTokenMintObservations.DEFAULT_IDENTITY;
+			Map<String, IdTokenCache> targetIdentities = new LinkedHashMap<>();
+			for (CallingTarget target : this.targets.asList()) {
+				String email = target.identity();
+				if (email != null && !targetIdentities.containsKey(email)) {
+					targetIdentities.put(email, cache(loader, email, this.observations.forIdentity(email, email)));
+				}
+			}
+			return new GoogleIdTokenSource(
+					new IdTokenCaches(cache(loader, this.impersonate, this.observations.forIdentity(null, identity)),
+							identity, targetIdentities));
+		}
+
+		private IdTokenCache cache(CredentialsLoader loader, @Nullable String impersonate,
+				IdTokenMintObservations observations) {
+			IdTokenMinter minter = new GoogleCredentialsIdTokenMinter(loader, impersonate, this.transportFactory);
+			return new IdTokenCache(minter, this.clock, this.refreshBeforeExpiry, this.timeout, this.maxAudiences,
+					this.initialBackoff, this.maxBackoff, observations);
 		}
 
 	}

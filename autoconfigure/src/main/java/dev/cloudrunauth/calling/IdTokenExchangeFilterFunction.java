@@ -18,8 +18,6 @@ import org.springframework.web.reactive.function.client.ExchangeFunction;
  */
 public final class IdTokenExchangeFilterFunction implements ExchangeFilterFunction {
 
-	private final IdTokenSource source;
-
 	private final CallingTargets targets;
 
 	private final IdTokenHeaders headers;
@@ -32,9 +30,8 @@ public final class IdTokenExchangeFilterFunction implements ExchangeFilterFuncti
 	public IdTokenExchangeFilterFunction(IdTokenSource source, CallingTargets targets) {
 		Assert.notNull(source, "source cannot be null");
 		Assert.notNull(targets, "targets cannot be null");
-		this.source = source;
 		this.targets = targets;
-		this.headers = new IdTokenHeaders(source);
+		this.headers = new IdTokenHeaders(source, targets);
 	}
 
 	@Override
@@ -47,7 +44,7 @@ public final class IdTokenExchangeFilterFunction implements ExchangeFilterFuncti
 		if (header == null) {
 			return next.exchange(request);
 		}
-		return Mono.defer(() -> Mono.fromFuture(this.source.tokenAsync(target.getAudience())))
+		return Mono.defer(() -> Mono.fromFuture(this.headers.tokenAsync(target)))
 			.onErrorMap(IdTokenUnavailableException.class, (ex) -> ex.forTarget(target.getName()))
 			.flatMap((token) -> next.exchange(ClientRequest.from(request)
 				.headers((headers) -> headers.set(header.headerName(), this.headers.headerValue(target, token)))

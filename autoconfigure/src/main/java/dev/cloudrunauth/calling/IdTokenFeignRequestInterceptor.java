@@ -47,7 +47,7 @@ public final class IdTokenFeignRequestInterceptor implements RequestInterceptor,
 		Assert.notNull(source, "source cannot be null");
 		Assert.notNull(targets, "targets cannot be null");
 		this.targets = targets;
-		this.headers = new IdTokenHeaders(source);
+		this.headers = new IdTokenHeaders(source, targets);
 	}
 
 	@Override

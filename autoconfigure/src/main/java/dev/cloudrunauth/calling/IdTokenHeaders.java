@@ -1,5 +1,6 @@
 package dev.cloudrunauth.calling;
 
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Predicate;
 
 import org.apache.commons.logging.Log;
@@ -20,10 +21,52 @@ final class IdTokenHeaders {
 
 	private final IdTokenSource source;
 
+	private final @Nullable IdTokenCaches caches;
+
 	private final BearerHeaderValues values = new BearerHeaderValues();
 
-	IdTokenHeaders(IdTokenSource source) {
+	/**
+	 * Create headers for calls to targets.
+	 * @param source where tokens come from
+	 * @param targets the targets
+	 * @throws IllegalStateException if a target has an identity of its own that the
+	 * source cannot mint as, rather than calling it as another
+	 */
+	IdTokenHeaders(IdTokenSource source, CallingTargets targets) {
 		this.source = source;
+		this.caches = (source instanceof GoogleIdTokenSource google) ? google.caches() : null;
+		for (CallingTarget target : targets.asList()) {
+			if (target.identity() != null && (this.caches == null || !this.caches.mintsAs(target.identity()))) {
+				throw new IllegalStateException("Target '" + target.getName() + "' is to be called as "
+						+ target.identity() + " (cloudrun.auth.calling.targets." + target.getName()
+						+ ".impersonate-service-account), but the IdTokenSource, a " + source.getClass().getName()
+						+ ", was not built for it: only the auto-configured GoogleIdTokenSource mints as targets' "
+						+ "own service accounts");
+			}
+		}
+	}
+
+	/**
+	 * Return a token for a call to a target, minted as the target's identity.
+	 * @param target the target
+	 * @return the token
+	 * @throws IdTokenUnavailableException if no valid token can be had
+	 */
+	String token(CallingTarget target) {
+		return (this.caches != null) ? this.caches.forTarget(target).token(target.getAudience())
+				: this.source.token(target.getAudience());
+	}
+
+	/**
+	 * Return a token for a call to a target, minted as the target's identity, without
+	 * blocking.
+	 * @param target the target
+	 * @return a future completed with the token, or exceptionally with an
+	 * {@link IdTokenUnavailableException}
+	 */
+	CompletableFuture<String> tokenAsync(CallingTarget target) {
+		return (this.caches != null) ? this.caches.forTarget(target).tokenAsync(target.getAudience())
+				: this.source.tokenAsync(target.getAudience());
 	}
 
 	/**
@@ -38,7 +81,7 @@ final class IdTokenHeaders {
 		if (header != null) {
 			String token;
 			try {
-				token = this.source.token(target.getAudience());
+				token = token(target);
 			}
 			catch (IdTokenUnavailableException ex) {
 				throw ex.forTarget(target.getName());
@@ -54,7 +97,8 @@ final class IdTokenHeaders {
 	 * @return {@code Bearer TOKEN}
 	 */
 	String headerValue(CallingTarget target, String token) {
-		return this.values.headerValue(target.getAudience(), token);
+		// by target: targets of one audience may have different identities
+		return this.values.headerValue(target.getName(), token);
 	}
 
 	/**

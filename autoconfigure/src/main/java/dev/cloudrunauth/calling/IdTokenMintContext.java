@@ -4,7 +4,8 @@ import io.micrometer.observation.Observation;
 
 /**
  * What an observation of one ID token mint knows: the audience, the name of the target it
- * is for, and once it ends, whether it succeeded. Never the token.
+ * is for, the identity minted as, and once it ends, whether it succeeded. Never the
+ * token.
  */
 final class IdTokenMintContext extends Observation.Context {
 
@@ -17,11 +18,14 @@ final class IdTokenMintContext extends Observation.Context {
 
 	private final String target;
 
+	private final String identity;
+
 	private volatile boolean succeeded;
 
-	IdTokenMintContext(String audience, String target) {
+	IdTokenMintContext(String audience, String target, String identity) {
 		this.audience = audience;
 		this.target = target;
+		this.identity = identity;
 		// a GlobalObservationConvention can only tell this context apart by its name: set
 		// it before one is chosen
 		setName(NAME);
@@ -38,6 +42,15 @@ final class IdTokenMintContext extends Observation.Context {
 	 */
 	String getTarget() {
 		return this.target;
+	}
+
+	/**
+	 * Return the service account impersonated to mint, or {@code default} when the
+	 * credentials mint as themselves.
+	 * @return the identity
+	 */
+	String getIdentity() {
+		return this.identity;
 	}
 
 	boolean isSucceeded() {

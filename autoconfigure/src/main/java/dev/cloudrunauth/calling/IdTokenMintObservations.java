@@ -1,6 +1,7 @@
 package dev.cloudrunauth.calling;
 
 import java.util.List;
+import java.util.Objects;
 
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
@@ -9,9 +10,9 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Observes each ID token mint in a registry, naming the target whose audience it is for.
- * A failing observation handler is logged at debug and never fails the mint: callers are
- * waiting for it.
+ * Observes each ID token mint in a registry, naming the identity minted as and the target
+ * whose audience it is for. A failing observation handler is logged at debug and never
+ * fails the mint: callers are waiting for it.
  */
 final class IdTokenMintObservations {
 
@@ -22,11 +23,40 @@ final class IdTokenMintObservations {
 
 	private final ObservationRegistry registry;
 
+	/**
+	 * The {@code identity} of mints as the token source's own identity without
+	 * impersonation.
+	 */
+	static final String DEFAULT_IDENTITY = "default";
+
 	private final CallingTargets targets;
 
+	private final @Nullable String targetIdentity;
+
+	private final String identity;
+
 	IdTokenMintObservations(ObservationRegistry registry, CallingTargets targets) {
+		this(registry, targets, null, DEFAULT_IDENTITY);
+	}
+
+	private IdTokenMintObservations(ObservationRegistry registry, CallingTargets targets,
+			@Nullable String targetIdentity, String identity) {
 		this.registry = registry;
 		this.targets = targets;
+		this.targetIdentity = targetIdentity;
+		this.identity = identity;
+	}
+
+	/**
+	 * Return the observations of the mints of one identity.
+	 * @param targetIdentity the identity as targets name it
+	 * ({@link CallingTarget#identity()}), {@code null} for the token source's own
+	 * @param identity the identity's tag: the impersonated service account, or
+	 * {@link #DEFAULT_IDENTITY}
+	 * @return the observations
+	 */
+	IdTokenMintObservations forIdentity(@Nullable String targetIdentity, String identity) {
+		return new IdTokenMintObservations(this.registry, this.targets, targetIdentity, identity);
 	}
 
 	/**
@@ -36,7 +66,7 @@ final class IdTokenMintObservations {
 	 * @return the mint being observed
 	 */
 	Mint start(String audience) {
-		IdTokenMintContext context = new IdTokenMintContext(audience, target(audience));
+		IdTokenMintContext context = new IdTokenMintContext(audience, target(audience), this.identity);
 		Observation observation;
 		try {
 			observation = Observation.start(null, DefaultIdTokenMintObservationConvention.INSTANCE, () -> context,
@@ -51,7 +81,7 @@ final class IdTokenMintObservations {
 
 	private String target(String audience) {
 		for (CallingTarget target : this.targets.asList()) {
-			if (target.getAudience().equals(audience)) {
+			if (target.getAudience().equals(audience) && Objects.equals(target.identity(), this.targetIdentity)) {
 				return target.getName();
 			}
 		}
