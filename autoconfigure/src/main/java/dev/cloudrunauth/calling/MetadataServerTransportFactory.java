@@ -50,11 +50,15 @@ final class MetadataServerTransportFactory implements HttpTransportFactory {
 	}
 
 	private HttpURLConnection openConnection(URL url) throws IOException {
+		URL routed = route(url);
+		return (HttpURLConnection) ((routed != url) ? routed.openConnection(Proxy.NO_PROXY) : url.openConnection());
+	}
+
+	URL route(URL url) throws IOException {
 		if (!METADATA_HOSTS.contains(url.getHost())) {
-			return (HttpURLConnection) url.openConnection();
+			return url;
 		}
-		URL routed = URI.create("http://" + this.metadataServerHost + url.getFile()).toURL();
-		return (HttpURLConnection) routed.openConnection(Proxy.NO_PROXY);
+		return URI.create("http://" + this.metadataServerHost + url.getFile()).toURL();
 	}
 
 }
