@@ -138,8 +138,9 @@ public final class GoogleIdentityEmulatorMain {
 						  --token-lifetime SECS    lifetime of minted tokens (default 3600)
 						  --issuer HTTPS|BARE      https://accounts.google.com or accounts.google.com (default HTTPS)
 						  --write-key FILE         write a service account key for that identity whose token_uri is this emulator
-						  --other-service-account EMAIL  another service account (repeatable), which IAM Credentials
-						                           mints ID tokens for, impersonated by the metadata server's
+						  --other-service-account EMAIL
+						                           another service account (repeatable), which IAM Credentials
+						                           mints ID tokens for
 						  --invoker-iam-disabled   the Cloud Run Admin API describes services with invokerIamDisabled: true
 						                           (--no-invoker-iam-check); by default the field is absent""");
 	}
