@@ -5,9 +5,11 @@ import dev.cloudrunauth.test.emulator.GoogleIdentityEmulator;
 import dev.cloudrunauth.test.emulator.GoogleIdentityEmulatorExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import reactor.core.publisher.Mono;
 
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 import org.springframework.security.core.Authentication;
+import org.springframework.test.web.reactive.server.WebTestClient;
 import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
@@ -19,8 +21,8 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 
 /**
  * A {@link GoogleIdentityConnectionDetails} bean, as {@code @ServiceConnection} makes,
- * names the key set in place of {@code cloudrun.auth.receiving.jwk-set-uri}; who may call
- * stays the application's to say.
+ * names the key set in place of {@code cloudrun.auth.receiving.jwk-set-uri}, servlet and
+ * WebFlux; who may call stays the application's to say.
  */
 class ConnectionDetailsReceivingTests {
 
@@ -49,6 +51,40 @@ class ConnectionDetailsReceivingTests {
 	}
 
 	@Test
+	void aWebFluxApplicationTakesItsKeysFromTheConnectionDetailsToo() {
+		GoogleIdentityEmulator emulator = google.emulator();
+		ReceivingContexts.reactive(emulator, AUDIENCE)
+			.withPropertyValues("cloudrun.auth.receiving.jwk-set-uri=http://127.0.0.1:1/unreachable",
+					"cloudrun.auth.receiving.allowed-callers=" + CALLER)
+			.withBean(GoogleIdentityConnectionDetails.class, () -> connectionDetails(emulator))
+			.withUserConfiguration(FluxOrdersController.class)
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				WebTestClient client = ReceivingContexts.webTestClient(context);
+				client.get()
+					.uri("/orders")
+					.header("Authorization", "Bearer " + token(CALLER, AUDIENCE))
+					.exchange()
+					.expectStatus()
+					.isOk()
+					.expectBody(String.class)
+					.isEqualTo("orders for " + CALLER);
+				client.get()
+					.uri("/orders")
+					.header("Authorization", "Bearer " + token("stranger@evil.iam.gserviceaccount.com", AUDIENCE))
+					.exchange()
+					.expectStatus()
+					.isForbidden();
+				client.get()
+					.uri("/orders")
+					.header("Authorization", "Bearer " + token(CALLER, "https://other.example"))
+					.exchange()
+					.expectStatus()
+					.isUnauthorized();
+			});
+	}
+
+	@Test
 	void connectionDetailsDoNotAllowAnyCaller() {
 		runner().withPropertyValues("cloudrun.auth.receiving.allowed-callers=")
 			.run((context) -> assertThat(context).hasFailed()
@@ -62,25 +98,39 @@ class ConnectionDetailsReceivingTests {
 		return ReceivingContexts.servlet(emulator, AUDIENCE)
 			.withPropertyValues("cloudrun.auth.receiving.jwk-set-uri=http://127.0.0.1:1/unreachable",
 					"cloudrun.auth.receiving.allowed-callers=" + CALLER)
-			.withBean(GoogleIdentityConnectionDetails.class, () -> new GoogleIdentityConnectionDetails() {
-
-				@Override
-				public String jwkSetUri() {
-					return emulator.jwkSetUri();
-				}
-
-				@Override
-				public String metadataServerHost() {
-					return emulator.metadataHost();
-				}
-
-			})
+			.withBean(GoogleIdentityConnectionDetails.class, () -> connectionDetails(emulator))
 			.withUserConfiguration(OrdersController.class);
+	}
+
+	private static GoogleIdentityConnectionDetails connectionDetails(GoogleIdentityEmulator emulator) {
+		return new GoogleIdentityConnectionDetails() {
+
+			@Override
+			public String jwkSetUri() {
+				return emulator.jwkSetUri();
+			}
+
+			@Override
+			public String metadataServerHost() {
+				return emulator.metadataHost();
+			}
+
+		};
 	}
 
 	private static String token(String caller, String audience) {
 		GoogleIdentityEmulator emulator = google.emulator();
 		return emulator.idToken(audience).serviceAccount(emulator.serviceAccount(caller)).sign();
+	}
+
+	@RestController
+	static class FluxOrdersController {
+
+		@GetMapping("/orders")
+		Mono<String> orders(Authentication caller) {
+			return Mono.just("orders for " + caller.getName());
+		}
+
 	}
 
 	@RestController
