@@ -12,7 +12,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Runs after every unit test of this module (failsafe runs after surefire), whose
  * scenarios minted, sent, verified and rejected tokens of every kind with the library,
- * Spring Security and google-auth-library logging at TRACE.
+ * Spring Security and google-auth-library logging at TRACE; and after the integration
+ * tests that run before it, which log to a file of their own.
  */
 class NoTokenInTestLogsIT {
 
@@ -27,6 +28,15 @@ class NoTokenInTestLogsIT {
 			.contains("Rejected ID token: expired")
 			.contains("Rejected ID token: signature")
 			.contains("Cannot mint ID token");
+		assertThat(LoggedTokens.find(content)).as("token values in %s", log.toAbsolutePath()).isEmpty();
+	}
+
+	@Test
+	void noTokenValueAppearsInTheTraceLogsOfTheIntegrationTestsBeforeThisOne() throws IOException {
+		// GoogleIdentityEmulatorContainerIT runs first, in this JVM, when Docker is
+		// available
+		Path log = Path.of("target/test-logs/it-trace.log");
+		String content = Files.exists(log) ? Files.readString(log) : "";
 		assertThat(LoggedTokens.find(content)).as("token values in %s", log.toAbsolutePath()).isEmpty();
 	}
 

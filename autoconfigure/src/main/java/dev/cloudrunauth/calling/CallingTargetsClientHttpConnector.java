@@ -21,7 +21,7 @@ import org.springframework.util.function.SingletonSupplier;
  *
  * @see CallingTargetsClientHttpRequestFactory
  */
-public final class CallingTargetsClientHttpConnector implements ClientHttpConnector {
+final class CallingTargetsClientHttpConnector implements ClientHttpConnector {
 
 	private final ClientHttpConnector connector;
 
@@ -36,7 +36,7 @@ public final class CallingTargetsClientHttpConnector implements ClientHttpConnec
 	 * follow redirects; created on first use
 	 * @param targets the targets
 	 */
-	public CallingTargetsClientHttpConnector(ClientHttpConnector connector,
+	CallingTargetsClientHttpConnector(ClientHttpConnector connector,
 			Supplier<ClientHttpConnector> nonRedirectingConnector, CallingTargets targets) {
 		Assert.notNull(connector, "connector cannot be null");
 		Assert.notNull(nonRedirectingConnector, "nonRedirectingConnector cannot be null");

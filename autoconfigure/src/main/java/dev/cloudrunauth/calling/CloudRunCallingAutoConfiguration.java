@@ -8,6 +8,8 @@ import io.micrometer.core.instrument.binder.MeterBinder;
 import io.micrometer.observation.ObservationRegistry;
 import reactor.core.publisher.Mono;
 
+import dev.cloudrunauth.GoogleIdentityConnectionDetails;
+
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -26,7 +28,9 @@ import org.springframework.web.reactive.function.client.ExchangeFilterFunction;
  * Auto-configuration} of the calling side: an {@link IdTokenSource} whose mints are
  * observed, the request factory and filter that add its tokens to every
  * {@code RestClient}, {@code RestTemplate} and {@code WebClient} call to a configured
- * target, an interceptor for clients built by hand, and the token cache's meters.
+ * target, an interceptor for clients built by hand, and the token cache's meters. With
+ * {@link GoogleIdentityConnectionDetails} it mints through their metadata server, unless
+ * the application brings credentials of its own.
  *
  * @see CloudRunCallingProperties
  */
@@ -46,9 +50,21 @@ public final class CloudRunCallingAutoConfiguration {
 	@ConditionalOnMissingBean(IdTokenSource.class)
 	GoogleIdTokenSource idTokenSource(CloudRunCallingProperties properties, CallingTargets targets,
 			ObjectProvider<GoogleCredentials> credentials, ObjectProvider<HttpTransportFactory> transportFactory,
-			ObjectProvider<ObservationRegistry> observationRegistry) {
-		return CallingPropertiesMapper.idTokenSource(properties, targets, credentials.getIfUnique(),
-				transportFactory.getIfUnique(), observationRegistry.getIfUnique(() -> ObservationRegistry.NOOP));
+			ObjectProvider<ObservationRegistry> observationRegistry,
+			ObjectProvider<GoogleIdentityConnectionDetails> connectionDetails) {
+		GoogleCredentials givenCredentials = credentials.getIfUnique();
+		HttpTransportFactory transport = transportFactory.getIfUnique();
+		GoogleIdentityConnectionDetails connection = connectionDetails.getIfAvailable();
+		if (connection != null) {
+			if (transport == null) {
+				transport = new MetadataServerTransportFactory(connection.metadataServerHost());
+			}
+			if (givenCredentials == null && properties.getCredentialsLocation() == null) {
+				givenCredentials = MetadataServerTransportFactory.metadataServerCredentials(transport);
+			}
+		}
+		return CallingPropertiesMapper.idTokenSource(properties, targets, givenCredentials, transport,
+				observationRegistry.getIfUnique(() -> ObservationRegistry.NOOP));
 	}
 
 	@Configuration(proxyBeanMethods = false)

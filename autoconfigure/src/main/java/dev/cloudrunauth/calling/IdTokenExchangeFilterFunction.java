@@ -13,8 +13,8 @@ import org.springframework.web.reactive.function.client.ExchangeFunction;
  * other requests pass unchanged. A cached token is added on the calling thread; otherwise
  * the request continues when the token has been minted, without blocking.
  * Auto-configuration adds it to clients built from Spring Boot's builder; add the bean to
- * clients you build by hand, whose connector should not follow redirects (see
- * {@link CallingTargetsClientHttpConnector}).
+ * clients you build by hand, whose connector should not follow redirects (Reactor Netty's
+ * default), so that no token is carried to the URL a redirect names.
  */
 public final class IdTokenExchangeFilterFunction implements ExchangeFilterFunction {
 

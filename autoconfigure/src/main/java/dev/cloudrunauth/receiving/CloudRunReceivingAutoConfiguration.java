@@ -13,6 +13,8 @@ import io.micrometer.core.instrument.binder.MeterBinder;
 import io.micrometer.observation.ObservationRegistry;
 import org.jspecify.annotations.Nullable;
 
+import dev.cloudrunauth.GoogleIdentityConnectionDetails;
+
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -59,8 +61,9 @@ import org.springframework.security.oauth2.server.resource.authentication.JwtAut
 public final class CloudRunReceivingAutoConfiguration {
 
 	@Bean
-	ReceivingSettings cloudRunReceivingSettings(CloudRunReceivingProperties properties, Environment environment) {
-		ReceivingSettings settings = ReceivingSettings.of(properties, environment);
+	ReceivingSettings cloudRunReceivingSettings(CloudRunReceivingProperties properties, Environment environment,
+			ObjectProvider<GoogleIdentityConnectionDetails> connectionDetails) {
+		ReceivingSettings settings = ReceivingSettings.of(properties, environment, connectionDetails.getIfAvailable());
 		settings.logSummary();
 		return settings;
 	}

@@ -11,6 +11,8 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
+import dev.cloudrunauth.GoogleIdentityConnectionDetails;
+
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.core.env.Environment;
 import org.springframework.util.StringUtils;
@@ -19,6 +21,8 @@ import org.springframework.util.StringUtils;
  * The receiving side's settings, validated, with the audience derived on Cloud Run when
  * none is configured. Values that cannot work, and a verifier that would admit every
  * Google identity without being told to, fail startup with a message naming the property.
+ * {@link GoogleIdentityConnectionDetails}, when there are some, name the key set and the
+ * metadata server instead of the properties and the process environment.
  *
  * @param audiences the accepted audiences
  * @param issuers the accepted issuers
@@ -40,9 +44,11 @@ record ReceivingSettings(List<String> audiences, List<String> issuers, List<Stri
 
 	private static final Log logger = LogFactory.getLog(CloudRunReceivingAutoConfiguration.class);
 
-	static ReceivingSettings of(CloudRunReceivingProperties properties, Environment environment) {
+	static ReceivingSettings of(CloudRunReceivingProperties properties, Environment environment,
+			@Nullable GoogleIdentityConnectionDetails connection) {
 		String service = ProcessEnvironment.get(environment, ProcessEnvironment.K_SERVICE);
-		String metadataUri = ProcessEnvironment.metadataUri(environment);
+		String metadataUri = (connection != null) ? "http://" + connection.metadataServerHost()
+				: ProcessEnvironment.metadataUri(environment);
 		List<String> audiences = nonBlank("audiences", properties.audiences());
 		if (audiences.isEmpty()) {
 			audiences = List.of(derivedAudience(service, metadataUri));
@@ -80,8 +86,10 @@ record ReceivingSettings(List<String> audiences, List<String> issuers, List<Stri
 				"so that the Cloud Run Admin API is not asked more often than its setting can matter");
 		httpUri("cloud-run-api-uri", properties.cloudRunApiUri(), "https://run.googleapis.com");
 		return new ReceivingSettings(audiences, issuers, callers, properties.allowAnyCaller(),
-				httpUri("jwk-set-uri", properties.jwkSetUri(), "https://www.googleapis.com/oauth2/v3/certs"), clockSkew,
-				properties.maxTokenLifetime(), List.copyOf(properties.publicPaths()), trust, service, metadataUri);
+				(connection != null) ? URI.create(connection.jwkSetUri())
+						: httpUri("jwk-set-uri", properties.jwkSetUri(), "https://www.googleapis.com/oauth2/v3/certs"),
+				clockSkew, properties.maxTokenLifetime(), List.copyOf(properties.publicPaths()), trust, service,
+				metadataUri);
 	}
 
 	private static List<String> callers(CloudRunReceivingProperties properties, boolean trust) {

@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 
 import org.jspecify.annotations.Nullable;
@@ -20,6 +22,7 @@ public final class GoogleIdentityEmulatorMain {
 	public static void main(String[] args) throws Exception {
 		GoogleIdentityEmulatorBuilder builder = GoogleIdentityEmulator.builder();
 		Path keyFile = null;
+		List<String> otherAccounts = new ArrayList<>();
 		boolean invokerIamDisabled = false;
 		try {
 			for (int i = 0; i < args.length; i++) {
@@ -45,6 +48,7 @@ public final class GoogleIdentityEmulatorMain {
 					case "--token-lifetime" -> builder.tokenLifetime(Duration.ofSeconds(Long.parseLong(value)));
 					case "--issuer" -> builder.issuer(Issuer.valueOf(value.toUpperCase()));
 					case "--write-key" -> keyFile = Path.of(value);
+					case "--other-service-account" -> otherAccounts.add(value);
 					default -> throw new IllegalArgumentException("Unknown option " + option);
 				}
 			}
@@ -66,6 +70,7 @@ public final class GoogleIdentityEmulatorMain {
 			return;
 		}
 		emulator.cloudRun().setInvokerIamDisabled(invokerIamDisabled);
+		otherAccounts.forEach(emulator::serviceAccount);
 		CountDownLatch stopped = new CountDownLatch(1);
 		Runtime.getRuntime().addShutdownHook(new Thread(() -> {
 			emulator.close();
@@ -133,6 +138,9 @@ public final class GoogleIdentityEmulatorMain {
 						  --token-lifetime SECS    lifetime of minted tokens (default 3600)
 						  --issuer HTTPS|BARE      https://accounts.google.com or accounts.google.com (default HTTPS)
 						  --write-key FILE         write a service account key for that identity whose token_uri is this emulator
+						  --other-service-account EMAIL
+						                           another service account (repeatable), which IAM Credentials
+						                           mints ID tokens for
 						  --invoker-iam-disabled   the Cloud Run Admin API describes services with invokerIamDisabled: true
 						                           (--no-invoker-iam-check); by default the field is absent""");
 	}
