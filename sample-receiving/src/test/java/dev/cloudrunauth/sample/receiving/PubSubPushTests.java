@@ -4,13 +4,13 @@ import java.net.ServerSocket;
 import java.net.http.HttpResponse;
 import java.util.Map;
 
+import dev.cloudrunauth.test.autoconfigure.AutoConfigureGoogleIdentity;
 import dev.cloudrunauth.test.emulator.GoogleIdentityEmulator;
-import dev.cloudrunauth.test.emulator.GoogleIdentityEmulatorExtension;
 import dev.cloudrunauth.test.emulator.IdTokenBuilder;
 import dev.cloudrunauth.test.senders.PubSubPush;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -26,6 +26,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 		properties = { "server.address=127.0.0.1",
 				"cloudrun.auth.receiving.allowed-callers=calling@demo.iam.gserviceaccount.com",
 				"sample.pubsub-push-service-account=" + PubSubPushTests.PUSH })
+@AutoConfigureGoogleIdentity
 class PubSubPushTests {
 
 	static final String PUSH = "push@demo.iam.gserviceaccount.com";
@@ -38,14 +39,13 @@ class PubSubPushTests {
 
 	static final String PUSH_ENDPOINT = SERVICE + "/events/pubsub";
 
-	@RegisterExtension
-	static final GoogleIdentityEmulatorExtension google = new GoogleIdentityEmulatorExtension();
+	@Autowired
+	GoogleIdentityEmulator google;
 
 	@DynamicPropertySource
 	static void service(DynamicPropertyRegistry registry) {
 		registry.add("server.port", () -> PORT);
 		registry.add("cloudrun.auth.receiving.audiences", () -> SERVICE);
-		registry.add("cloudrun.auth.receiving.jwk-set-uri", () -> google.emulator().jwkSetUri());
 	}
 
 	@Test
@@ -62,7 +62,7 @@ class PubSubPushTests {
 
 	@Test
 	void aPushFromAnotherAccountGets403() {
-		assertThat(PubSubPush.from(google.emulator(), CALLER).to(PUSH_ENDPOINT).statusCode()).isEqualTo(403);
+		assertThat(PubSubPush.from(this.google, CALLER).to(PUSH_ENDPOINT).statusCode()).isEqualTo(403);
 	}
 
 	@Test
@@ -71,7 +71,7 @@ class PubSubPushTests {
 		assertThat(serviceToken.statusCode()).isEqualTo(401);
 		assertThat(serviceToken.headers().firstValue("WWW-Authenticate"))
 			.hasValueSatisfying((challenge) -> assertThat(challenge).contains("The token's audience is not accepted"));
-		HttpResponse<String> pushTokenElsewhere = PubSubPush.from(google.emulator(), CALLER)
+		HttpResponse<String> pushTokenElsewhere = PubSubPush.from(this.google, CALLER)
 			.audience(PUSH_ENDPOINT)
 			.to(SERVICE + "/hello");
 		assertThat(pushTokenElsewhere.statusCode()).isEqualTo(401);
@@ -82,12 +82,12 @@ class PubSubPushTests {
 		String forged;
 		try (GoogleIdentityEmulator impostor = GoogleIdentityEmulator.start()) {
 			forged = impostor.idToken(PUSH_ENDPOINT)
-				.header("kid", google.emulator().keys().signingKeyId())
+				.header("kid", this.google.keys().signingKeyId())
 				.serviceAccount(impostor.serviceAccount(PUSH))
 				.sign();
 		}
 		assertThat(push().token(forged).to(PUSH_ENDPOINT).statusCode()).isEqualTo(401);
-		byte[] publicKey = google.emulator().keys().publicKey(google.emulator().keys().signingKeyId()).getEncoded();
+		byte[] publicKey = this.google.keys().publicKey(this.google.keys().signingKeyId()).getEncoded();
 		assertThat(push().signedWith((token) -> token.signWithHmac(publicKey)).to(PUSH_ENDPOINT).statusCode())
 			.isEqualTo(401);
 		assertThat(push().signedWith(IdTokenBuilder::unsigned).to(PUSH_ENDPOINT).statusCode()).isEqualTo(401);
@@ -104,8 +104,8 @@ class PubSubPushTests {
 		}
 	}
 
-	private static PubSubPush push() {
-		return PubSubPush.from(google.emulator(), PUSH);
+	private PubSubPush push() {
+		return PubSubPush.from(this.google, PUSH);
 	}
 
 	private static int freePort() {

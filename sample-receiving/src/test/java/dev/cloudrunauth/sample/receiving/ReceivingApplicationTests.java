@@ -5,36 +5,30 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 
-import dev.cloudrunauth.test.emulator.GoogleIdentityEmulatorExtension;
+import dev.cloudrunauth.test.autoconfigure.AutoConfigureGoogleIdentity;
+import dev.cloudrunauth.test.emulator.GoogleIdentityEmulator;
 import dev.cloudrunauth.test.emulator.ServiceAccount;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "server.address=127.0.0.1", "sample.report-readers=reader@demo.iam.gserviceaccount.com",
-				"cloudrun.auth.receiving.allowed-callers=*@demo.iam.gserviceaccount.com" })
+				"cloudrun.auth.receiving.allowed-callers=*@demo.iam.gserviceaccount.com",
+				"cloudrun.auth.receiving.audiences=" + ReceivingApplicationTests.AUDIENCE })
+@AutoConfigureGoogleIdentity(serviceAccount = ReceivingApplicationTests.CALLER)
 class ReceivingApplicationTests {
 
-	private static final String AUDIENCE = "https://receiving-123456789012.us-central1.run.app";
+	static final String AUDIENCE = "https://receiving-123456789012.us-central1.run.app";
 
-	private static final String CALLER = "calling@demo.iam.gserviceaccount.com";
+	static final String CALLER = "calling@demo.iam.gserviceaccount.com";
 
-	@RegisterExtension
-	static final GoogleIdentityEmulatorExtension google = new GoogleIdentityEmulatorExtension(
-			(builder) -> builder.serviceAccount(CALLER));
-
-	@DynamicPropertySource
-	static void emulator(DynamicPropertyRegistry registry) {
-		registry.add("cloudrun.auth.receiving.jwk-set-uri", () -> google.emulator().jwkSetUri());
-		registry.add("cloudrun.auth.receiving.audiences", () -> AUDIENCE);
-	}
+	@Autowired
+	GoogleIdentityEmulator google;
 
 	@LocalServerPort
 	int port;
@@ -43,14 +37,14 @@ class ReceivingApplicationTests {
 
 	@Test
 	void helloGreetsTheVerifiedCaller() throws Exception {
-		HttpResponse<String> response = get("/hello", google.emulator().idToken(AUDIENCE).sign());
+		HttpResponse<String> response = get("/hello", this.google.idToken(AUDIENCE).sign());
 		assertThat(response.statusCode()).isEqualTo(200);
 		assertThat(response.body()).isEqualTo("Hello, " + CALLER + "!");
 	}
 
 	@Test
 	void whoamiDescribesTheVerifiedCaller() throws Exception {
-		HttpResponse<String> response = get("/whoami", google.emulator().idToken(AUDIENCE).sign());
+		HttpResponse<String> response = get("/whoami", this.google.idToken(AUDIENCE).sign());
 		assertThat(response.statusCode()).isEqualTo(200);
 		assertThat(response.body()).contains("\"email\":\"" + CALLER + "\"",
 				"\"subject\":\"" + ServiceAccount.of(CALLER).uniqueId() + "\"", "\"audience\":[\"" + AUDIENCE + "\"]",
@@ -59,20 +53,18 @@ class ReceivingApplicationTests {
 
 	@Test
 	void reportsAreForReportReadersOnly() throws Exception {
-		String reader = google.emulator()
-			.idToken(AUDIENCE)
+		String reader = this.google.idToken(AUDIENCE)
 			.serviceAccount(ServiceAccount.of("reader@demo.iam.gserviceaccount.com"))
 			.sign();
 		assertThat(get("/reports", reader).statusCode()).isEqualTo(200);
-		assertThat(get("/reports", google.emulator().idToken(AUDIENCE).sign()).statusCode()).isEqualTo(403);
+		assertThat(get("/reports", this.google.idToken(AUDIENCE).sign()).statusCode()).isEqualTo(403);
 	}
 
 	@Test
 	void healthIsPublicAndEverythingElseNeedsAToken() throws Exception {
 		assertThat(get("/actuator/health", null).statusCode()).isEqualTo(200);
 		assertThat(get("/hello", null).statusCode()).isEqualTo(401);
-		assertThat(get("/hello", google.emulator().idToken("https://other.example").sign()).statusCode())
-			.isEqualTo(401);
+		assertThat(get("/hello", this.google.idToken("https://other.example").sign()).statusCode()).isEqualTo(401);
 	}
 
 	@Test
