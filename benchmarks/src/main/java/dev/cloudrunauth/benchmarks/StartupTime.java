@@ -222,7 +222,7 @@ final class StartupTime {
 				.stream()
 				.map((e) -> e.getKey() + ": `" + e.getValue().lastFlags + "`")
 				.toList() + ".");
-			for (String name : List.of(HAND, RECEIVING, CALLING)) {
+			for (String name : List.of(HAND, RECEIVING, HAND_PRE, RECEIVING_PRE, CALLING)) {
 				Child child = children.get(name);
 				child.diagnose();
 				report.detail("One extra, untimed start of *" + name
@@ -232,9 +232,9 @@ final class StartupTime {
 						+ "; that self CPU time summed by the configuration class that defines the beans (ms) "
 						+ child.byConfig + "; self CPU time per kind of step (ms) " + child.steps + ".");
 			}
-			report.detail("In the same start of *" + RECEIVING + "*, what `AopUtils.canApply` costs over the types of "
-					+ "all beans, per `Advisor` bean (CPU ms, measured once more after startup, caches warm; in "
-					+ "parentheses the beans it applies to): " + children.get(RECEIVING).advisors + ".");
+			report.detail("In the same start of *" + RECEIVING_PRE + "*, what `AopUtils.canApply` costs over the types "
+					+ "of all beans, per `Advisor` bean (CPU ms, measured once more after startup, caches warm; in "
+					+ "parentheses the beans it applies to): " + children.get(RECEIVING_PRE).advisors + ".");
 			report.detail("JWKS requests that reached the emulators during the starts (the receiving side's background "
 					+ "fetch, which startup does not wait for): " + RECEIVING + " "
 					+ children.get(RECEIVING).jwksRequests + " in " + children.get(RECEIVING).starts + " starts, "
