@@ -7,6 +7,8 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.RemovalCause;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.util.function.SingletonSupplier;
+
 /**
  * The audiences tokens are held for, at most {@code maxAudiences}: beyond that Caffeine
  * evicts the one it expects to be used least, and the evicted entry is retired so that
@@ -14,22 +16,24 @@ import org.jspecify.annotations.Nullable;
  */
 final class AudienceEntries {
 
-	private final Cache<String, AudienceEntry> entries;
+	// built on the first call: building a Caffeine cache loads its generated classes,
+	// some
+	// 20 ms of CPU that startup need not wait for
+	private final SingletonSupplier<Cache<String, AudienceEntry>> entries;
 
 	private final LongAdder evictions = new LongAdder();
 
 	AudienceEntries(int maxAudiences) {
-		this.entries = Caffeine.newBuilder()
+		this.entries = SingletonSupplier.of(() -> Caffeine.newBuilder()
 			.maximumSize(maxAudiences)
-			// evict on the thread that added the audience rather than later on the common
-			// pool, so the bound and the
-			// cancelled refreshes follow each insert as closely as Caffeine allows
+			// evict on the adding thread, not later on the common pool: the bound and
+			// the cancelled refreshes follow each insert as closely as Caffeine allows
 			.executor(Runnable::run)
 			.evictionListener((String audience, AudienceEntry entry, RemovalCause cause) -> {
 				entry.retire();
 				this.evictions.increment();
 			})
-			.build();
+			.<String, AudienceEntry>build());
 	}
 
 	/**
@@ -38,7 +42,7 @@ final class AudienceEntries {
 	 * @return the entry
 	 */
 	AudienceEntry get(String audience) {
-		return this.entries.get(audience, AudienceEntry::new);
+		return this.entries.obtain().get(audience, AudienceEntry::new);
 	}
 
 	/**
@@ -47,7 +51,7 @@ final class AudienceEntries {
 	 * @return the entry or {@code null}
 	 */
 	@Nullable AudienceEntry find(String audience) {
-		return this.entries.getIfPresent(audience);
+		return this.entries.obtain().getIfPresent(audience);
 	}
 
 	/**
@@ -55,8 +59,9 @@ final class AudienceEntries {
 	 * @return the count, at most {@code maxAudiences}
 	 */
 	int size() {
-		this.entries.cleanUp();
-		return (int) this.entries.estimatedSize();
+		Cache<String, AudienceEntry> entries = this.entries.obtain();
+		entries.cleanUp();
+		return (int) entries.estimatedSize();
 	}
 
 	long evictions() {
