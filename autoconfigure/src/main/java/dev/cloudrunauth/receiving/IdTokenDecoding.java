@@ -53,7 +53,8 @@ final class IdTokenDecoding {
 	 * @return the observation, {@link Observation#NOOP} without handlers
 	 */
 	Observation started() {
-		return ReceivingObservations.verification(this.observations).start();
+		return ReceivingObservations.verification(this.observations, this.verifier.iap ? "iap_assertion" : "id_token")
+			.start();
 	}
 
 	/**

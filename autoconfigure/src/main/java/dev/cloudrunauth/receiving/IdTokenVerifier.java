@@ -63,7 +63,7 @@ final class IdTokenVerifier {
 
 	private final boolean trustCloudRunIam;
 
-	private final boolean iap;
+	final boolean iap;
 
 	private final Converter<Map<String, Object>, Map<String, Object>> claimConverter = MappedJwtClaimSetConverter
 		.withDefaults(Map.of());

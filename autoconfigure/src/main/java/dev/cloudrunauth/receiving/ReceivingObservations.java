@@ -44,10 +44,11 @@ final class ReceivingObservations {
 	 * Return a verification not started yet; {@link Observation#NOOP} without handlers,
 	 * so that it costs nothing.
 	 * @param registry the registry
+	 * @param token what is verified: {@code id_token} or {@code iap_assertion}
 	 * @return the observation
 	 */
-	static Observation verification(ObservationRegistry registry) {
-		return Observation.createNotStarted(null, VERIFICATION, VerificationContext::new, registry);
+	static Observation verification(ObservationRegistry registry, String token) {
+		return Observation.createNotStarted(null, VERIFICATION, () -> new VerificationContext(token), registry);
 	}
 
 	/**
@@ -66,7 +67,8 @@ final class ReceivingObservations {
 	 * @param registry the registry
 	 */
 	static void callerNotAllowed(ObservationRegistry registry) {
-		Observation observation = verification(registry).start();
+		// caller rules apply to the callers of ID tokens only
+		Observation observation = verification(registry, "id_token").start();
 		rejected(observation, "caller_not_allowed");
 		observation.stop();
 	}
@@ -86,7 +88,13 @@ final class ReceivingObservations {
 	 */
 	static final class VerificationContext extends Observation.Context {
 
+		private final String token;
+
 		private String reason = "none";
+
+		VerificationContext(String token) {
+			this.token = token;
+		}
 
 		String outcome() {
 			return "none".equals(this.reason) ? "accepted" : "rejected";
@@ -131,7 +139,7 @@ final class ReceivingObservations {
 
 		@Override
 		public KeyValues getLowCardinalityKeyValues(VerificationContext context) {
-			return KeyValues.of("outcome", context.outcome(), "reason", context.reason());
+			return KeyValues.of("token", context.token, "outcome", context.outcome(), "reason", context.reason());
 		}
 
 		@Override

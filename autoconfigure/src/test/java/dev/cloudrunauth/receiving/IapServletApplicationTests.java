@@ -12,10 +12,16 @@ import dev.cloudrunauth.test.emulator.GoogleIdentityEmulatorExtension;
 import dev.cloudrunauth.test.emulator.IapAssertionBuilder;
 import dev.cloudrunauth.test.emulator.IapSigningKeys;
 import dev.cloudrunauth.test.emulator.ServiceAccount;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration;
+import org.springframework.boot.micrometer.observation.autoconfigure.ObservationAutoConfiguration;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.security.core.Authentication;
@@ -54,6 +60,37 @@ class IapServletApplicationTests {
 
 	@RegisterExtension
 	static final GoogleIdentityEmulatorExtension google = new GoogleIdentityEmulatorExtension();
+
+	@Test
+	void verificationsOfAssertionsAndOfServiceTokensAreToldApartInTheirMeter() {
+		runner()
+			.withConfiguration(
+					AutoConfigurations.of(ObservationAutoConfiguration.class, MetricsAutoConfiguration.class))
+			.withBean(MeterRegistry.class, SimpleMeterRegistry::new)
+			.run((context) -> {
+				MockMvc mvc = ReceivingContexts.mockMvc(context);
+				iap(mvc, "/whoami", assertion(ALICE).sign()).andExpect(status().isOk());
+				iap(mvc, "/whoami", assertion(ALICE).audience("/projects/1/apps/other").sign())
+					.andExpect(status().isUnauthorized());
+				service(mvc, "/whoami", CALLER).andExpect(status().isOk());
+				MeterRegistry registry = context.getBean(MeterRegistry.class);
+				assertThat(verifications(registry, "iap_assertion", "accepted")).isEqualTo(1);
+				assertThat(verifications(registry, "iap_assertion", "rejected")).isEqualTo(1);
+				assertThat(verifications(registry, "id_token", "accepted")).isEqualTo(1);
+				assertThat(registry.find(ReceivingObservations.VERIFICATIONS)
+					.tags("token", "id_token", "outcome", "rejected")
+					.timer()).isNull();
+			});
+	}
+
+	private static long verifications(MeterRegistry registry, String token, String outcome) {
+		return registry.find(ReceivingObservations.VERIFICATIONS)
+			.tags("token", token, "outcome", outcome)
+			.timers()
+			.stream()
+			.mapToLong(Timer::count)
+			.sum();
+	}
 
 	@Test
 	void aValidAssertionAuthenticatesTheEndUserWithTheAssertionAsToken() {
