@@ -6,6 +6,7 @@ import java.util.function.Consumer;
 import dev.cloudrunauth.test.LoggedTokens;
 import dev.cloudrunauth.test.emulator.EmulatorEndpoint;
 import dev.cloudrunauth.test.emulator.Fault;
+import dev.cloudrunauth.test.emulator.GoogleIdentityEmulator;
 import dev.cloudrunauth.test.emulator.GoogleIdentityEmulatorExtension;
 import io.grpc.Channel;
 import io.grpc.ClientInterceptor;
@@ -184,7 +185,16 @@ class GrpcCallingTests {
 	}
 
 	static ApplicationContextRunner runner() {
-		return CallingContexts.metadataServer(google.emulator())
+		return runner(google.emulator());
+	}
+
+	/**
+	 * Return a runner of calling applications with Boot's gRPC channel factory.
+	 * @param emulator where tokens come from
+	 * @return the runner
+	 */
+	static ApplicationContextRunner runner(GoogleIdentityEmulator emulator) {
+		return CallingContexts.metadataServer(emulator)
 			.withConfiguration(AutoConfigurations.of(SslAutoConfiguration.class, GrpcClientAutoConfiguration.class));
 	}
 
