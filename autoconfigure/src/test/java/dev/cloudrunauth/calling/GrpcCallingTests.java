@@ -1,5 +1,6 @@
 package dev.cloudrunauth.calling;
 
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
@@ -8,6 +9,8 @@ import dev.cloudrunauth.test.emulator.EmulatorEndpoint;
 import dev.cloudrunauth.test.emulator.Fault;
 import dev.cloudrunauth.test.emulator.GoogleIdentityEmulator;
 import dev.cloudrunauth.test.emulator.GoogleIdentityEmulatorExtension;
+import io.grpc.CallCredentials;
+import io.grpc.CallOptions;
 import io.grpc.Channel;
 import io.grpc.ClientInterceptor;
 import io.grpc.ClientInterceptors;
@@ -16,6 +19,7 @@ import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.ClientCalls;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -111,6 +115,29 @@ class GrpcCallingTests {
 	void theApplicationsOwnAuthorizationIsKeptAndTheTokenGoesInXServerlessAuthorization() {
 		run((context) -> {
 			GrpcEcho.call(channel(context, target), GrpcEcho.ECHO, "authorization", "Basic YXBwOm93bg==");
+			Metadata headers = target.onlyCall();
+			assertThat(headers.getAll(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER)))
+				.containsExactly("Basic YXBwOm93bg==");
+			assertThat(verify(GrpcEcho.bearerToken(headers, "x-serverless-authorization")).getAudience())
+				.containsExactly(AUDIENCE);
+		});
+	}
+
+	@Test
+	void theApplicationsOwnCallCredentialsAreKeptAndTheTokenGoesInXServerlessAuthorization() {
+		CallCredentials own = new CallCredentials() {
+
+			@Override
+			public void applyRequestMetadata(RequestInfo info, Executor executor, MetadataApplier applier) {
+				Metadata headers = new Metadata();
+				headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Basic YXBwOm93bg==");
+				applier.apply(headers);
+			}
+
+		};
+		run((context) -> {
+			ClientCalls.blockingUnaryCall(channel(context, target), GrpcEcho.ECHO,
+					CallOptions.DEFAULT.withCallCredentials(own).withDeadlineAfter(10, TimeUnit.SECONDS), "hello");
 			Metadata headers = target.onlyCall();
 			assertThat(headers.getAll(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER)))
 				.containsExactly("Basic YXBwOm93bg==");
