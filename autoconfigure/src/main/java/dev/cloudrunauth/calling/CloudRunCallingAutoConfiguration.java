@@ -3,6 +3,7 @@ package dev.cloudrunauth.calling;
 import com.google.auth.http.HttpTransportFactory;
 import com.google.auth.oauth2.GoogleCredentials;
 import com.google.auth.oauth2.IdTokenProvider;
+import io.grpc.ClientInterceptor;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import io.micrometer.observation.ObservationRegistry;
@@ -20,6 +21,7 @@ import org.springframework.boot.http.client.autoconfigure.reactive.ClientHttpCon
 import org.springframework.boot.webclient.WebClientCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.grpc.client.GlobalClientInterceptor;
 import org.springframework.http.client.ClientHttpRequestInterceptor;
 import org.springframework.web.reactive.function.client.ExchangeFilterFunction;
 
@@ -28,9 +30,9 @@ import org.springframework.web.reactive.function.client.ExchangeFilterFunction;
  * Auto-configuration} of the calling side: an {@link IdTokenSource} whose mints are
  * observed, the request factory and filter that add its tokens to every
  * {@code RestClient}, {@code RestTemplate} and {@code WebClient} call to a configured
- * target, an interceptor for clients built by hand, and the token cache's meters. With
- * {@link GoogleIdentityConnectionDetails} it mints through their metadata server, unless
- * the application brings credentials of its own.
+ * target, an interceptor for clients built by hand, the gRPC client interceptor, and the
+ * token cache's meters. With {@link GoogleIdentityConnectionDetails} it mints through
+ * their metadata server, unless the application brings credentials of its own.
  *
  * @see CloudRunCallingProperties
  */
@@ -108,6 +110,25 @@ public final class CloudRunCallingAutoConfiguration {
 		@ConditionalOnMissingBean
 		IdTokenFeignRequestInterceptor idTokenFeignRequestInterceptor(IdTokenSource source, CallingTargets targets) {
 			return new IdTokenFeignRequestInterceptor(source, targets);
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(
+			name = { "io.grpc.ClientInterceptor", "org.springframework.grpc.client.GlobalClientInterceptor" })
+	static class GrpcClientConfiguration {
+
+		/**
+		 * Applied to every channel of Boot's channel factory; typed as a plain
+		 * interceptor, for channels built by hand to name as
+		 * {@code idTokenGrpcClientInterceptor}.
+		 */
+		@Bean
+		@GlobalClientInterceptor
+		@ConditionalOnMissingBean(name = "idTokenGrpcClientInterceptor")
+		ClientInterceptor idTokenGrpcClientInterceptor(IdTokenSource source, CallingTargets targets) {
+			return new IdTokenGrpcClientInterceptor(source, targets);
 		}
 
 	}

@@ -1,0 +1,159 @@
+package dev.cloudrunauth.calling;
+
+import java.net.URI;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+
+import io.grpc.CallCredentials;
+import io.grpc.CallOptions;
+import io.grpc.Channel;
+import io.grpc.ClientCall;
+import io.grpc.ClientInterceptor;
+import io.grpc.CompositeCallCredentials;
+import io.grpc.ForwardingClientCall.SimpleForwardingClientCall;
+import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
+import io.grpc.SecurityLevel;
+import io.grpc.Status;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Adds an ID token to each gRPC call to a {@link CallingTargets target}: a call whose
+ * authority ({@code host[:port]}, the name TLS verifies) and method path
+ * ({@code /package.Service/Method}) fall under a target's URL, where the target's
+ * {@code https} scheme is a channel with TLS and {@code http} one without; calls to
+ * anything else pass unchanged. The token goes in the header the other clients choose
+ * ({@code x-serverless-authorization} when the call already carries its own
+ * {@code authorization} or call credentials, none when it carries
+ * {@code x-serverless-authorization}).
+ * <p>
+ * The token is applied as {@link CallCredentials}, which gRPC asks for without blocking
+ * and before the call is sent: a token that cannot be had fails the call with
+ * {@code UNAVAILABLE} (an unexpected failure with {@code UNAUTHENTICATED}), as gRPC's own
+ * Google credentials do, and the call is never sent without it. grpc-auth's
+ * {@code GoogleAuthLibraryCallCredentials} sends access tokens to every call of a
+ * channel; it has no per-target audience nor the Cloud Run header rules.
+ */
+final class IdTokenGrpcClientInterceptor implements ClientInterceptor {
+
+	private final CallingTargets targets;
+
+	private final IdTokenHeaders headers;
+
+	IdTokenGrpcClientInterceptor(IdTokenSource source, CallingTargets targets) {
+		this.targets = targets;
+		this.headers = new IdTokenHeaders(source, targets);
+	}
+
+	@Override
+	public <Q, R> ClientCall<Q, R> interceptCall(MethodDescriptor<Q, R> method, CallOptions callOptions, Channel next) {
+		String authority = (callOptions.getAuthority() != null) ? callOptions.getAuthority() : next.authority();
+		if (this.targets.isEmpty() || authority == null
+				|| (target(true, authority, method) == null && target(false, authority, method) == null)) {
+			return next.newCall(method, callOptions);
+		}
+		TokenCredentials token = new TokenCredentials(callOptions.getCredentials() != null);
+		CallCredentials credentials = (callOptions.getCredentials() != null)
+				? new CompositeCallCredentials(callOptions.getCredentials(), token) : token;
+		ClientCall<Q, R> call = next.newCall(method, callOptions.withCallCredentials(credentials));
+		return new SimpleForwardingClientCall<>(call) {
+
+			@Override
+			public void start(Listener<R> responseListener, Metadata headers) {
+				// credentials are applied when the stream is created, during start
+				token.seeHeaders(headers);
+				super.start(responseListener, headers);
+			}
+
+		};
+	}
+
+	private @Nullable CallingTarget target(boolean secure, String authority, MethodDescriptor<?, ?> method) {
+		try {
+			URI uri = new URI((secure ? "https" : "http") + "://" + authority + "/" + method.getFullMethodName());
+			return this.targets.match(uri);
+		}
+		catch (Exception ex) {
+			// no URL, no target
+			return null;
+		}
+	}
+
+	private static Metadata.Key<String> key(IdTokenHeader header) {
+		return Metadata.Key.of(header.headerName(), Metadata.ASCII_STRING_MARSHALLER);
+	}
+
+	/**
+	 * The token of one call, in the header chosen from the headers the call was started
+	 * with.
+	 */
+	private final class TokenCredentials extends CallCredentials {
+
+		private final boolean ownCredentials;
+
+		private volatile boolean authorizationPresent;
+
+		private volatile boolean xServerlessAuthorizationPresent;
+
+		TokenCredentials(boolean ownCredentials) {
+			this.ownCredentials = ownCredentials;
+		}
+
+		void seeHeaders(Metadata headers) {
+			this.authorizationPresent = headers.containsKey(key(IdTokenHeader.AUTHORIZATION));
+			this.xServerlessAuthorizationPresent = headers.containsKey(key(IdTokenHeader.X_SERVERLESS_AUTHORIZATION));
+		}
+
+		@Override
+		public void applyRequestMetadata(RequestInfo info, Executor appExecutor, MetadataApplier applier) {
+			boolean secure = info.getSecurityLevel() == SecurityLevel.PRIVACY_AND_INTEGRITY;
+			CallingTarget target = target(secure, info.getAuthority(), info.getMethodDescriptor());
+			IdTokenHeader header = (target != null) ? IdTokenHeaders.choose(target, this::present) : null;
+			if (target == null || header == null) {
+				applier.apply(new Metadata());
+				return;
+			}
+			CompletableFuture<String> token;
+			try {
+				token = IdTokenGrpcClientInterceptor.this.headers.tokenAsync(target);
+			}
+			catch (RuntimeException ex) {
+				applier.fail(status(target, ex));
+				return;
+			}
+			token.whenComplete((value, failure) -> {
+				if (failure != null) {
+					applier.fail(status(target, failure));
+					return;
+				}
+				Metadata metadata = new Metadata();
+				metadata.put(key(header), IdTokenGrpcClientInterceptor.this.headers.headerValue(target, value));
+				applier.apply(metadata);
+			});
+		}
+
+		private boolean present(String name) {
+			if (name.equalsIgnoreCase(IdTokenHeader.X_SERVERLESS_AUTHORIZATION.headerName())) {
+				return this.xServerlessAuthorizationPresent;
+			}
+			// call credentials of the application's own typically carry authorization
+			return name.equalsIgnoreCase(IdTokenHeader.AUTHORIZATION.headerName())
+					&& (this.authorizationPresent || this.ownCredentials);
+		}
+
+		private static Status status(CallingTarget target, Throwable failure) {
+			Throwable cause = (failure instanceof CompletionException && failure.getCause() != null)
+					? failure.getCause() : failure;
+			if (cause instanceof IdTokenUnavailableException unavailable) {
+				return Status.UNAVAILABLE.withDescription(unavailable.forTarget(target.getName()).getMessage())
+					.withCause(cause);
+			}
+			return Status.UNAUTHENTICATED
+				.withDescription("Call to target '" + target.getName() + "' not sent: no ID token")
+				.withCause(cause);
+		}
+
+	}
+
+}
