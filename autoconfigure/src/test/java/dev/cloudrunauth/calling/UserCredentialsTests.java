@@ -163,6 +163,25 @@ class UserCredentialsTests {
 	}
 
 	@Test
+	void aTargetWithItsOwnServiceAccountGetsThatAccountsTokenAndTheOthersTheUsers() {
+		GoogleIdentityEmulator emulator = google.emulator();
+		emulator.restrictImpersonation(emulator.serviceAccount(INVOKER), emulator.serviceAccount(USER));
+		application("cloudrun.auth.calling.user-credentials=id-token",
+				"cloudrun.auth.calling.targets.billing.impersonate-service-account=" + INVOKER)
+			.run((context) -> {
+				Clients clients = context.getBean(Clients.class);
+				clients.orders();
+				clients.billing();
+				Jwt billingToken = verify(billing.requests().get(0));
+				assertThat(billingToken.getAudience()).containsExactly(billing.url());
+				assertThat(billingToken.getClaimAsString("email")).isEqualTo(INVOKER);
+				Jwt ordersToken = verify(orders.requests().get(0));
+				assertThat(ordersToken.getAudience()).containsExactly(CLIENT_ID);
+				assertThat(ordersToken.getClaimAsString("email")).isEqualTo(USER);
+			});
+	}
+
+	@Test
 	void aUserWithoutTheRoleOnTheServiceAccountCannotImpersonateIt() {
 		GoogleIdentityEmulator emulator = google.emulator();
 		emulator.restrictImpersonation(emulator.serviceAccount(INVOKER));
