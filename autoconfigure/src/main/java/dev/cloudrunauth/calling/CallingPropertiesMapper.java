@@ -126,6 +126,7 @@ final class CallingPropertiesMapper {
 			builder.impersonateServiceAccount(email);
 			credentialsDescription = "impersonation of " + email + " over " + credentialsDescription;
 		}
+		builder.userIdTokens(properties.getUserCredentials() == CloudRunCallingProperties.UserCredentials.ID_TOKEN);
 		if (transportFactory != null) {
 			builder.httpTransportFactory(transportFactory);
 		}

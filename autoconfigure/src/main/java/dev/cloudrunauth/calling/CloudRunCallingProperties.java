@@ -44,6 +44,13 @@ public class CloudRunCallingProperties {
 	private @Nullable String impersonateServiceAccount;
 
 	/**
+	 * What to do with user credentials (gcloud's): reject them, or send the user's own ID
+	 * token, whose audience is the OAuth client rather than the target, for local
+	 * development. Does not apply with impersonate-service-account.
+	 */
+	private UserCredentials userCredentials = UserCredentials.REJECT;
+
+	/**
 	 * How long before a token expires to mint the next one, in the background. At most
 	 * half a token's lifetime is used, and no less than the 5 s before expiry from which
 	 * a token is no longer handed out.
@@ -100,6 +107,14 @@ public class CloudRunCallingProperties {
 		this.impersonateServiceAccount = impersonateServiceAccount;
 	}
 
+	public UserCredentials getUserCredentials() {
+		return this.userCredentials;
+	}
+
+	public void setUserCredentials(UserCredentials userCredentials) {
+		this.userCredentials = userCredentials;
+	}
+
 	public Duration getRefreshBeforeExpiry() {
 		return this.refreshBeforeExpiry;
 	}
@@ -134,6 +149,23 @@ public class CloudRunCallingProperties {
 
 	public void setTargets(Map<String, Target> targets) {
 		this.targets = targets;
+	}
+
+	/**
+	 * What to do with user credentials, which cannot mint ID tokens for an audience.
+	 */
+	public enum UserCredentials {
+
+		/**
+		 * Fail every call, naming the ways out.
+		 */
+		REJECT,
+
+		/**
+		 * Send the user's own ID token, from the refresh response, to every target.
+		 */
+		ID_TOKEN
+
 	}
 
 	/**

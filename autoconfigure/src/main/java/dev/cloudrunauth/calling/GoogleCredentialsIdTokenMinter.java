@@ -38,6 +38,8 @@ final class GoogleCredentialsIdTokenMinter implements IdTokenMinter {
 
 	private final HttpTransportFactory transportFactory;
 
+	private final @Nullable UserIdTokens userIdTokens;
+
 	private final Object resolveLock = new Object();
 
 	private volatile @Nullable IdTokenProvider provider;
@@ -46,16 +48,34 @@ final class GoogleCredentialsIdTokenMinter implements IdTokenMinter {
 
 	GoogleCredentialsIdTokenMinter(CredentialsLoader loader, @Nullable String impersonate,
 			HttpTransportFactory transportFactory) {
+		this(loader, impersonate, transportFactory, null);
+	}
+
+	/**
+	 * Create a minter.
+	 * @param loader the credentials
+	 * @param impersonate the service account to impersonate, if any
+	 * @param transportFactory the transport of google-auth-library's requests
+	 * @param userIdTokens where user credentials (without impersonation) get the user's
+	 * own ID token, or {@code null} to reject them
+	 */
+	GoogleCredentialsIdTokenMinter(CredentialsLoader loader, @Nullable String impersonate,
+			HttpTransportFactory transportFactory, @Nullable UserIdTokens userIdTokens) {
 		this.loader = loader;
 		this.impersonate = impersonate;
 		this.transportFactory = transportFactory;
+		this.userIdTokens = userIdTokens;
 		this.description = (impersonate != null) ? "impersonation of " + impersonate + " over " + loader.description()
 				: loader.description();
 	}
 
 	@Override
 	public MintedIdToken mint(String audience) throws IOException {
-		IdToken token = provider().idTokenWithAudience(audience, OPTIONS);
+		IdTokenProvider provider = provider();
+		if (this.userIdTokens != null && provider instanceof UserCredentials user) {
+			return this.userIdTokens.token(user);
+		}
+		IdToken token = provider.idTokenWithAudience(audience, OPTIONS);
 		return new MintedIdToken(token.getTokenValue(), token.getExpirationTime().toInstant());
 	}
 
@@ -93,11 +113,17 @@ final class GoogleCredentialsIdTokenMinter implements IdTokenMinter {
 	}
 
 	private IdTokenProvider checkCanMintIdTokens(GoogleCredentials credentials) throws IOException {
-		if (credentials instanceof UserCredentials || credentials instanceof ExternalAccountAuthorizedUserCredentials) {
-			throw new IOException("the credentials are user credentials (such as those of 'gcloud auth "
-					+ "application-default login'), which cannot mint ID tokens for an audience. Set "
-					+ "cloudrun.auth.calling.impersonate-service-account to a service account on which you have "
-					+ "roles/iam.serviceAccountOpenIdTokenCreator");
+		if (credentials instanceof UserCredentials user) {
+			if (this.userIdTokens == null) {
+				throw new IOException(UserIdTokens.rejected());
+			}
+			this.userIdTokens.warnOnce(user);
+			return user;
+		}
+		if (credentials instanceof ExternalAccountAuthorizedUserCredentials) {
+			throw new IOException("the credentials are workforce identity federation user credentials, which "
+					+ "cannot mint ID tokens for an audience. Set cloudrun.auth.calling.impersonate-service-account "
+					+ "to a service account on which you have roles/iam.serviceAccountOpenIdTokenCreator");
 		}
 		if (credentials instanceof ExternalAccountCredentials) {
 			throw new IOException("workload identity federation credentials cannot mint ID tokens themselves. Set "
@@ -117,6 +143,9 @@ final class GoogleCredentialsIdTokenMinter implements IdTokenMinter {
 		}
 		if (credentials instanceof ServiceAccountCredentials serviceAccount) {
 			return "the key of " + serviceAccount.getClientEmail() + " (ServiceAccountCredentials)";
+		}
+		if (credentials instanceof UserCredentials user) {
+			return "user credentials of the OAuth client " + user.getClientId() + " (UserCredentials)";
 		}
 		if (credentials instanceof ImpersonatedCredentials impersonated) {
 			return "impersonation of " + impersonated.getAccount() + " (ImpersonatedCredentials) over "

@@ -107,6 +107,8 @@ public final class GoogleIdTokenSource implements IdTokenSource, AutoCloseable {
 
 		private @Nullable String impersonate;
 
+		private boolean userIdTokens;
+
 		private HttpTransportFactory transportFactory = NetHttpTransport::new;
 
 		private Duration refreshBeforeExpiry = Duration.ofMinutes(5);
@@ -160,6 +162,17 @@ public final class GoogleIdTokenSource implements IdTokenSource, AutoCloseable {
 		 */
 		public Builder impersonateServiceAccount(@Nullable String serviceAccountEmail) {
 			this.impersonate = serviceAccountEmail;
+			return this;
+		}
+
+		/**
+		 * With user credentials and no impersonation, send the user's own ID token (its
+		 * audience the OAuth client, whatever the target) instead of failing.
+		 * @param userIdTokens whether to
+		 * @return this builder
+		 */
+		Builder userIdTokens(boolean userIdTokens) {
+			this.userIdTokens = userIdTokens;
 			return this;
 		}
 
@@ -264,17 +277,19 @@ public final class GoogleIdTokenSource implements IdTokenSource, AutoCloseable {
 			for (CallingTarget target : this.targets.asList()) {
 				String email = target.identity();
 				if (email != null && !targetIdentities.containsKey(email)) {
-					targetIdentities.put(email, cache(loader, email, this.observations.forIdentity(email, email)));
+					targetIdentities.put(email,
+							cache(loader, email, false, this.observations.forIdentity(email, email)));
 				}
 			}
-			return new GoogleIdTokenSource(
-					new IdTokenCaches(cache(loader, this.impersonate, this.observations.forIdentity(null, identity)),
-							identity, targetIdentities));
+			return new GoogleIdTokenSource(new IdTokenCaches(
+					cache(loader, this.impersonate, this.userIdTokens, this.observations.forIdentity(null, identity)),
+					identity, targetIdentities));
 		}
 
-		private IdTokenCache cache(CredentialsLoader loader, @Nullable String impersonate,
+		private IdTokenCache cache(CredentialsLoader loader, @Nullable String impersonate, boolean userIdTokens,
 				IdTokenMintObservations observations) {
-			IdTokenMinter minter = new GoogleCredentialsIdTokenMinter(loader, impersonate, this.transportFactory);
+			IdTokenMinter minter = new GoogleCredentialsIdTokenMinter(loader, impersonate, this.transportFactory,
+					userIdTokens ? new UserIdTokens(this.clock) : null);
 			return new IdTokenCache(minter, this.clock, this.refreshBeforeExpiry, this.timeout, this.maxAudiences,
 					this.initialBackoff, this.maxBackoff, observations);
 		}

@@ -29,7 +29,8 @@ class GoogleCredentialsIdTokenMinterTests {
 			.withMessageContaining("user credentials")
 			.withMessageContaining("gcloud auth application-default login")
 			.withMessageContaining("cloudrun.auth.calling.impersonate-service-account")
-			.withMessageContaining("roles/iam.serviceAccountOpenIdTokenCreator");
+			.withMessageContaining("roles/iam.serviceAccountOpenIdTokenCreator")
+			.withMessageContaining("cloudrun.auth.calling.user-credentials=id-token");
 	}
 
 	@Test

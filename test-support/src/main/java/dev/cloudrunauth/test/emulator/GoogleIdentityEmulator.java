@@ -67,8 +67,7 @@ public final class GoogleIdentityEmulator implements AutoCloseable {
 	}
 
 	/**
-	 * Return the value for the {@code GCE_METADATA_HOST} environment variable,
-	 * {@code 127.0.0.1:PORT}.
+	 * Return the value for {@code GCE_METADATA_HOST}, {@code 127.0.0.1:PORT}.
 	 */
 	public String metadataHost() {
 		return "127.0.0.1:" + port(EmulatorEndpoint.METADATA);
@@ -143,14 +142,19 @@ public final class GoogleIdentityEmulator implements AutoCloseable {
 	}
 
 	/**
-	 * Allow only the given callers to impersonate {@code target} through IAM Credentials
-	 * (by default anyone may); others get 403 as without
-	 * {@code roles/iam.serviceAccountOpenIdTokenCreator}.
-	 * @param target the service account to impersonate
-	 * @param callers the service accounts allowed to impersonate it
+	 * Allow only the given callers (service accounts or {@link #users() users}) to
+	 * impersonate {@code target} through IAM Credentials (by default anyone may); others
+	 * get 403 as without {@code roles/iam.serviceAccountOpenIdTokenCreator}.
 	 */
 	public void restrictImpersonation(ServiceAccount target, ServiceAccount... callers) {
 		this.accounts.restrictImpersonation(target, callers);
+	}
+
+	/**
+	 * Return the users' {@code authorized_user} files, refreshed at {@link #tokenUri()}.
+	 */
+	public EmulatedUsers users() {
+		return new EmulatedUsers(this.accounts, tokenUri());
 	}
 
 	/**
@@ -183,11 +187,8 @@ public final class GoogleIdentityEmulator implements AutoCloseable {
 	}
 
 	/**
-	 * Sign exactly the given JSON with RS256 and the current key, for what a builder
-	 * cannot express (duplicate claims).
-	 * @param headerJson the JOSE header
-	 * @param payloadJson the claims
-	 * @return the compact serialization
+	 * Sign exactly the given JSON (header, claims) with RS256 and the current key, for
+	 * what a builder cannot express (duplicate claims), and return the compact form.
 	 */
 	public String signRaw(String headerJson, String payloadJson) {
 		return IdTokenBuilder.signWithRsa(this.keys.signingKey(), headerJson, payloadJson);
@@ -252,8 +253,7 @@ public final class GoogleIdentityEmulator implements AutoCloseable {
 	}
 
 	/**
-	 * Return how many requests reached an endpoint, whether answered normally or with a
-	 * fault.
+	 * Return how many requests reached an endpoint, answered normally or with a fault.
 	 */
 	public long requests(EmulatorEndpoint endpoint) {
 		return this.endpoints.requests(endpoint);

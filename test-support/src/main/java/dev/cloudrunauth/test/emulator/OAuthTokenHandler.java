@@ -20,7 +20,8 @@ import dev.cloudrunauth.test.RecordedRequest;
 /**
  * The OAuth 2.0 token endpoint for service account keys: a JWT-bearer assertion signed
  * with a key file's private key is exchanged for an ID token (assertion with
- * {@code target_audience}) or an access token (assertion with {@code scope}).
+ * {@code target_audience}) or an access token (assertion with {@code scope}); and for
+ * users' refresh tokens ({@link RefreshTokenGrant}).
  */
 final class OAuthTokenHandler implements LoopbackServer.Handler {
 
@@ -43,12 +44,15 @@ final class OAuthTokenHandler implements LoopbackServer.Handler {
 
 	private final Supplier<String> tokenUri;
 
+	private final RefreshTokenGrant refreshTokens;
+
 	OAuthTokenHandler(EmulatorSettings settings, ServiceAccounts accounts, TokenMint tokens,
 			Supplier<String> tokenUri) {
 		this.settings = settings;
 		this.accounts = accounts;
 		this.tokens = tokens;
 		this.tokenUri = tokenUri;
+		this.refreshTokens = new RefreshTokenGrant(settings, accounts, tokens);
 	}
 
 	@Override
@@ -60,6 +64,9 @@ final class OAuthTokenHandler implements LoopbackServer.Handler {
 			return Exchanges.oauthError(405, "invalid_request", "POST required");
 		}
 		Map<String, String> form = Exchanges.decodeForm(request.body());
+		if ("refresh_token".equals(form.get("grant_type"))) {
+			return this.refreshTokens.handle(form);
+		}
 		if (!JWT_BEARER.equals(form.get("grant_type"))) {
 			return Exchanges.oauthError(400, "unsupported_grant_type", "Invalid grant_type: " + form.get("grant_type"));
 		}

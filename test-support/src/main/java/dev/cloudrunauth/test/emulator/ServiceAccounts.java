@@ -4,6 +4,7 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
 import com.nimbusds.jose.JOSEException;
@@ -23,6 +24,8 @@ final class ServiceAccounts {
 	private final Map<String, KeyFileKey> keyFileKeys = new ConcurrentHashMap<>();
 
 	private final Map<String, Set<String>> impersonationRestrictions = new ConcurrentHashMap<>();
+
+	private final Map<String, AuthorizedUser> users = new ConcurrentHashMap<>();
 
 	private volatile ServiceAccount metadataServiceAccount;
 
@@ -64,6 +67,21 @@ final class ServiceAccounts {
 		return JSONObjectUtils.toJSONString(json);
 	}
 
+	/**
+	 * Register a user's {@code gcloud} login: a new client secret and refresh token for
+	 * the OAuth client.
+	 */
+	AuthorizedUser newAuthorizedUser(String email, String clientId) {
+		AuthorizedUser user = new AuthorizedUser(get(email), clientId, "emulator-secret-" + UUID.randomUUID(),
+				"1//emulator-refresh-" + UUID.randomUUID());
+		this.users.put(user.refreshToken(), user);
+		return user;
+	}
+
+	@Nullable AuthorizedUser authorizedUser(String refreshToken) {
+		return this.users.get(refreshToken);
+	}
+
 	@Nullable KeyFileKey keyFileKey(String keyId) {
 		return this.keyFileKeys.get(keyId);
 	}
@@ -91,6 +109,12 @@ final class ServiceAccounts {
 		catch (JOSEException ex) {
 			throw new IllegalStateException(ex);
 		}
+	}
+
+	/**
+	 * A user's login with an OAuth client, as in an {@code authorized_user} file.
+	 */
+	record AuthorizedUser(ServiceAccount user, String clientId, String clientSecret, String refreshToken) {
 	}
 
 	/**

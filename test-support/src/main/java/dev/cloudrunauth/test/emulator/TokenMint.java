@@ -54,6 +54,29 @@ final class TokenMint {
 		claims.put("iat", now.getEpochSecond());
 		claims.put("iss", this.settings.issuer().value());
 		claims.put("sub", account.uniqueId());
+		return sign(audience, claims);
+	}
+
+	/**
+	 * Mint the ID token of a user's refresh response, as Google's token endpoint does for
+	 * a refresh token granted the {@code openid} scope: its audience, and its
+	 * {@code azp}, are the OAuth client.
+	 */
+	String mintUserIdToken(ServiceAccount user, String clientId) {
+		Instant now = this.settings.now();
+		Map<String, Object> claims = new LinkedHashMap<>();
+		claims.put("iss", this.settings.issuer().value());
+		claims.put("azp", clientId);
+		claims.put("aud", clientId);
+		claims.put("sub", user.uniqueId());
+		claims.put("email", user.email());
+		claims.put("email_verified", true);
+		claims.put("iat", now.getEpochSecond());
+		claims.put("exp", now.plus(this.settings.tokenLifetime()).getEpochSecond());
+		return sign(clientId, claims);
+	}
+
+	private String sign(String audience, Map<String, Object> claims) {
 		RSAKey key = this.keys.signingKey();
 		Map<String, Object> header = new LinkedHashMap<>();
 		header.put("alg", "RS256");
