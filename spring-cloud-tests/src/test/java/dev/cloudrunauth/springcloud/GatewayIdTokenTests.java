@@ -61,6 +61,8 @@ class GatewayIdTokenTests {
 		route(registry, 0, "declared", GatewayApplication.declared.url(), "/declared/**", null);
 		route(registry, 1, "plain", GatewayApplication.other.url(), "/plain/**", null);
 		route(registry, 2, "yaml", GatewayApplication.other.url(), "/yaml/**", "CloudRunIdToken=" + YAML_AUDIENCE);
+		route(registry, 3, "strict", GatewayApplication.declared.url(), "/strict/**",
+				"RemoveRequestHeader=X-Serverless-Authorization");
 	}
 
 	static void route(DynamicPropertyRegistry registry, int index, String id, String uri, String path, String filter) {
@@ -97,6 +99,28 @@ class GatewayIdTokenTests {
 		RecordedRequest request = GatewayApplication.declared.onlyRequest();
 		assertThat(request.header("Authorization")).isEqualTo("Bearer xyz");
 		assertGatewayToken(request.bearerToken("X-Serverless-Authorization"), GatewayApplication.declared.url());
+	}
+
+	@Test
+	void clientsXServerlessAuthorizationToADeclaredTargetIsForwardedAndNoTokenAdded() throws Exception {
+		HttpRequest request = HttpRequest.newBuilder(URI.create(gateway("/declared/orders")))
+			.header("X-Serverless-Authorization", "Bearer client-chosen")
+			.build();
+		assertThat(this.client.send(request, HttpResponse.BodyHandlers.discarding()).statusCode()).isEqualTo(200);
+		RecordedRequest recorded = GatewayApplication.declared.onlyRequest();
+		assertThat(recorded.header("X-Serverless-Authorization")).isEqualTo("Bearer client-chosen");
+		assertThat(recorded.header("Authorization")).isNull();
+	}
+
+	@Test
+	void removingTheClientsXServerlessAuthorizationMakesTheGatewayCallAsItself() throws Exception {
+		HttpRequest request = HttpRequest.newBuilder(URI.create(gateway("/strict/orders")))
+			.header("X-Serverless-Authorization", "Bearer client-chosen")
+			.build();
+		assertThat(this.client.send(request, HttpResponse.BodyHandlers.discarding()).statusCode()).isEqualTo(200);
+		RecordedRequest recorded = GatewayApplication.declared.onlyRequest();
+		assertThat(recorded.headers("X-Serverless-Authorization")).isEmpty();
+		assertGatewayToken(recorded.bearerToken("Authorization"), GatewayApplication.declared.url());
 	}
 
 	@Test
