@@ -24,7 +24,7 @@ import org.springframework.web.servlet.function.HandlerFunction;
  * no ID token can be had gets 503 rather than the 500 of an unhandled exception.
  */
 @AutoConfiguration(after = CloudRunCallingAutoConfiguration.class)
-@ConditionalOnClass({ ProxyExchange.class, IdTokenUnavailableException.class })
+@ConditionalOnClass(ProxyExchange.class)
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 public final class CloudRunGatewayAutoConfiguration {
 
