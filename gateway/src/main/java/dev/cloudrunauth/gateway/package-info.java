@@ -1,0 +1,8 @@
+/**
+ * Spring Cloud Gateway (server-webmvc): routed requests carry the gateway's ID token for
+ * their target.
+ */
+@NullMarked
+package dev.cloudrunauth.gateway;
+
+import org.jspecify.annotations.NullMarked;
