@@ -19,6 +19,7 @@ import org.springframework.boot.security.oauth2.server.resource.autoconfigure.OA
 import org.springframework.boot.security.oauth2.server.resource.autoconfigure.reactive.ReactiveOAuth2ResourceServerAutoConfiguration;
 import org.springframework.boot.security.oauth2.server.resource.autoconfigure.web.OAuth2ResourceServerWebSecurityAutoConfiguration;
 import org.springframework.boot.security.oauth2.server.resource.autoconfigure.web.reactive.ReactiveOAuth2ResourceServerWebSecurityAutoConfiguration;
+import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.context.runner.ReactiveWebApplicationContextRunner;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
@@ -342,14 +343,18 @@ class CloudRunReceivingAutoConfigurationTests {
 	}
 
 	@Test
-	void nonWebApplicationIsLeftAlone() {
-		new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(CloudRunReceivingAutoConfiguration.class,
-				CloudRunReceivingServletAutoConfiguration.class,
-				CloudRunReceivingServletWebSecurityAutoConfiguration.class))
-			.run((context) -> {
-				assertThat(context).hasNotFailed();
-				assertThat(context).doesNotHaveBean(SigningKeyCache.class);
-			});
+	void nonWebApplicationWithoutGrpcServerIsLeftAlone() {
+		ApplicationContextRunner nonWeb = new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(
+				CloudRunReceivingAutoConfiguration.class, CloudRunReceivingServletAutoConfiguration.class,
+				CloudRunReceivingServletWebSecurityAutoConfiguration.class));
+		nonWeb.withClassLoader(new FilteredClassLoader("org.springframework.grpc")).run((context) -> {
+			assertThat(context).hasNotFailed();
+			assertThat(context).doesNotHaveBean(SigningKeyCache.class);
+		});
+		nonWeb.withPropertyValues("spring.grpc.server.enabled=false").run((context) -> {
+			assertThat(context).hasNotFailed();
+			assertThat(context).doesNotHaveBean(SigningKeyCache.class);
+		});
 	}
 
 	@Test
