@@ -1,6 +1,7 @@
 package dev.cloudrunauth.receiving;
 
 import org.springframework.boot.autoconfigure.condition.AnyNestedCondition;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
@@ -13,7 +14,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplicat
 class OnReceivingApplicationCondition extends AnyNestedCondition {
 
 	OnReceivingApplicationCondition() {
-		super(ConfigurationPhase.PARSE_CONFIGURATION);
+		super(ConfigurationPhase.REGISTER_BEAN);
 	}
 
 	@ConditionalOnWebApplication
@@ -24,6 +25,7 @@ class OnReceivingApplicationCondition extends AnyNestedCondition {
 	@ConditionalOnClass(name = { "io.grpc.BindableService", "org.springframework.grpc.server.GrpcServerFactory",
 			"org.springframework.grpc.server.security.GrpcSecurity" })
 	@ConditionalOnBooleanProperty(name = "spring.grpc.server.enabled", matchIfMissing = true)
+	@ConditionalOnBean(type = "io.grpc.BindableService")
 	static class GrpcServer {
 
 	}

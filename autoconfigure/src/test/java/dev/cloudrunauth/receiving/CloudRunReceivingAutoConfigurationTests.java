@@ -4,6 +4,8 @@ import dev.cloudrunauth.ProcessEnvironments;
 import dev.cloudrunauth.test.emulator.EmulatorEndpoint;
 import dev.cloudrunauth.test.emulator.Fault;
 import dev.cloudrunauth.test.emulator.GoogleIdentityEmulatorExtension;
+import io.grpc.BindableService;
+import io.grpc.ServerServiceDefinition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -351,10 +353,16 @@ class CloudRunReceivingAutoConfigurationTests {
 			assertThat(context).hasNotFailed();
 			assertThat(context).doesNotHaveBean(SigningKeyCache.class);
 		});
-		nonWeb.withPropertyValues("spring.grpc.server.enabled=false").run((context) -> {
+		nonWeb.run((context) -> {
 			assertThat(context).hasNotFailed();
 			assertThat(context).doesNotHaveBean(SigningKeyCache.class);
 		});
+		nonWeb.withBean(BindableService.class, () -> () -> ServerServiceDefinition.builder("test.Echo").build())
+			.withPropertyValues("spring.grpc.server.enabled=false")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThat(context).doesNotHaveBean(SigningKeyCache.class);
+			});
 	}
 
 	@Test

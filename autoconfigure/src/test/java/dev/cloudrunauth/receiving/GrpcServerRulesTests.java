@@ -119,7 +119,8 @@ class GrpcServerRulesTests {
 
 		@Test
 		void noAllowedCallersFailsStartupNamingTheProperty() {
-			reactive().withPropertyValues("spring.grpc.server.port=0", "cloudrun.auth.receiving.allowed-callers=")
+			reactive().withUserConfiguration(Services.class)
+				.withPropertyValues("spring.grpc.server.port=0", "cloudrun.auth.receiving.allowed-callers=")
 				.run((context) -> assertThat(context).getFailure()
 					.hasMessageContaining("cloudrun.auth.receiving.allowed-callers"));
 		}
@@ -147,7 +148,8 @@ class GrpcServerRulesTests {
 
 		@Test
 		void noAllowedCallersFailsStartupNamingTheProperty() {
-			grpcOnly().withPropertyValues("spring.grpc.server.port=0", "cloudrun.auth.receiving.allowed-callers=")
+			grpcOnly().withUserConfiguration(Services.class)
+				.withPropertyValues("spring.grpc.server.port=0", "cloudrun.auth.receiving.allowed-callers=")
 				.run((context) -> assertThat(context).getFailure()
 					.hasMessageContaining("cloudrun.auth.receiving.allowed-callers"));
 		}
