@@ -44,7 +44,7 @@ final class CloudRunGrpcAuthenticationExtractor implements GrpcAuthenticationExt
 		}
 		String token = BearerTokenHeaders.resolve(values(headers, X_SERVERLESS_AUTHORIZATION),
 				values(headers, AUTHORIZATION));
-		return (token != null) ? new BearerTokenAuthenticationToken(token) : null;
+		return (token != null) ? new CallToken(token, GrpcCallRules.path(method.getFullMethodName())) : null;
 	}
 
 	/**
@@ -57,6 +57,27 @@ final class CloudRunGrpcAuthenticationExtractor implements GrpcAuthenticationExt
 	public void setPublicMethods(String... publicMethods) {
 		Assert.noNullElements(publicMethods, "publicMethods cannot contain null elements");
 		this.publicMethods = publicMethods.clone();
+	}
+
+	/**
+	 * The bearer token of a call, with the call's path ({@code /} and the full method
+	 * name), by which {@link GrpcCallRules} picks the decoder.
+	 */
+	static final class CallToken extends BearerTokenAuthenticationToken {
+
+		private static final long serialVersionUID = 1L;
+
+		private final String path;
+
+		CallToken(String token, String path) {
+			super(token);
+			this.path = path;
+		}
+
+		String path() {
+			return this.path;
+		}
+
 	}
 
 	private static List<String> values(Metadata headers, Metadata.Key<String> key) {

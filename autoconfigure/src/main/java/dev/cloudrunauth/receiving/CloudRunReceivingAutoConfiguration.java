@@ -21,7 +21,6 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.http.client.ClientHttpRequestFactoryBuilder;
@@ -54,7 +53,7 @@ import org.springframework.security.oauth2.server.resource.authentication.JwtAut
 		"org.springframework.boot.security.oauth2.server.resource.autoconfigure.OAuth2ResourceServerAutoConfiguration",
 		"org.springframework.boot.security.oauth2.server.resource.autoconfigure.reactive.ReactiveOAuth2ResourceServerAutoConfiguration" })
 @ConditionalOnClass({ JwtDecoder.class, BearerTokenAuthenticationToken.class })
-@ConditionalOnWebApplication
+@Conditional(OnReceivingApplicationCondition.class)
 @ConditionalOnCloudRunReceivingEnabled
 @EnableConfigurationProperties(CloudRunReceivingProperties.class)
 @Import(IapConfiguration.class)

@@ -46,14 +46,8 @@ public final class CloudRunReceivingServletAutoConfiguration {
 			ReceivingSettings settings, CloudRunReceivingProperties properties,
 			ObjectProvider<VerifiedTokenCache> verifiedTokens, ObjectProvider<InvokerIamCheck> invokerIam,
 			ObjectProvider<ObservationRegistry> observations) {
-		return GoogleIdTokenDecoder.withSigningKeys(keys)
-			.claimValidation(validation.validator())
-			.trustCloudRunIam(settings.trustCloudRunIam())
-			.invokerIamCheck(invokerIam.getIfAvailable())
-			.jwkSetTimeout(properties.jwkSetTimeout())
-			.verifiedTokenCache(verifiedTokens.getIfAvailable())
-			.observationRegistry(observations.getIfAvailable(() -> ObservationRegistry.NOOP))
-			.build();
+		return GoogleIdTokenDecoders.of(keys, settings, properties, invokerIam, observations)
+			.create(validation.validator(), verifiedTokens.getIfAvailable());
 	}
 
 	@Bean
@@ -62,21 +56,13 @@ public final class CloudRunReceivingServletAutoConfiguration {
 			ObjectProvider<VerifiedTokenCache> verifiedTokens, ObjectProvider<InvokerIamCheck> invokerIam,
 			ObjectProvider<ObservationRegistry> observations, ObjectProvider<PathPatternRequestMatcher.Builder> paths) {
 		PathPatternRequestMatcher.Builder matchers = paths.getIfAvailable(PathPatternRequestMatcher::withDefaults);
-		ObservationRegistry registry = observations.getIfAvailable(() -> ObservationRegistry.NOOP);
-		VerifiedTokenCache cache = verifiedTokens.getIfAvailable();
+		GoogleIdTokenDecoders decoders = GoogleIdTokenDecoders.of(keys, settings, properties, invokerIam, observations);
 		List<ServletPathRules.Matched> matched = new ArrayList<>();
 		for (PathRules.Rule rule : rules.rules()) {
 			AllowedCallers ruleCallers = rule.callers(callers.callers());
-			GoogleIdTokenDecoder decoder = GoogleIdTokenDecoder.withSigningKeys(keys)
-				.claimValidation(validation.forAudiences().apply(rule.audiences()))
-				.trustCloudRunIam(settings.trustCloudRunIam())
-				.invokerIamCheck(invokerIam.getIfAvailable())
-				.jwkSetTimeout(properties.jwkSetTimeout())
-				.verifiedTokenCache((cache != null) ? cache.scope(rule.name(), ruleCallers) : null)
-				.observationRegistry(registry)
-				.build();
-			matched.add(new ServletPathRules.Matched(rule, matchers.matcher(rule.pattern()), decoder,
-					new AllowedCallersAuthorizationManager<>(ruleCallers, registry)));
+			matched.add(new ServletPathRules.Matched(rule, matchers.matcher(rule.pattern()),
+					decoders.create(rule, validation, ruleCallers, verifiedTokens.getIfAvailable()),
+					new AllowedCallersAuthorizationManager<>(ruleCallers, decoders.observations())));
 		}
 		return new ServletPathRules(matched);
 	}

@@ -4,6 +4,8 @@ import dev.cloudrunauth.ProcessEnvironments;
 import dev.cloudrunauth.test.emulator.EmulatorEndpoint;
 import dev.cloudrunauth.test.emulator.Fault;
 import dev.cloudrunauth.test.emulator.GoogleIdentityEmulatorExtension;
+import io.grpc.BindableService;
+import io.grpc.ServerServiceDefinition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -19,6 +21,7 @@ import org.springframework.boot.security.oauth2.server.resource.autoconfigure.OA
 import org.springframework.boot.security.oauth2.server.resource.autoconfigure.reactive.ReactiveOAuth2ResourceServerAutoConfiguration;
 import org.springframework.boot.security.oauth2.server.resource.autoconfigure.web.OAuth2ResourceServerWebSecurityAutoConfiguration;
 import org.springframework.boot.security.oauth2.server.resource.autoconfigure.web.reactive.ReactiveOAuth2ResourceServerWebSecurityAutoConfiguration;
+import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.context.runner.ReactiveWebApplicationContextRunner;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
@@ -342,10 +345,20 @@ class CloudRunReceivingAutoConfigurationTests {
 	}
 
 	@Test
-	void nonWebApplicationIsLeftAlone() {
-		new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(CloudRunReceivingAutoConfiguration.class,
-				CloudRunReceivingServletAutoConfiguration.class,
-				CloudRunReceivingServletWebSecurityAutoConfiguration.class))
+	void nonWebApplicationWithoutGrpcServerIsLeftAlone() {
+		ApplicationContextRunner nonWeb = new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(
+				CloudRunReceivingAutoConfiguration.class, CloudRunReceivingServletAutoConfiguration.class,
+				CloudRunReceivingServletWebSecurityAutoConfiguration.class));
+		nonWeb.withClassLoader(new FilteredClassLoader("org.springframework.grpc")).run((context) -> {
+			assertThat(context).hasNotFailed();
+			assertThat(context).doesNotHaveBean(SigningKeyCache.class);
+		});
+		nonWeb.run((context) -> {
+			assertThat(context).hasNotFailed();
+			assertThat(context).doesNotHaveBean(SigningKeyCache.class);
+		});
+		nonWeb.withBean(BindableService.class, () -> () -> ServerServiceDefinition.builder("test.Echo").build())
+			.withPropertyValues("spring.grpc.server.enabled=false")
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
 				assertThat(context).doesNotHaveBean(SigningKeyCache.class);
