@@ -131,6 +131,12 @@ public final class CloudRunCallingAutoConfiguration {
 			return new IdTokenGrpcClientInterceptor(source, targets);
 		}
 
+		@Bean
+		IdTokenGrpcChannelBuilderCustomizer<?> idTokenGrpcChannelBuilderCustomizer(IdTokenSource source,
+				CallingTargets targets) {
+			return new IdTokenGrpcChannelBuilderCustomizer<>(source, targets);
+		}
+
 	}
 
 	@Configuration(proxyBeanMethods = false)

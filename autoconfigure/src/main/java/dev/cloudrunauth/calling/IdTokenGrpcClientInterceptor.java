@@ -23,7 +23,10 @@ import org.jspecify.annotations.Nullable;
  * authority ({@code host[:port]}, the name TLS verifies) and method path
  * ({@code /package.Service/Method}) fall under a target's URL, where the target's
  * {@code https} scheme is a channel with TLS and {@code http} one without; calls to
- * anything else pass unchanged. The token goes in the header the other clients choose
+ * anything else pass unchanged. A channel of Boot's named like a target (the name of
+ * {@code spring.grpc.client.channel.<name>} and of
+ * {@code cloudrun.auth.calling.targets.<name>}) gets that target's token on every call,
+ * whatever its address. The token goes in the header the other clients choose
  * ({@code x-serverless-authorization} when the call already carries its own
  * {@code authorization} or call credentials, none when it carries
  * {@code x-serverless-authorization}).
@@ -37,26 +40,55 @@ import org.jspecify.annotations.Nullable;
  */
 final class IdTokenGrpcClientInterceptor implements ClientInterceptor {
 
+	/**
+	 * Set on the calls this interceptor gives a token, so that another instance further
+	 * down the same channel (a channel's own and the global one) does not add a second.
+	 */
+	private static final CallOptions.Key<Boolean> TOKEN_ADDED = CallOptions.Key.createWithDefault("cloudrun-auth.token",
+			false);
+
 	private final CallingTargets targets;
 
 	private final IdTokenHeaders headers;
 
+	private final @Nullable CallingTarget channelTarget;
+
 	IdTokenGrpcClientInterceptor(IdTokenSource source, CallingTargets targets) {
+		this(source, targets, null);
+	}
+
+	private IdTokenGrpcClientInterceptor(IdTokenSource source, CallingTargets targets,
+			@Nullable CallingTarget channelTarget) {
 		this.targets = targets;
 		this.headers = new IdTokenHeaders(source, targets);
+		this.channelTarget = channelTarget;
+	}
+
+	/**
+	 * Return the interceptor of a channel named like a target: every call on it gets that
+	 * target's token, whatever the channel's address.
+	 * @param source the tokens
+	 * @param targets the targets
+	 * @param target the channel's target
+	 * @return the interceptor
+	 */
+	static IdTokenGrpcClientInterceptor forChannel(IdTokenSource source, CallingTargets targets, CallingTarget target) {
+		return new IdTokenGrpcClientInterceptor(source, targets, target);
 	}
 
 	@Override
 	public <Q, R> ClientCall<Q, R> interceptCall(MethodDescriptor<Q, R> method, CallOptions callOptions, Channel next) {
 		String authority = (callOptions.getAuthority() != null) ? callOptions.getAuthority() : next.authority();
-		if (this.targets.isEmpty() || authority == null
-				|| (target(true, authority, method) == null && target(false, authority, method) == null)) {
+		if (callOptions.getOption(TOKEN_ADDED)
+				|| (this.channelTarget == null && (this.targets.isEmpty() || authority == null
+						|| (target(true, authority, method) == null && target(false, authority, method) == null)))) {
 			return next.newCall(method, callOptions);
 		}
 		TokenCredentials token = new TokenCredentials(callOptions.getCredentials() != null);
 		CallCredentials credentials = (callOptions.getCredentials() != null)
 				? new CompositeCallCredentials(callOptions.getCredentials(), token) : token;
-		ClientCall<Q, R> call = next.newCall(method, callOptions.withCallCredentials(credentials));
+		ClientCall<Q, R> call = next.newCall(method,
+				callOptions.withCallCredentials(credentials).withOption(TOKEN_ADDED, true));
 		return new SimpleForwardingClientCall<>(call) {
 
 			@Override
@@ -108,7 +140,9 @@ final class IdTokenGrpcClientInterceptor implements ClientInterceptor {
 		@Override
 		public void applyRequestMetadata(RequestInfo info, Executor appExecutor, MetadataApplier applier) {
 			boolean secure = info.getSecurityLevel() == SecurityLevel.PRIVACY_AND_INTEGRITY;
-			CallingTarget target = target(secure, info.getAuthority(), info.getMethodDescriptor());
+			CallingTarget target = (IdTokenGrpcClientInterceptor.this.channelTarget != null)
+					? IdTokenGrpcClientInterceptor.this.channelTarget
+					: target(secure, info.getAuthority(), info.getMethodDescriptor());
 			IdTokenHeader header = (target != null) ? IdTokenHeaders.choose(target, this::present) : null;
 			if (target == null || header == null) {
 				applier.apply(new Metadata());

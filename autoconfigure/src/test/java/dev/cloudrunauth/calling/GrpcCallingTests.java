@@ -99,6 +99,48 @@ class GrpcCallingTests {
 	}
 
 	@Test
+	void aChannelNamedLikeATargetGetsItsTokenOnEveryCallWhateverItsAddress() {
+		String orders = "https://orders-123456789012.us-central1.run.app";
+		runner()
+			.withPropertyValues("cloudrun.auth.calling.targets.orders.url=" + orders,
+					"spring.grpc.client.channel.orders.target=" + target.authority(),
+					"spring.grpc.client.channel.billing.target=" + other.authority())
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				GrpcChannelFactory channels = context.getBean(GrpcChannelFactory.class);
+				Channel named = channels.createChannel("orders");
+				GrpcEcho.call(named, GrpcEcho.ECHO);
+				GrpcEcho.call(named, GrpcEcho.OTHER);
+				for (int i = 0; i < 2; i++) {
+					Metadata headers = target.calls().get(i);
+					assertThat(headers.getAll(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER)))
+						.hasSize(1);
+					assertThat(verify(GrpcEcho.bearerToken(headers, "authorization")).getAudience())
+						.containsExactly(orders);
+				}
+				// a channel of another name gets nothing
+				GrpcEcho.call(channels.createChannel("billing"), GrpcEcho.ECHO);
+				assertThat(GrpcEcho.header(other.onlyCall(), "authorization")).isNull();
+			});
+	}
+
+	@Test
+	void aChannelNamedLikeTheTargetItsAddressAlsoMatchesGetsOneToken() {
+		runner().withPropertyValues(properties())
+			.withPropertyValues("spring.grpc.client.channel.receiving.target=" + target.authority())
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				GrpcEcho.call(context.getBean(GrpcChannelFactory.class).createChannel("receiving"), GrpcEcho.ECHO);
+				Metadata headers = target.onlyCall();
+				assertThat(headers.getAll(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER)))
+					.hasSize(1);
+				assertThat(GrpcEcho.header(headers, "x-serverless-authorization")).isNull();
+				assertThat(verify(GrpcEcho.bearerToken(headers, "authorization")).getAudience())
+					.containsExactly(AUDIENCE);
+			});
+	}
+
+	@Test
 	void anHttpsTargetGetsNoTokenOverAChannelWithoutTls() {
 		runner()
 			.withPropertyValues("cloudrun.auth.calling.targets.receiving.url=https://" + target.authority(),
