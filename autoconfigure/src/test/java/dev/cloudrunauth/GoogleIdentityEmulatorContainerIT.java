@@ -134,7 +134,7 @@ class GoogleIdentityEmulatorContainerIT {
 		return this.mvc.perform(get(path).header("Authorization", "Bearer " + token));
 	}
 
-	private static Path emulatorJar() {
+	static Path emulatorJar() {
 		Path target = Path.of("../test-support/target");
 		try (Stream<Path> files = Files.list(target)) {
 			return files.filter((file) -> file.getFileName().toString().endsWith("-emulator.jar"))
