@@ -40,7 +40,8 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
  */
 @ExtendWith({ DockerRequirement.class, DockerComposeRequirement.class })
 @SpringBootTest(classes = GoogleIdentityEmulatorContainerIT.OrdersApplication.class,
-		properties = { "spring.main.web-application-type=servlet", "spring.docker.compose.skip.in-tests=false",
+		properties = { "spring.main.web-application-type=servlet", "spring.docker.compose.enabled=true",
+				"spring.docker.compose.skip.in-tests=false",
 				"spring.docker.compose.file=src/test/resources/compose/google-identity.yaml",
 				"spring.docker.compose.lifecycle-management=start-and-stop", "spring.docker.compose.stop.command=down",
 				"cloudrun.auth.receiving.audiences=" + GoogleIdentityEmulatorContainerIT.AUDIENCE,
