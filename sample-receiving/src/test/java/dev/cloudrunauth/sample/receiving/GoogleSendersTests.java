@@ -4,20 +4,20 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.http.HttpResponse;
 import java.util.List;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 import java.util.stream.Stream;
 
+import dev.cloudrunauth.test.autoconfigure.AutoConfigureGoogleIdentity;
 import dev.cloudrunauth.test.emulator.GoogleIdentityEmulator;
-import dev.cloudrunauth.test.emulator.GoogleIdentityEmulatorExtension;
 import dev.cloudrunauth.test.senders.CloudScheduler;
 import dev.cloudrunauth.test.senders.CloudTasks;
 import dev.cloudrunauth.test.senders.Eventarc;
 import dev.cloudrunauth.test.senders.GoogleSender;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Import;
@@ -34,7 +34,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Cloud Tasks, Cloud Scheduler and Eventarc calling endpoints of the sample's that a path
  * rule each opens to its own service account only, over HTTP, with the default audience
- * of each: the target URL.
+ * of each: the target URL. The parameters name how to build each sender from the
+ * emulator, so that they need no emulator of their own and the one of
+ * {@link AutoConfigureGoogleIdentity} signs.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.DEFINED_PORT, properties = { "server.address=127.0.0.1",
 		"cloudrun.auth.receiving.allowed-callers=calling@demo.iam.gserviceaccount.com",
@@ -46,6 +48,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 		"cloudrun.auth.receiving.paths.scheduler.allowed-callers=" + GoogleSendersTests.SCHEDULER,
 		"cloudrun.auth.receiving.paths.eventarc.pattern=/", "cloudrun.auth.receiving.paths.eventarc.audiences=/",
 		"cloudrun.auth.receiving.paths.eventarc.allowed-callers=" + GoogleSendersTests.TRIGGER })
+@AutoConfigureGoogleIdentity
 class GoogleSendersTests {
 
 	static final String TASKS = "tasks@demo.iam.gserviceaccount.com";
@@ -60,69 +63,72 @@ class GoogleSendersTests {
 
 	static final String SERVICE = "http://127.0.0.1:" + PORT;
 
-	@RegisterExtension
-	static final GoogleIdentityEmulatorExtension google = new GoogleIdentityEmulatorExtension();
+	@Autowired
+	GoogleIdentityEmulator emulator;
 
 	@DynamicPropertySource
 	static void service(DynamicPropertyRegistry registry) {
 		registry.add("server.port", () -> PORT);
 		registry.add("cloudrun.auth.receiving.audiences", () -> SERVICE);
-		registry.add("cloudrun.auth.receiving.jwk-set-uri", () -> google.emulator().jwkSetUri());
 	}
 
 	static Stream<Arguments> senders() {
 		return Stream.of(
-				sender("Cloud Tasks", (account) -> CloudTasks.from(google.emulator(), account).queue("orders"),
+				sender("Cloud Tasks", (emulator, account) -> CloudTasks.from(emulator, account).queue("orders"),
 						SERVICE + "/tasks/orders", TASKS, "task orders/"),
-				sender("Cloud Scheduler", (account) -> CloudScheduler.from(google.emulator(), account),
-						SERVICE + "/jobs/nightly", SCHEDULER, "job Google-Cloud-Scheduler"),
-				sender("Eventarc", (account) -> Eventarc.from(google.emulator(), account), SERVICE, TRIGGER,
+				sender("Cloud Scheduler", CloudScheduler::from, SERVICE + "/jobs/nightly", SCHEDULER,
+						"job Google-Cloud-Scheduler"),
+				sender("Eventarc", Eventarc::from, SERVICE, TRIGGER,
 						"event google.cloud.pubsub.topic.v1.messagePublished"));
 	}
 
 	@ParameterizedTest(name = "{0}")
 	@MethodSource("senders")
-	void theSendersOwnAccountIsAccepted(String name, Function<String, GoogleSender<?>> sender, String url,
-			String account, String answer) {
-		HttpResponse<String> response = sender.apply(account).to(url);
+	void theSendersOwnAccountIsAccepted(String name, BiFunction<GoogleIdentityEmulator, String, GoogleSender<?>> sender,
+			String url, String account, String answer) {
+		HttpResponse<String> response = sender.apply(this.emulator, account).to(url);
 		assertThat(response.statusCode()).isEqualTo(200);
 		assertThat(response.body()).startsWith(answer).endsWith(" from " + account);
 	}
 
 	@ParameterizedTest(name = "{0}")
 	@MethodSource("senders")
-	void anotherAccountGets403(String name, Function<String, GoogleSender<?>> sender, String url, String account,
+	void anotherAccountGets403(String name, BiFunction<GoogleIdentityEmulator, String, GoogleSender<?>> sender,
+			String url, String account, String answer) {
+		assertThat(sender.apply(this.emulator, CALLER).to(url).statusCode()).isEqualTo(403);
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@MethodSource("senders")
+	void aTokenForAnotherAudienceGets401(String name,
+			BiFunction<GoogleIdentityEmulator, String, GoogleSender<?>> sender, String url, String account,
 			String answer) {
-		assertThat(sender.apply(CALLER).to(url).statusCode()).isEqualTo(403);
+		assertThat(sender.apply(this.emulator, account).audience(SERVICE + "/other").to(url).statusCode())
+			.isEqualTo(401);
+		assertThat(sender.apply(this.emulator, account).to(SERVICE + "/hello").statusCode()).isEqualTo(401);
 	}
 
 	@ParameterizedTest(name = "{0}")
 	@MethodSource("senders")
-	void aTokenForAnotherAudienceGets401(String name, Function<String, GoogleSender<?>> sender, String url,
-			String account, String answer) {
-		assertThat(sender.apply(account).audience(SERVICE + "/other").to(url).statusCode()).isEqualTo(401);
-		assertThat(sender.apply(account).to(SERVICE + "/hello").statusCode()).isEqualTo(401);
-	}
-
-	@ParameterizedTest(name = "{0}")
-	@MethodSource("senders")
-	void aForgedOrConfusedTokenGets401(String name, Function<String, GoogleSender<?>> sender, String url,
-			String account, String answer) {
+	void aForgedOrConfusedTokenGets401(String name, BiFunction<GoogleIdentityEmulator, String, GoogleSender<?>> sender,
+			String url, String account, String answer) {
 		String forged;
 		try (GoogleIdentityEmulator impostor = GoogleIdentityEmulator.start()) {
 			forged = impostor.idToken(url.equals(SERVICE) ? SERVICE + "/" : url)
-				.header("kid", google.emulator().keys().signingKeyId())
+				.header("kid", this.emulator.keys().signingKeyId())
 				.serviceAccount(impostor.serviceAccount(account))
 				.sign();
 		}
-		assertThat(sender.apply(account).token(forged).to(url).statusCode()).isEqualTo(401);
-		byte[] publicKey = google.emulator().keys().publicKey(google.emulator().keys().signingKeyId()).getEncoded();
-		assertThat(sender.apply(account).signedWith((token) -> token.signWithHmac(publicKey)).to(url).statusCode())
-			.isEqualTo(401);
+		assertThat(sender.apply(this.emulator, account).token(forged).to(url).statusCode()).isEqualTo(401);
+		byte[] publicKey = this.emulator.keys().publicKey(this.emulator.keys().signingKeyId()).getEncoded();
+		assertThat(sender.apply(this.emulator, account)
+			.signedWith((token) -> token.signWithHmac(publicKey))
+			.to(url)
+			.statusCode()).isEqualTo(401);
 	}
 
-	private static Arguments sender(String name, Function<String, GoogleSender<?>> sender, String url, String account,
-			String answer) {
+	private static Arguments sender(String name, BiFunction<GoogleIdentityEmulator, String, GoogleSender<?>> sender,
+			String url, String account, String answer) {
 		return Arguments.of(name, sender, url, account, answer);
 	}
 
