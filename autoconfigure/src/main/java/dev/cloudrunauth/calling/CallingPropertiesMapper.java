@@ -1,6 +1,5 @@
 package dev.cloudrunauth.calling;
 
-import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
@@ -65,7 +64,7 @@ final class CallingPropertiesMapper {
 			throw new InvalidConfigurationPropertyValueException(PREFIX + "targets." + name + ".audience", audience,
 					"The audience cannot be blank; remove it to use the URL's origin");
 		}
-		if ("http".equalsIgnoreCase(uri.getScheme()) && !isLoopback(uri.getHost())) {
+		if ("http".equalsIgnoreCase(uri.getScheme()) && !CallingTarget.isLoopback(uri.getHost())) {
 			logger.warn("Target '" + name + "' (" + url + ") is plain HTTP: its ID tokens travel unencrypted");
 		}
 		IdTokenHeader header = (target.getHeader() != null) ? target.getHeader() : properties.getHeader();
@@ -173,21 +172,6 @@ final class CallingPropertiesMapper {
 			throw new InvalidConfigurationPropertyValueException(PREFIX + name, value, "Must not be negative");
 		}
 		return value;
-	}
-
-	private static boolean isLoopback(String host) {
-		if (host.equalsIgnoreCase("localhost")) {
-			return true;
-		}
-		if (!host.matches("[0-9.]+|\\[[0-9a-fA-F:]+\\]")) {
-			return false;
-		}
-		try {
-			return InetAddress.getByName(host).isLoopbackAddress();
-		}
-		catch (java.net.UnknownHostException ex) {
-			return false;
-		}
 	}
 
 }

@@ -1,6 +1,8 @@
 package dev.cloudrunauth.calling;
 
+import java.net.InetAddress;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -13,11 +15,19 @@ import org.springframework.util.Assert;
  * A service that calls are authenticated to: requests with its URL's scheme, host and
  * port, and a path under its URL's path however a server resolves dot segments, encoded
  * dots, {@code ;} parameters and repeated slashes (and without an encoded slash or
- * backslash, unless the URL has no path), carry an ID token for its audience.
+ * backslash, unless the URL has no path), carry an ID token for its audience. A
+ * {@code grpc} URL ({@code grpc://host[:port][/package.Service]}, port 443 unless given)
+ * names a target of gRPC calls only: HTTP requests never match it, and gRPC calls match
+ * it over TLS, or without TLS to a loopback address.
  */
 public final class CallingTarget {
 
 	private static final String TRAFFIC_TAG_SEPARATOR = "---";
+
+	/**
+	 * The scheme of targets that only gRPC calls match.
+	 */
+	static final String GRPC = "grpc";
 
 	private final String name;
 
@@ -42,7 +52,8 @@ public final class CallingTarget {
 	/**
 	 * Create a target.
 	 * @param name a name for messages
-	 * @param url an absolute {@code http} or {@code https} URL without query or fragment
+	 * @param url an absolute {@code http}, {@code https} or {@code grpc} URL without
+	 * query or fragment
 	 * @param audience the audience of its tokens
 	 * @param header the header that carries them
 	 */
@@ -53,7 +64,8 @@ public final class CallingTarget {
 	/**
 	 * Create a target whose tokens are minted as its own service account.
 	 * @param name a name for messages
-	 * @param url an absolute {@code http} or {@code https} URL without query or fragment
+	 * @param url an absolute {@code http}, {@code https} or {@code grpc} URL without
+	 * query or fragment
 	 * @param audience the audience of its tokens
 	 * @param header the header that carries them
 	 * @param identity the service account impersonated to mint its tokens, or
@@ -81,7 +93,8 @@ public final class CallingTarget {
 	 * Return the default audience for a URL: its scheme, host and, unless it is the
 	 * scheme's default, port. For a Cloud Run traffic tag URL
 	 * ({@code https://TAG---SERVICE-...run.app}) the tag is dropped, because the audience
-	 * stays the service's URL when a tag is called.
+	 * stays the service's URL when a tag is called. A {@code grpc} URL's audience is its
+	 * {@code https} origin, the URL of the Cloud Run service that serves the calls.
 	 * @param url the target URL
 	 * @return {@code scheme://host[:port]}
 	 */
@@ -89,6 +102,9 @@ public final class CallingTarget {
 		String problem = problemWith(url);
 		Assert.isTrue(problem == null, () -> "url " + url + " " + problem);
 		String scheme = url.getScheme().toLowerCase(Locale.ROOT);
+		if (scheme.equals(GRPC)) {
+			scheme = "https";
+		}
 		String host = url.getHost().toLowerCase(Locale.ROOT);
 		int tag = host.indexOf(TRAFFIC_TAG_SEPARATOR);
 		if (host.endsWith(".run.app") && tag > 0) {
@@ -105,9 +121,9 @@ public final class CallingTarget {
 	 * @return a description of the problem, or {@code null} if the URL can be a target
 	 */
 	public static @Nullable String problemWith(URI url) {
-		if (!url.isAbsolute() || url.getScheme() == null
-				|| !(url.getScheme().equalsIgnoreCase("https") || url.getScheme().equalsIgnoreCase("http"))) {
-			return "must be an absolute http or https URL";
+		if (!url.isAbsolute() || url.getScheme() == null || !(url.getScheme().equalsIgnoreCase("https")
+				|| url.getScheme().equalsIgnoreCase("http") || url.getScheme().equalsIgnoreCase(GRPC))) {
+			return "must be an absolute http, https or grpc URL";
 		}
 		if (url.getHost() == null || url.getHost().isEmpty()) {
 			return "must have a host";
@@ -187,7 +203,28 @@ public final class CallingTarget {
 		if (port != -1) {
 			return port;
 		}
-		return scheme.equalsIgnoreCase("https") ? 443 : 80;
+		return (scheme.equalsIgnoreCase("https") || scheme.equalsIgnoreCase(GRPC)) ? 443 : 80;
+	}
+
+	/**
+	 * Return whether a host is {@code localhost} or a loopback address, without a DNS
+	 * lookup.
+	 * @param host a host name or address
+	 * @return whether it is the loopback
+	 */
+	static boolean isLoopback(String host) {
+		if (host.equalsIgnoreCase("localhost")) {
+			return true;
+		}
+		if (!host.matches("[0-9.]+|\\[[0-9a-fA-F:]+\\]")) {
+			return false;
+		}
+		try {
+			return InetAddress.getByName(host).isLoopbackAddress();
+		}
+		catch (UnknownHostException ex) {
+			return false;
+		}
 	}
 
 	private static String withoutTrailingSlash(String path) {

@@ -210,7 +210,8 @@ public class CloudRunCallingProperties {
 
 		/**
 		 * URL of the service. Requests with its scheme, host and port, and a path under
-		 * its path, get the token.
+		 * its path, get the token. A grpc URL (grpc://host[:port]) is a target of gRPC
+		 * calls only.
 		 */
 		private @Nullable String url;
 

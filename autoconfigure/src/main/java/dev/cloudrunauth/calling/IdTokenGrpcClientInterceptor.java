@@ -22,9 +22,10 @@ import org.jspecify.annotations.Nullable;
  * Adds an ID token to each gRPC call to a {@link CallingTargets target}: a call whose
  * authority ({@code host[:port]}, the name TLS verifies) and method path
  * ({@code /package.Service/Method}) fall under a target's URL, where the target's
- * {@code https} scheme is a channel with TLS and {@code http} one without; calls to
- * anything else pass unchanged. A channel of Boot's named like a target (the name of
- * {@code spring.grpc.client.channel.<name>} and of
+ * {@code https} scheme is a channel with TLS, {@code http} one without, and {@code grpc}
+ * (a target of gRPC calls only) one with TLS, or a channel to a loopback address with or
+ * without; calls to anything else pass unchanged. A channel of Boot's named like a target
+ * (the name of {@code spring.grpc.client.channel.<name>} and of
  * {@code cloudrun.auth.calling.targets.<name>}) gets that target's token on every call,
  * whatever its address. The token goes in the header the other clients choose
  * ({@code x-serverless-authorization} when the call already carries its own
@@ -103,8 +104,14 @@ final class IdTokenGrpcClientInterceptor implements ClientInterceptor {
 
 	private @Nullable CallingTarget target(boolean secure, String authority, MethodDescriptor<?, ?> method) {
 		try {
-			URI uri = new URI((secure ? "https" : "http") + "://" + authority + "/" + method.getFullMethodName());
-			return this.targets.match(uri);
+			String path = "://" + authority + "/" + method.getFullMethodName();
+			CallingTarget target = this.targets.match(new URI((secure ? "https" : "http") + path));
+			URI grpc = new URI(CallingTarget.GRPC + path);
+			CallingTarget grpcTarget = (secure || (grpc.getHost() != null && CallingTarget.isLoopback(grpc.getHost())))
+					? this.targets.match(grpc) : null;
+			// the longer path wins, as among targets of one scheme; on a tie the grpc one
+			return (grpcTarget != null && (target == null || grpcTarget.pathLength() >= target.pathLength()))
+					? grpcTarget : target;
 		}
 		catch (Exception ex) {
 			// no URL, no target

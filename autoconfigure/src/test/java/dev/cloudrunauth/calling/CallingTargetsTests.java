@@ -163,6 +163,32 @@ class CallingTargetsTests {
 		assertThat(CallingTarget.problemWith(URI.create("https://receiving.run.app/a;b"))).isNotNull();
 	}
 
+	@Test
+	void aGrpcTargetIsMatchedByGrpcAddressesOnlyOnItsDefaultPort443() {
+		CallingTarget orders = target("orders", "grpc://orders-123.us-central1.run.app/orders.v1.Orders");
+		CallingTargets targets = new CallingTargets(List.of(orders));
+		assertThat(targets.match(URI.create("grpc://orders-123.us-central1.run.app:443/orders.v1.Orders/List")))
+			.isEqualTo(orders);
+		assertThat(targets.match(URI.create("grpc://orders-123.us-central1.run.app/orders.v1.Orders/List")))
+			.isEqualTo(orders);
+		assertThat(targets.match(URI.create("grpc://orders-123.us-central1.run.app/orders.v1.Other/List"))).isNull();
+		assertThat(targets.match(URI.create("https://orders-123.us-central1.run.app/orders.v1.Orders/List"))).isNull();
+		assertThat(targets.match(URI.create("http://orders-123.us-central1.run.app:443/orders.v1.Orders/List")))
+			.isNull();
+	}
+
+	@Test
+	void theDefaultAudienceOfAGrpcTargetIsItsHttpsOrigin() {
+		assertThat(CallingTarget.defaultAudience(URI.create("grpc://orders-123.us-central1.run.app/orders.v1.Orders")))
+			.isEqualTo("https://orders-123.us-central1.run.app");
+		assertThat(CallingTarget.defaultAudience(URI.create("grpc://orders-123.us-central1.run.app:443")))
+			.isEqualTo("https://orders-123.us-central1.run.app");
+		assertThat(CallingTarget.defaultAudience(URI.create("grpc://127.0.0.1:9090")))
+			.isEqualTo("https://127.0.0.1:9090");
+		assertThat(CallingTarget.problemWith(URI.create("grpc://orders-123.us-central1.run.app"))).isNull();
+		assertThat(CallingTarget.problemWith(URI.create("grpc:///orders.v1.Orders"))).isNotNull();
+	}
+
 	private CallingTarget match(String uri) {
 		return this.targets.match(URI.create(uri));
 	}

@@ -161,7 +161,7 @@ class CloudRunCallingAutoConfigurationTests {
 	void relativeTargetUrlFailsNamingTheProperty() {
 		this.runner.withPropertyValues("cloudrun.auth.calling.targets.receiving.url=receiving-1.a.run.app")
 			.run((context) -> assertInvalidProperty(context, "cloudrun.auth.calling.targets.receiving.url")
-				.hasMessageContaining("absolute http or https URL"));
+				.hasMessageContaining("absolute http, https or grpc URL"));
 	}
 
 	@Test

@@ -1,5 +1,7 @@
 package dev.cloudrunauth.calling;
 
+import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -26,6 +28,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
@@ -219,6 +222,67 @@ class GrpcCallingTests {
 			google.emulator().clearFault(EmulatorEndpoint.METADATA);
 		}
 		assertThat(LoggedTokens.find(output.getAll())).isEmpty();
+	}
+
+	@Test
+	void aGrpcTargetAndAnHttpsTargetGetTheirTokensOverTls(@TempDir Path keys) {
+		try (GrpcEcho tls = GrpcEcho.startTls(keys)) {
+			runner()
+				.withPropertyValues(
+						"cloudrun.auth.calling.targets.echo.url=grpc://" + tls.authority() + "/" + GrpcEcho.SERVICE,
+						"cloudrun.auth.calling.targets.other.url=https://" + tls.authority(),
+						"cloudrun.auth.calling.targets.other.audience=" + AUDIENCE,
+						"spring.grpc.client.channel.tls.target=" + tls.authority(),
+						"spring.grpc.client.channel.tls.ssl.enabled=true",
+						"spring.grpc.client.channel.tls.bypass-certificate-validation=true")
+				.run((context) -> {
+					assertThat(context).hasNotFailed();
+					Channel channel = context.getBean(GrpcChannelFactory.class).createChannel("tls");
+					GrpcEcho.call(channel, GrpcEcho.ECHO);
+					GrpcEcho.call(channel, GrpcEcho.OTHER);
+					// the grpc target's audience is its https origin
+					assertThat(verify(GrpcEcho.bearerToken(tls.calls().get(0), "authorization")).getAudience())
+						.containsExactly("https://" + tls.authority());
+					assertThat(verify(GrpcEcho.bearerToken(tls.calls().get(1), "authorization")).getAudience())
+						.containsExactly(AUDIENCE);
+				});
+		}
+	}
+
+	@Test
+	void aGrpcTargetGetsItsTokenWithoutTlsOnlyToALoopbackAddress() throws InterruptedException {
+		// the same plaintext channel, its authority first the loopback, then a name: the
+		// http target of that name gets its token without TLS, the grpc one does not
+		ManagedChannel loopback = NettyChannelBuilder.forTarget(target.authority()).usePlaintext().build();
+		ManagedChannel named = NettyChannelBuilder.forTarget(target.authority())
+			.overrideAuthority("echo.example.com:443")
+			.usePlaintext()
+			.build();
+		try {
+			runner()
+				.withPropertyValues("cloudrun.auth.calling.targets.local.url=grpc://" + target.authority(),
+						"cloudrun.auth.calling.targets.remote.url=grpc://echo.example.com/" + GrpcEcho.SERVICE,
+						"cloudrun.auth.calling.targets.remote-plain.url=http://echo.example.com:443/test.Other")
+				.run((context) -> {
+					assertThat(context).hasNotFailed();
+					ClientInterceptor interceptor = context.getBean("idTokenGrpcClientInterceptor",
+							ClientInterceptor.class);
+					GrpcEcho.call(ClientInterceptors.intercept(loopback, interceptor), GrpcEcho.ECHO);
+					GrpcEcho.call(ClientInterceptors.intercept(named, interceptor), GrpcEcho.ECHO);
+					GrpcEcho.call(ClientInterceptors.intercept(named, interceptor), GrpcEcho.OTHER);
+					List<Metadata> calls = target.calls();
+					assertThat(verify(GrpcEcho.bearerToken(calls.get(0), "authorization")).getAudience())
+						.containsExactly("https://" + target.authority());
+					assertThat(GrpcEcho.header(calls.get(1), "authorization")).isNull();
+					assertThat(verify(GrpcEcho.bearerToken(calls.get(2), "authorization")).getAudience())
+						.containsExactly("http://echo.example.com:443");
+					assertThat(google.emulator().idTokensMinted()).isEqualTo(2);
+				});
+		}
+		finally {
+			loopback.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+			named.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+		}
 	}
 
 	@Test

@@ -6,9 +6,15 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+
+import javax.net.ssl.KeyManagerFactory;
 
 import io.grpc.CallOptions;
 import io.grpc.Channel;
@@ -21,15 +27,17 @@ import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.ServerInterceptors;
 import io.grpc.ServerServiceDefinition;
+import io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.NettyServerBuilder;
+import io.netty.handler.ssl.SslContextBuilder;
 import io.grpc.stub.ClientCalls;
 import io.grpc.stub.MetadataUtils;
 import io.grpc.stub.ServerCalls;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A unary echo method without generated code, and a plaintext gRPC server on loopback
- * that records the headers of every call it receives.
+ * A unary echo method without generated code, and a gRPC server on loopback (plaintext,
+ * or TLS with a self-signed key) that records the headers of every call it receives.
  */
 final class GrpcEcho implements AutoCloseable {
 
@@ -44,6 +52,10 @@ final class GrpcEcho implements AutoCloseable {
 	private final List<Metadata> calls = new CopyOnWriteArrayList<>();
 
 	private GrpcEcho() throws IOException {
+		this(null);
+	}
+
+	private GrpcEcho(@Nullable KeyManagerFactory keys) throws IOException {
 		ServerInterceptor recorder = new ServerInterceptor() {
 
 			@Override
@@ -54,8 +66,11 @@ final class GrpcEcho implements AutoCloseable {
 			}
 
 		};
-		this.server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
-			.addService(ServerInterceptors.intercept(definition(SERVICE, ECHO), recorder))
+		NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0));
+		if (keys != null) {
+			builder.sslContext(GrpcSslContexts.configure(SslContextBuilder.forServer(keys)).build());
+		}
+		this.server = builder.addService(ServerInterceptors.intercept(definition(SERVICE, ECHO), recorder))
 			.addService(ServerInterceptors.intercept(definition("test.Other", OTHER), recorder))
 			.build()
 			.start();
@@ -67,6 +82,46 @@ final class GrpcEcho implements AutoCloseable {
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
+		}
+	}
+
+	/**
+	 * Start a server with TLS, its key a self-signed one that {@code keytool} makes in a
+	 * directory.
+	 * @param directory where the key store is written
+	 * @return the server
+	 */
+	static GrpcEcho startTls(Path directory) {
+		try {
+			Path keyStore = directory.resolve("grpc-echo.p12");
+			char[] password = "grpc-echo".toCharArray();
+			Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
+					"-genkeypair", "-alias", "server", "-keyalg", "EC", "-groupname", "secp256r1", "-dname",
+					"CN=localhost", "-ext", "san=ip:127.0.0.1,dns:localhost", "-validity", "2", "-storetype", "PKCS12",
+					"-keystore", keyStore.toString(), "-storepass", new String(password))
+				.redirectErrorStream(true)
+				.start();
+			String output = new String(keytool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+			if (!keytool.waitFor(60, TimeUnit.SECONDS) || keytool.exitValue() != 0) {
+				throw new IllegalStateException("keytool failed: " + output);
+			}
+			KeyStore store = KeyStore.getInstance("PKCS12");
+			try (InputStream in = Files.newInputStream(keyStore)) {
+				store.load(in, password);
+			}
+			KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+			keys.init(store, password);
+			return new GrpcEcho(keys);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
+		catch (GeneralSecurityException ex) {
+			throw new IllegalStateException(ex);
 		}
 	}
 
