@@ -54,6 +54,12 @@ final class IdTokenGrpcClientInterceptor implements ClientInterceptor {
 
 	private final @Nullable CallingTarget channelTarget;
 
+	/**
+	 * Whether any target has a {@code grpc} URL: if none, a call's address is not looked
+	 * up a second time.
+	 */
+	private final boolean grpcTargets;
+
 	IdTokenGrpcClientInterceptor(IdTokenSource source, CallingTargets targets) {
 		this(source, targets, null);
 	}
@@ -63,6 +69,9 @@ final class IdTokenGrpcClientInterceptor implements ClientInterceptor {
 		this.targets = targets;
 		this.headers = new IdTokenHeaders(source, targets);
 		this.channelTarget = channelTarget;
+		this.grpcTargets = targets.asList()
+			.stream()
+			.anyMatch((target) -> CallingTarget.GRPC.equalsIgnoreCase(target.getUrl().getScheme()));
 	}
 
 	/**
@@ -106,6 +115,9 @@ final class IdTokenGrpcClientInterceptor implements ClientInterceptor {
 		try {
 			String path = "://" + authority + "/" + method.getFullMethodName();
 			CallingTarget target = this.targets.match(new URI((secure ? "https" : "http") + path));
+			if (!this.grpcTargets) {
+				return target;
+			}
 			URI grpc = new URI(CallingTarget.GRPC + path);
 			CallingTarget grpcTarget = (secure || (grpc.getHost() != null && CallingTarget.isLoopback(grpc.getHost())))
 					? this.targets.match(grpc) : null;
