@@ -1,6 +1,6 @@
 /**
- * Spring Cloud Gateway (server-webmvc): routed requests carry the gateway's ID token for
- * their target.
+ * Spring Cloud Gateway (server-webmvc and server-webflux): routed requests carry the
+ * gateway's ID token for their target.
  */
 @NullMarked
 package dev.cloudrunauth.gateway;
