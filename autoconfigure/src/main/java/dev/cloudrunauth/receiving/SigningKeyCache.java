@@ -216,12 +216,16 @@ final class SigningKeyCache implements AutoCloseable {
 			if (running != null) {
 				return running;
 			}
-			if (forUnknownKey && !this.unknownKeys.allowed(now)) {
+			// the first fetch of all is the one startup begins anyway: a request that
+			// comes before it starts it without using the allowance, which stays for a
+			// key published later
+			boolean charged = forUnknownKey && this.statistics.fetches() > 0;
+			if (charged && !this.unknownKeys.allowed(now)) {
 				return null;
 			}
-			Fetch fetch = new Fetch(new CompletableFuture<>(), forUnknownKey);
+			Fetch fetch = new Fetch(new CompletableFuture<>(), charged);
 			if (this.inFlight.compareAndSet(null, fetch)) {
-				if (forUnknownKey) {
+				if (charged) {
 					this.unknownKeys.used(now);
 				}
 				this.statistics.started();

@@ -159,7 +159,11 @@ class ReceivingServletIntegrationTests {
 		GoogleIdentityEmulator emulator = google.emulator();
 		String oldKey = emulator.keys().signingKeyId();
 		String newKey = emulator.keys().add();
-		run((mvc) -> {
+		runner().withPropertyValues("cloudrun.auth.receiving.jwk-set-refetch-interval=1s").run((context) -> {
+			assertThat(context).hasNotFailed();
+			// the fetch startup begins is done, so that it is not counted below
+			await().until(context.getBean(SigningKeyCache.class)::keysLoaded);
+			MockMvc mvc = mockMvc(context);
 			perform(mvc, get("/hello"), token()).andExpect(status().isOk());
 			long fetches = emulator.jwksFetches();
 			emulator.keys().useForSigning(newKey);
@@ -176,7 +180,7 @@ class ReceivingServletIntegrationTests {
 			perform(mvc, get("/hello"), idToken().header("kid", "forces-a-refetch").sign())
 				.andExpect(status().isUnauthorized());
 			perform(mvc, get("/hello"), fromRetired).andExpect(status().isUnauthorized());
-		}, "cloudrun.auth.receiving.jwk-set-refetch-interval=1s");
+		});
 	}
 
 	@Test
@@ -207,7 +211,11 @@ class ReceivingServletIntegrationTests {
 	@Test
 	void unknownKeyIdsTriggerAtMostOneRefetchPerInterval() {
 		GoogleIdentityEmulator emulator = google.emulator();
-		run((mvc) -> {
+		runner().withPropertyValues("cloudrun.auth.receiving.jwk-set-refetch-interval=2s").run((context) -> {
+			assertThat(context).hasNotFailed();
+			// the fetch startup begins is done, so that it is not counted below
+			await().until(context.getBean(SigningKeyCache.class)::keysLoaded);
+			MockMvc mvc = mockMvc(context);
 			perform(mvc, get("/hello"), token()).andExpect(status().isOk());
 			long fetches = emulator.jwksFetches();
 			for (int i = 0; i < 20; i++) {
@@ -221,7 +229,7 @@ class ReceivingServletIntegrationTests {
 					.andExpect(status().isUnauthorized());
 			}
 			assertThat(emulator.jwksFetches()).as("one more once the interval passed").isEqualTo(fetches + 2);
-		}, "cloudrun.auth.receiving.jwk-set-refetch-interval=2s");
+		});
 	}
 
 	@Test

@@ -89,6 +89,24 @@ class SigningKeyCacheTests {
 	}
 
 	@Test
+	void aTokenVerifiedBeforeTheFirstFetchLeavesTheAllowanceForAKeyPublishedLater() throws Exception {
+		GoogleIdentityEmulator emulator = google.emulator();
+		MutableClock clock = new MutableClock(Instant.now());
+		// not started: the first request comes before the fetch startup begins
+		try (SigningKeyCache keys = new SigningKeyCache(URI.create(emulator.jwkSetUri()), INTERVAL,
+				Duration.ofSeconds(5), clock)) {
+			assertThat(keys.key(emulator.keys().signingKeyId()).get(5, TimeUnit.SECONDS)).isPresent();
+			assertThat(keys.fetches()).isEqualTo(1);
+			String rotated = emulator.keys().rotate();
+			assertThat(keys.key(rotated).get(5, TimeUnit.SECONDS)).isPresent();
+			assertThat(keys.fetches()).isEqualTo(2);
+			// that one used the allowance
+			assertThat(keys.key("forged").get(5, TimeUnit.SECONDS)).isEmpty();
+			assertThat(keys.fetches()).isEqualTo(2);
+		}
+	}
+
+	@Test
 	void aFetchThatCompletesBetweenAMissAndTheLookForAFetchUnderWayIsNoMiss() throws Exception {
 		GoogleIdentityEmulator emulator = google.emulator();
 		InterleavingClock clock = new InterleavingClock(Instant.now());
