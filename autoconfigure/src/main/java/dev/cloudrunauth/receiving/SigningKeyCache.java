@@ -216,17 +216,13 @@ final class SigningKeyCache implements AutoCloseable {
 			if (running != null) {
 				return running;
 			}
-			// the first fetch of all is the one startup begins anyway: a request that
-			// comes before it starts it without using the allowance, which stays for a
-			// key published later
-			boolean charged = forUnknownKey && this.statistics.fetches() > 0;
-			if (charged && !this.unknownKeys.allowed(now)) {
+			if (forUnknownKey && !this.unknownKeys.allowed(now, this.statistics.fetches())) {
 				return null;
 			}
-			Fetch fetch = new Fetch(new CompletableFuture<>(), charged);
+			Fetch fetch = new Fetch(new CompletableFuture<>(), forUnknownKey);
 			if (this.inFlight.compareAndSet(null, fetch)) {
-				if (charged) {
-					this.unknownKeys.used(now);
+				if (forUnknownKey) {
+					this.unknownKeys.used(now, this.statistics.fetches());
 				}
 				this.statistics.started();
 				send(fetch);

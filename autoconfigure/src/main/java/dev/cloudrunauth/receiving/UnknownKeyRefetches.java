@@ -29,20 +29,26 @@ final class UnknownKeyRefetches {
 	}
 
 	/**
-	 * Return whether an unknown key id may cause a fetch now.
+	 * Return whether an unknown key id may cause a fetch now. The first fetch of all is
+	 * the one startup begins anyway: a request that comes before it may start it, and
+	 * that uses no allowance, which stays for a key published later.
 	 * @param now the time in milliseconds
-	 * @return {@code true} if none began within the interval
+	 * @param fetches how many fetches began so far
+	 * @return {@code true} if none caused by an unknown key id began within the interval
 	 */
-	boolean allowed(long now) {
-		return now - this.lastAt >= this.intervalMillis;
+	boolean allowed(long now, long fetches) {
+		return fetches == 0 || now - this.lastAt >= this.intervalMillis;
 	}
 
 	/**
 	 * Record that an unknown key id caused a fetch.
 	 * @param now the time in milliseconds
+	 * @param fetches how many fetches began before this one
 	 */
-	void used(long now) {
-		this.lastAt = now;
+	void used(long now, long fetches) {
+		if (fetches > 0) {
+			this.lastAt = now;
+		}
 	}
 
 }
