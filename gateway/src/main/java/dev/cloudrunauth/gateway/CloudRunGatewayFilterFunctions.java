@@ -5,7 +5,6 @@ import dev.cloudrunauth.calling.IdTokenSource;
 import org.springframework.cloud.gateway.server.mvc.common.MvcUtils;
 import org.springframework.cloud.gateway.server.mvc.common.Shortcut;
 import org.springframework.cloud.gateway.server.mvc.filter.SimpleFilterSupplier;
-import org.springframework.http.HttpHeaders;
 import org.springframework.util.Assert;
 import org.springframework.web.servlet.function.HandlerFilterFunction;
 import org.springframework.web.servlet.function.ServerRequest;
@@ -21,8 +20,6 @@ import org.springframework.web.servlet.function.ServerResponse;
  * {@code CloudRunIdToken=https://orders-123456789012.us-central1.run.app}.
  */
 public abstract class CloudRunGatewayFilterFunctions {
-
-	private static final String X_SERVERLESS_AUTHORIZATION = "X-Serverless-Authorization";
 
 	private CloudRunGatewayFilterFunctions() {
 	}
@@ -44,16 +41,10 @@ public abstract class CloudRunGatewayFilterFunctions {
 			IdTokenSource source = MvcUtils.getApplicationContext(request).getBean(IdTokenSource.class);
 			String value = "Bearer " + source.token(audience);
 			ServerRequest withToken = ServerRequest.from(request)
-				.headers((headers) -> headers.set(headerFor(headers), value))
+				.headers((headers) -> headers.set(RouteTokenHeader.of(headers), value))
 				.build();
 			return next.handle(withToken);
 		};
-	}
-
-	private static String headerFor(HttpHeaders headers) {
-		boolean own = headers.containsHeader(HttpHeaders.AUTHORIZATION)
-				|| headers.containsHeader(X_SERVERLESS_AUTHORIZATION);
-		return own ? X_SERVERLESS_AUTHORIZATION : HttpHeaders.AUTHORIZATION;
 	}
 
 	/**

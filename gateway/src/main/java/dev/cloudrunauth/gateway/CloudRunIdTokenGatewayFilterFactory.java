@@ -14,7 +14,6 @@ import reactor.core.publisher.Mono;
 import org.springframework.cloud.gateway.filter.GatewayFilter;
 import org.springframework.cloud.gateway.filter.factory.AbstractGatewayFilterFactory;
 import org.springframework.cloud.gateway.support.ServerWebExchangeUtils;
-import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.util.Assert;
@@ -38,8 +37,6 @@ import org.springframework.web.server.ServerWebExchange;
  */
 public class CloudRunIdTokenGatewayFilterFactory
 		extends AbstractGatewayFilterFactory<CloudRunIdTokenGatewayFilterFactory.Config> {
-
-	static final String X_SERVERLESS_AUTHORIZATION = "X-Serverless-Authorization";
 
 	private static final Log logger = LogFactory.getLog(CloudRunIdTokenGatewayFilterFactory.class);
 
@@ -70,10 +67,7 @@ public class CloudRunIdTokenGatewayFilterFactory
 	}
 
 	private static ServerWebExchange withToken(ServerWebExchange exchange, String value) {
-		HttpHeaders headers = exchange.getRequest().getHeaders();
-		boolean own = headers.containsHeader(HttpHeaders.AUTHORIZATION)
-				|| headers.containsHeader(X_SERVERLESS_AUTHORIZATION);
-		String name = own ? X_SERVERLESS_AUTHORIZATION : HttpHeaders.AUTHORIZATION;
+		String name = RouteTokenHeader.of(exchange.getRequest().getHeaders());
 		ServerHttpRequest request = exchange.getRequest().mutate().headers((h) -> h.set(name, value)).build();
 		return exchange.mutate().request(request).build();
 	}

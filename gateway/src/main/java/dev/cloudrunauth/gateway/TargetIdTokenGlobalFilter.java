@@ -32,7 +32,7 @@ import org.springframework.web.server.ServerWebExchange;
 final class TargetIdTokenGlobalFilter implements GlobalFilter, Ordered {
 
 	private static final List<String> TOKEN_HEADERS = List.of(HttpHeaders.AUTHORIZATION,
-			CloudRunIdTokenGatewayFilterFactory.X_SERVERLESS_AUTHORIZATION);
+			RouteTokenHeader.X_SERVERLESS_AUTHORIZATION);
 
 	private final IdTokenExchangeFilterFunction tokens;
 
